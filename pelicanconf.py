@@ -1,0 +1,61 @@
+"""Site settings. Paths are relative to this file. Prefecture constants live here, not in code."""
+
+SITENAME = "甘孜藏族自治州人民政府公报"
+SITEURL = ""  # root-relative links for preview; publishconf.py sets the public address
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+
+PATH = "content"
+OUTPUT_PATH = "build/site"
+THEME = "themes/gazette"
+PLUGINS = ["gazette.pelican_plugin"]
+
+# Pelican's own article and page generators read nothing: every page comes from the gazette content
+# model (plugins/gazette), which applies the disclosure rules before anything is written.
+ARTICLE_PATHS: list[str] = []
+PAGE_PATHS: list[str] = []
+STATIC_PATHS: list[str] = []
+DIRECT_TEMPLATES: list[str] = []
+PAGINATED_TEMPLATES: dict[str, int] = {}
+ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = TAG_SAVE_AS = TAGS_SAVE_AS = AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
+THEME_STATIC_DIR = "theme"
+THEME_STATIC_PATHS = ["static"]
+CACHE_CONTENT = False
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True,
+                     "autoescape": True}
+
+# --- The gazette -------------------------------------------------------------------------------------
+GAZETTE_LANGS = ["zh", "bo"]
+GAZETTE_NAME = {
+    "zh": "甘孜藏族自治州人民政府公报",
+    "bo": "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་གསལ་བསྒྲགས།",
+}
+GAZETTE_SITE_NAME = {
+    "zh": "甘孜藏族自治州人民政府公报与政府信息公开",
+    "bo": "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་གསལ་བསྒྲགས་དང་སྲིད་གཞུང་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས།",
+}
+# The content is a sample for demonstration: every page says so while this is True.
+GAZETTE_SAMPLE = True
+# 刊物信息 (masthead), printed in each issue and shown on the site.
+GAZETTE_MASTHEAD = {
+    "supervisor": {"zh": "甘孜藏族自治州人民政府", "bo": "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་མི་དམངས་སྲིད་གཞུང་།"},
+    "sponsor": {"zh": "甘孜藏族自治州人民政府办公室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ལས་ཁང་།"},
+    "editor": {"zh": "甘孜藏族自治州人民政府研究室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ཞིབ་འཇུག་ཁང་།"},
+    "address": {"zh": "四川省甘孜藏族自治州康定市光明路（示例地址）", "bo": "སི་ཁྲོན་ཞིང་ཆེན་དཀར་མཛེས་ཁུལ་དར་རྩེ་མདོ་གྲོང་ཁྱེར། （དཔེ་མཚོན་ཁ་བྱང་།）"},
+    "telephone": "0836-2822000",
+    "postcode": "626000",
+    "free": {"zh": "免费赠阅", "bo": "རིན་མེད་འབུལ་བ།"},
+}
+# Page numbers and dates in the Tibetan edition with Tibetan digits (༡༢༣) rather than Arabic ones.
+GAZETTE_TIBETAN_DIGITS = True
+# The disclosure office that answers requests (依申请公开).
+GAZETTE_REQUEST_OFFICE = {
+    "zh": "甘孜藏族自治州人民政府办公室政府信息公开科（示例）",
+    "bo": "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་ལས་ཁང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྡེ་ཚན། （དཔེ་མཚོན།）",
+}
+GAZETTE_FEED_LIMIT = 50

@@ -1,0 +1,112 @@
+"""The `gazette` command: check, build, serve, search, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .findings import count, format_findings
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .checks import check_content
+    from .settings import load_settings
+
+    content = Path(args.content)
+    if not content.is_dir():
+        print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
+        return 2
+    _, findings = check_content(content, load_settings(args.settings))
+    if findings:
+        print(format_findings(findings, args.format))
+    errors, warnings = count(findings)
+    if args.format == "text":
+        print(f"{errors} 个错误，{warnings} 个警告 / {errors} errors, {warnings} warnings", file=sys.stderr)
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import STAGES, build
+
+    only = [s.strip() for s in args.only.split(",")] if args.only else list(STAGES)
+    unknown = [s for s in only if s not in STAGES]
+    if unknown:
+        print(f"--only 只能取 {','.join(STAGES)} / --only takes {','.join(STAGES)}: {','.join(unknown)}",
+              file=sys.stderr)
+        return 2
+    return build(Path(args.content), Path(args.output), only, args.settings)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(Path(args.output), args.port, args.host)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from .search.cli import search_command
+
+    return search_command(args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .reports import report_command
+
+    return report_command(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gazette", description="甘孜州政府公报与政府信息公开发布系统 / "
+                                "gazette and disclosure publishing")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="检查内容 / check the content")
+    check.add_argument("--content", default="content")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--strict", action="store_true", help="警告也算失败 / warnings fail too")
+    check.add_argument("--settings", help="pelicanconf.py or publishconf.py")
+    check.set_defaults(func=_check)
+
+    build = sub.add_parser("build", help="检查并构建网站、PDF、检索索引 / check, then build site, PDFs, index")
+    build.add_argument("--content", default="content")
+    build.add_argument("--output", default="build")
+    build.add_argument("--only", help="site,pdf,search")
+    build.add_argument("--settings", help="pelicanconf.py or publishconf.py")
+    build.set_defaults(func=_build)
+
+    serve = sub.add_parser("serve", help="本地预览 / preview on localhost")
+    serve.add_argument("--output", default="build")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(func=_serve)
+
+    search = sub.add_parser("search", help="检索 / search the built index")
+    search.add_argument("query")
+    search.add_argument("--lang", choices=("zh", "bo"))
+    search.add_argument("--output", default="build")
+    search.set_defaults(func=_search)
+
+    report = sub.add_parser("report", help="编辑报表 / editors' reports")
+    report.add_argument("kind", choices=("late", "translations"))
+    report.add_argument("--content", default="content")
+    report.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    report.add_argument("--out", help="写入文件（不得在构建输出目录下）/ write to this file")
+    report.set_defaults(func=_report)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    try:
+        args = p.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""The content model: documents with their translations, gazette issues, fixed pages, registries.
+
+This is what the editors wrote, read once and kept whole (drafts, withheld and on-request documents
+included): the checks and the editors' reports work on it. What may be published is derived from it
+in `publication.py`, and only that reaches the writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .frontmatter import Source
+from .registry import Registry
+
+LANGS = ("zh", "bo")
+ORIGINAL_LANG = "zh"
+
+# 公开属性 (disclosure attribute)
+PROACTIVE = "主动公开"
+ON_REQUEST = "依申请公开"
+WITHHELD = "不予公开"
+DISCLOSURE_VALUES = (PROACTIVE, ON_REQUEST, WITHHELD)
+NOT_SECRET = "非涉密"
+WITHHELD_REASONS = ("国家秘密", "商业秘密", "个人隐私", "内部事务信息", "过程性信息", "法律法规禁止公开")
+VALIDITY_VALUES = ("有效", "失效", "废止")
+IN_FORCE = "有效"
+
+# Fields a translation may state only with the original's value (everything but these five).
+TRANSLATION_OWN_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords"})
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) or None; the checks report why a value is not one."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()) if len(value.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Attachment:
+    file: str  # relative to content/
+    title: str
+
+
+@dataclass
+class Translation:
+    """The Tibetan (or other) text of a document: its own title, body, summary and keywords."""
+
+    lang: str
+    source: Source
+
+    @property
+    def title(self) -> str:
+        return text(self.source.meta.get("title")).strip()
+
+    @property
+    def summary(self) -> str:
+        return text(self.source.meta.get("summary")).strip()
+
+    @property
+    def keywords(self) -> list[str]:
+        return [text(k) for k in as_list(self.source.meta.get("keywords"))]
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+
+@dataclass
+class Document:
+    """One item of government information (一条政府信息): the Chinese original and its translations."""
+
+    slug: str
+    source: Source  # the .zh.md original
+    translations: dict[str, Translation] = field(default_factory=dict)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.source.meta
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def line(self, key: str) -> int:
+        return self.source.line(key)
+
+    # Fields, read leniently: a malformed value reads as empty and the checks say why.
+    @property
+    def title(self) -> str:
+        return text(self.meta.get("title")).strip()
+
+    @property
+    def genre(self) -> str:
+        return text(self.meta.get("genre"))
+
+    @property
+    def issuers(self) -> list[str]:
+        return [text(i) for i in as_list(self.meta.get("issuer"))]
+
+    @property
+    def doc_number(self) -> str:
+        return text(self.meta.get("doc_number")).strip()
+
+    @property
+    def signed(self) -> dt.date | None:
+        return parse_date(self.meta.get("signed"))
+
+    @property
+    def published(self) -> dt.date | None:
+        return parse_date(self.meta.get("published"))
+
+    @property
+    def index_no(self) -> str:
+        return text(self.meta.get("index_no")).strip()
+
+    @property
+    def catalogue(self) -> str:
+        return text(self.meta.get("catalogue"))
+
+    @property
+    def keywords(self) -> list[str]:
+        return [text(k) for k in as_list(self.meta.get("keywords"))]
+
+    @property
+    def summary(self) -> str:
+        return text(self.meta.get("summary")).strip()
+
+    @property
+    def disclosure(self) -> str:
+        return text(self.meta.get("disclosure"))
+
+    @property
+    def withheld_reason(self) -> str:
+        return text(self.meta.get("withheld_reason"))
+
+    @property
+    def secrecy(self) -> str:
+        # Exact, not stripped: only the exact string 非涉密 publishes.
+        return text(self.meta.get("secrecy"))
+
+    @property
+    def secrecy_review(self) -> dict[str, Any]:
+        value = self.meta.get("secrecy_review")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def validity(self) -> str:
+        return text(self.meta.get("validity") or IN_FORCE)
+
+    @property
+    def replaced_by(self) -> str:
+        return text(self.meta.get("replaced_by"))
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        items = []
+        for item in as_list(self.meta.get("attachments")):
+            if isinstance(item, dict):
+                items.append(Attachment(text(item.get("file")), text(item.get("title"))))
+        return items
+
+    @property
+    def is_draft(self) -> bool:
+        return text(self.meta.get("status")) == "draft"
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+    def languages(self) -> list[str]:
+        return [ORIGINAL_LANG, *[lang for lang in LANGS if lang in self.translations]]
+
+    def content_hash(self) -> str:
+        """Changes whenever the original, a translation or an attachment's bytes change."""
+        h = hashlib.sha256(self.source.raw)
+        for lang in sorted(self.translations):
+            h.update(self.translations[lang].source.raw)
+        return h.hexdigest()
+
+
+@dataclass
+class IssueSection:
+    section: str
+    items: list[str]
+    line: int
+
+
+@dataclass
+class Photo:
+    image: str
+    zh: str
+    bo: str
+
+    def caption(self, lang: str) -> str:
+        return (self.bo or self.zh) if lang == "bo" else self.zh
+
+
+@dataclass
+class GazetteIssue:
+    """One monthly issue (一期公报): a manifest naming documents by slug, section by section."""
+
+    source: Source
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.source.meta
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def line(self, key: str) -> int:
+        return self.source.line(key)
+
+    def _int(self, key: str) -> int | None:
+        value = self.meta.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def year(self) -> int | None:
+        return self._int("year")
+
+    @property
+    def number(self) -> int | None:
+        return self._int("number")
+
+    @property
+    def total(self) -> int | None:
+        return self._int("total")
+
+    @property
+    def date(self) -> dt.date | None:
+        return parse_date(self.meta.get("date"))
+
+    @property
+    def status(self) -> str:
+        return text(self.meta.get("status") or "published")
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.number:02d}" if self.year and self.number else self.path
+
+    @property
+    def cover_image(self) -> str:
+        return text(self.meta.get("cover_image"))
+
+    def photos(self, key: str) -> list[Photo]:
+        items = self.meta.get(key)
+        if isinstance(items, dict):
+            items = [items]
+        return [Photo(text(p.get("image")), text(p.get("zh")), text(p.get("bo")))
+                for p in as_list(items) if isinstance(p, dict)]
+
+    @property
+    def sections(self) -> list[IssueSection]:
+        result = []
+        for i, item in enumerate(as_list(self.meta.get("sections"))):
+            if isinstance(item, dict):
+                result.append(IssueSection(text(item.get("section")), [text(s) for s in as_list(item.get("items"))],
+                                           self.line(f"sections[{i}]")))
+        return result
+
+    def items(self) -> list[str]:
+        return [slug for section in self.sections for slug in section.items]
+
+
+@dataclass
+class Page:
+    """A fixed page (about, disclosure guide, how to request information) in one language."""
+
+    slug: str
+    lang: str
+    source: Source
+
+    @property
+    def title(self) -> str:
+        return text(self.source.meta.get("title")).strip()
+
+    @property
+    def body(self) -> str:
+        return self.source.body
+
+
+@dataclass
+class Corpus:
+    """Everything under content/, read once."""
+
+    root: str
+    registry: Registry
+    documents: dict[str, Document] = field(default_factory=dict)
+    issues: list[GazetteIssue] = field(default_factory=list)
+    pages: dict[tuple[str, str], Page] = field(default_factory=dict)
+    orphans: list[Source] = field(default_factory=list)  # translations whose original is missing
+    duplicates: list[Source] = field(default_factory=list)  # second files claiming a taken slug
+    files: set[str] = field(default_factory=set)  # every file under content/, relative
+
+    def issue_of(self, slug: str) -> GazetteIssue | None:
+        for issue in self.issues:
+            if slug in issue.items():
+                return issue
+        return None

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on a fresh Debian 12 machine with Python 3.11:
+# the system libraries WeasyPrint uses, the pinned fonts, the PDF and browser tools the tests use,
+# and the Python packages in .venv. Safe to run again: it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+# System packages. libharfbuzz-subset0 makes WeasyPrint's font subsetting fast.
+system_packages=(
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
+  fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen
+  poppler-utils pandoc
+)
+[ "$want_tests" = 1 ] && system_packages+=(chromium)
+missing=()
+for p in "${system_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Python packages, pinned in pyproject.toml.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$want_tests
+if [ ! -f "$stamp" ]; then
+  .venv/bin/pip install -q --upgrade pip
+  if [ "$want_tests" = 1 ]; then
+    .venv/bin/pip install -q -e '.[test]'
+  else
+    .venv/bin/pip install -q -e .
+  fi
+  rm -f .venv/.installed-*; touch "$stamp"
+fi
+
+# The fonts the site and the PDFs use, copied from the Debian packages into themes/ and checked
+# against pinned checksums, so output never depends on what else the machine has installed.
+.venv/bin/python -m gazette.fonts install
