@@ -1,0 +1,100 @@
+"""The pinned fonts. They are taken from Debian packages (installed by scripts/setup.sh), checked
+against the checksums below, and copied into the theme, so no output depends on which other fonts a
+machine happens to have. `python -m gazette.fonts install` does it; the build refuses without them.
+
+Tibetan Machine Uni is used for Tibetan because text copied out of its PDFs round-trips exactly
+(Noto Serif Tibetan's does not). Noto Serif/Sans CJK SC are extracted from the Debian collections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .settings import PROJECT_ROOT
+
+FONT_DIR = PROJECT_ROOT / "themes" / "gazette" / "static" / "fonts"
+
+
+@dataclass(frozen=True)
+class PinnedFont:
+    name: str  # file name under FONT_DIR
+    source: str  # file installed by the Debian package
+    source_sha256: str
+    collection_face: str = ""  # for a .ttc: the PostScript name of the face to extract
+    debian_package: str = ""
+
+
+FONTS = (
+    PinnedFont("TibetanMachineUni.ttf", "/usr/share/fonts/truetype/tibetan-machine/TibetanMachineUni.ttf",
+               "16c16ea5ded720946ba0b0921cb3f9bb624af4f6bf867e31faf0773c1b5b8f76", debian_package="fonts-tibetan-machine"),
+    PinnedFont("NotoSerifCJKsc-Regular.otf", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+               "a04178ec485dffdff7cc0c0c20e1fce9202d7e2160d805e8e44a4c8841c58481",
+               "NotoSerifCJKsc-Regular", "fonts-noto-cjk"),
+    PinnedFont("NotoSerifCJKsc-Bold.otf", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+               "a5d4b046c127da3d7c72f98b46c41489cd29bf52abfdf18aba920903e920d4ac",
+               "NotoSerifCJKsc-Bold", "fonts-noto-cjk"),
+    PinnedFont("NotoSansCJKsc-Regular.otf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+               "b76b0433203017ca80401b2ee0dd69350349871c4b19d504c34dbdd80541690a",
+               "NotoSansCJKsc-Regular", "fonts-noto-cjk"),
+    PinnedFont("NotoSansCJKsc-Bold.otf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+               "faa5f3656a78b2e2d450d27fe8382c778bc2b6bb5ea29c986664a6a435056ceb",
+               "NotoSansCJKsc-Bold", "fonts-noto-cjk"),
+)
+
+WEB_FONTS = {"TibetanMachineUni.ttf": "TibetanMachineUni.woff2"}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class FontError(Exception):
+    pass
+
+
+def font_path(name: str) -> Path:
+    path = FONT_DIR / name
+    if not path.is_file():
+        raise FontError(f"字体 {name} 未安装，请运行 scripts/setup.sh / font {name} is missing: run scripts/setup.sh")
+    return path
+
+
+def install() -> None:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    FONT_DIR.mkdir(parents=True, exist_ok=True)
+    for font in FONTS:
+        source = Path(font.source)
+        if not source.is_file():
+            raise FontError(f"{source} missing: apt-get install {font.debian_package}")
+        if font.source_sha256 and _sha256(source) != font.source_sha256:
+            raise FontError(f"{source} is not the pinned version (sha256 differs)")
+        target = FONT_DIR / font.name
+        if target.is_file():
+            continue
+        if font.collection_face:
+            collection = TTCollection(str(source))
+            face = next(f for f in collection.fonts if f["name"].getDebugName(6) == font.collection_face)
+            face.save(str(target))
+        else:
+            target.write_bytes(source.read_bytes())
+    for ttf, woff2 in WEB_FONTS.items():
+        target = FONT_DIR / woff2
+        if not target.is_file():
+            web = TTFont(str(FONT_DIR / ttf))
+            web.flavor = "woff2"
+            web.save(str(target))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["install"]:
+        install()
+    elif sys.argv[1:] == ["checksums"]:
+        for font in FONTS:
+            print(font.source, _sha256(Path(font.source)))
+    else:
+        print("usage: python -m gazette.fonts install|checksums", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,75 @@
+"""Writes small content folders for tests: the project's real registries, plus documents, translations,
+issues and pages given as field values. Defaults make a valid, public (主动公开) document."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REGISTRY = ROOT / "content" / "registry"
+
+
+def _front_matter(fields: dict[str, Any]) -> str:
+    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+
+
+class ContentFactory:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.serial = 0
+        shutil.copytree(REGISTRY, root / "registry")
+
+    def write(self, rel: str, data: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
+    def document(self, slug: str, body: str = "## 一、总体要求\n\n各县（市）人民政府，州级各部门：现将有关事项通知如下。\n",
+                 **fields: Any) -> Path:
+        self.serial += 1
+        signed = str(fields.get("signed", "2026-03-02"))
+        meta: dict[str, Any] = {
+            "title": f"甘孜藏族自治州人民政府关于{slug}的通知",
+            "slug": slug,
+            "lang": "zh",
+            "genre": "notice",
+            "issuer": ["prefecture-government"],
+            "signed": signed,
+            "published": "2026-03-04",
+            "index_no": f"S00000001/{signed[:4]}-{self.serial:05d}",
+            "catalogue": "rules.other",
+            "summary": "这是一份用于测试的文件摘要，说明文件的主要内容和适用范围。",
+            "disclosure": "主动公开",
+            "secrecy": "非涉密",
+            "secrecy_review": {"by": "州政府办公室保密审查小组", "date": "2026-03-03"},
+        }
+        for key, value in fields.items():
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
+        year = str(meta.get("signed", signed))[:4]
+        return self.write(f"documents/{year}/{slug}.zh.md", f"---\n{_front_matter(meta)}---\n{body}")
+
+    def translation(self, slug: str, year: str = "2026", body: str = "སྤྱིར་བཏང་གི་བླང་བྱ། ཡིག་ཆ་འདི་ལ་ཞིབ་བཤེར་བྱེད།\n",
+                    lang: str = "bo", **fields: Any) -> Path:
+        meta = {"title": f"དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ། {slug}", "slug": slug, "lang": lang, **fields}
+        return self.write(f"documents/{year}/{slug}.{lang}.md", f"---\n{_front_matter(meta)}---\n{body}")
+
+    def issue(self, year: int, number: int, sections: list[dict[str, Any]], **fields: Any) -> Path:
+        meta: dict[str, Any] = {"year": year, "number": number, "total": fields.pop("total", number),
+                                "date": f"{year}-{number:02d}-28", "status": "published", **fields,
+                                "sections": sections}
+        return self.write(f"gazette/{year}/{year}-{number:02d}.yml", _front_matter(meta))
+
+    def page(self, slug: str, lang: str, title: str, body: str) -> Path:
+        meta = {"title": title, "slug": slug, "lang": lang}
+        return self.write(f"pages/{slug}.{lang}.md", f"---\n{_front_matter(meta)}---\n{body}")
