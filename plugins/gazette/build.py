@@ -21,7 +21,8 @@ from typing import Any
 from .findings import count, format_findings
 from .publication import Publication, build_publication
 
-STAGES = ("site", "pdf", "search")
+# The PDFs come first: the site links them with their sizes.
+STAGES = ("pdf", "site", "search")
 OUTPUTS = ("site", "search-index")
 
 
