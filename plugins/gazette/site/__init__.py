@@ -1,0 +1,1 @@
+"""The static site in both languages, written through Pelican from the Publication."""

@@ -1,0 +1,59 @@
+"""Atom feeds, written with feedgenerator (Pelican's own feed library): everything, and one per publisher.
+
+Only 主动公开 documents are in a feed: an on-request entry is a catalogue record, not news, and its
+text is not public. A language's feed carries the documents that exist in that language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from feedgenerator import Atom1Feed
+
+from .. import urls
+from ..publication import PublicDocument, Publication
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def _site_url(settings: dict[str, Any]) -> str:
+    return str(settings.get("SITEURL") or "http://localhost:8000").rstrip("/")
+
+
+def _feed(title: str, link: str, feed_url: str, lang: str, docs: list[PublicDocument], base: str) -> Atom1Feed:
+    feed = Atom1Feed(title=title, link=base + link, feed_url=base + feed_url, description="", language=lang)
+    for doc in docs:
+        text = doc.text(lang)
+        moment = dt.datetime.combine(doc.published, dt.time(9, 0), BEIJING)
+        feed.add_item(
+            title=text.title, link=base + doc.url(lang), unique_id=f"tag:gazette,{doc.index_no}:{lang}",
+            description=text.summary, content=text.html, pubdate=moment, updateddate=moment,
+            author_name=doc.publisher.label(lang) if doc.publisher else "", categories=list(text.keywords),
+        )
+    return feed
+
+
+def _write(feed: Atom1Feed, out: Path, url: str) -> None:
+    path = out / urls.output_path(url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        feed.write(handle, "utf-8")
+
+
+def write_feeds(pub: Publication, out: Path, settings: dict[str, Any], langs: list[str]) -> None:
+    base = _site_url(settings)
+    limit = int(settings.get("GAZETTE_FEED_LIMIT", 50))
+    names = settings.get("GAZETTE_SITE_NAME", {})
+    for lang in langs:
+        docs = [d for d in pub.full_documents() if d.translated(lang)]
+        _write(_feed(names.get(lang, ""), urls.home(lang), urls.feed_all(lang), lang, docs[:limit], base),
+               out, urls.feed_all(lang))
+        for agency in pub.registry.agencies.values():
+            own = [d for d in docs if agency in d.issuers]
+            if own:
+                url = urls.feed_publisher(agency.id, lang)
+                _write(_feed(f"{agency.label(lang)} — {names.get(lang, '')}",
+                             urls.catalogue_publisher(agency.id, lang), url, lang, own[:limit], base), out, url)

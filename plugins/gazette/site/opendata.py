@@ -1,0 +1,66 @@
+"""The catalogue's metadata as open data: JSON and CSV, one record per public catalogue entry.
+
+On-request (依申请公开) entries are listed with their metadata only; attachments are listed for
+主动公开 entries alone. Withheld and draft documents are not in the Publication and so not here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from ..publication import Publication
+
+FIELDS = ("index_no", "title_zh", "title_bo", "publisher", "publisher_id", "issuers", "doc_number", "signed",
+          "published", "catalogue", "catalogue_id", "genre", "disclosure", "validity", "replaced_by",
+          "summary", "keywords", "url_zh", "url_bo", "attachments")
+
+
+def records(pub: Publication, base: str) -> list[dict[str, Any]]:
+    rows = []
+    for doc in sorted(pub.documents.values(), key=lambda d: d.index_no):
+        zh = doc.text("zh")
+        rows.append({
+            "index_no": doc.index_no,
+            "title_zh": zh.title,
+            "title_bo": doc.texts["bo"].title if "bo" in doc.texts else "",
+            "publisher": doc.publisher.zh if doc.publisher else "",
+            "publisher_id": doc.publisher.id if doc.publisher else "",
+            "issuers": [a.id for a in doc.issuers],
+            "doc_number": doc.doc_number,
+            "signed": doc.signed.isoformat(),
+            "published": doc.published.isoformat(),
+            "catalogue": doc.catalogue.zh if doc.catalogue else "",
+            "catalogue_id": doc.catalogue.id if doc.catalogue else "",
+            "genre": doc.genre.id if doc.genre else "",
+            "disclosure": doc.disclosure,
+            "validity": doc.validity,
+            "replaced_by": doc.replaced_by,
+            "summary": zh.summary,
+            "keywords": list(zh.keywords),
+            "url_zh": base + doc.url("zh"),
+            "url_bo": base + doc.url("bo"),
+            "attachments": [{"title": a.title, "url": base + a.url, "size": a.size} for a in doc.attachments],
+        })
+    return rows
+
+
+def write_open_data(pub: Publication, out: Path, settings: dict[str, Any]) -> None:
+    base = str(settings.get("SITEURL") or "").rstrip("/")
+    rows = records(pub, base)
+    folder = out / "data"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "catalogue.json").write_text(
+        json.dumps({"count": len(rows), "records": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+    # A BOM so that spreadsheet programs on editors' desks open the Chinese text correctly.
+    with (folder / "catalogue.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FIELDS)
+        writer.writeheader()
+        for row in rows:
+            flat = dict(row)
+            flat["issuers"] = ";".join(row["issuers"])
+            flat["keywords"] = ";".join(row["keywords"])
+            flat["attachments"] = ";".join(a["url"] for a in row["attachments"])
+            writer.writerow(flat)

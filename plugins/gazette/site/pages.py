@@ -1,0 +1,114 @@
+"""Which pages the site has, in each language: one `PageSpec` per HTML file.
+
+The list is derived from the Publication alone. Each page knows its URL (the language is the first
+path segment, so the language switch swaps it) and the template that draws it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import urls
+from ..publication import PublicDocument, Publication
+
+PER_PAGE = 50  # entries on one page of a catalogue list
+
+
+@dataclass
+class PageSpec:
+    url: str
+    template: str
+    lang: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Pager:
+    """A page of a long list. Pelican's paginator needs its own URL patterns; ours are urls.py's."""
+
+    number: int
+    count: int
+    base_url: str
+
+    def url(self, number: int) -> str:
+        return self.base_url if number == 1 else f"{self.base_url}page/{number}/"
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url(self.number + 1) if self.number < self.count else ""
+
+
+def _paged(url: str, template: str, lang: str, entries: list[PublicDocument], **context: Any) -> Iterator[PageSpec]:
+    count = max(1, -(-len(entries) // PER_PAGE))
+    for number in range(1, count + 1):
+        pager = Pager(number, count, url)
+        chunk = entries[(number - 1) * PER_PAGE: number * PER_PAGE]
+        yield PageSpec(pager.url(number), template, lang,
+                       {**context, "entries": chunk, "pager": pager, "total": len(entries)})
+
+
+def site_pages(pub: Publication, langs: list[str]) -> Iterator[PageSpec]:
+    reg = pub.registry
+    docs = list(pub.documents.values())
+    by_class: dict[str, list[PublicDocument]] = defaultdict(list)
+    by_publisher: dict[str, list[PublicDocument]] = defaultdict(list)
+    by_year: dict[int, list[PublicDocument]] = defaultdict(list)
+    for doc in docs:
+        if doc.catalogue:
+            by_class[doc.catalogue.id].append(doc)
+            parent = doc.catalogue.parent
+            while parent:
+                by_class[parent].append(doc)
+                parent = reg.catalogue[parent].parent
+        for agency in doc.issuers:
+            by_publisher[agency.id].append(doc)
+        by_year[doc.signed.year].append(doc)
+    class_counts = {cid: len(items) for cid, items in by_class.items()}
+    publisher_counts = {aid: len(items) for aid, items in by_publisher.items()}
+    years = sorted(by_year, reverse=True)
+    issue_years = sorted({i.year for i in pub.issues}, reverse=True)
+
+    for lang in langs:
+        yield PageSpec(urls.home(lang), "home.html", lang, {
+            "issue": pub.latest_issue(), "latest": docs[:10], "roots": reg.catalogue_roots(),
+            "class_counts": class_counts})
+        yield PageSpec(urls.gazette_archive(lang), "gazette_archive.html", lang, {
+            "years": [(y, [i for i in reversed(pub.issues) if i.year == y]) for y in issue_years]})
+        for year in issue_years:
+            yield PageSpec(urls.gazette_year(year, lang), "gazette_year.html", lang, {
+                "year": year, "issues": [i for i in pub.issues if i.year == year]})
+        for issue in pub.issues:
+            yield PageSpec(issue.url(lang), "issue.html", lang, {"issue": issue})
+        for doc in docs:
+            yield PageSpec(doc.url(lang), "document.html", lang, {
+                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts)})
+
+        yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
+            "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),
+            "agencies": [a for a in reg.agencies.values() if a.id in publisher_counts],
+            "publisher_counts": publisher_counts, "years": [(y, len(by_year[y])) for y in years]})
+        for cid, node in reg.catalogue.items():
+            if cid in by_class:
+                yield from _paged(urls.catalogue_class(cid, lang), "catalogue_list.html", lang, by_class[cid],
+                                  heading=node, kind="class")
+        for aid, agency in reg.agencies.items():
+            if aid in by_publisher:
+                yield from _paged(urls.catalogue_publisher(aid, lang), "catalogue_list.html", lang,
+                                  by_publisher[aid], heading=agency, kind="publisher")
+        for year in years:
+            yield from _paged(urls.catalogue_year(year, lang), "catalogue_list.html", lang, by_year[year],
+                              heading=year, kind="year")
+
+        for slug in sorted({s for s, _ in pub.pages}):
+            page = pub.pages.get((slug, lang))
+            yield PageSpec(urls.page(slug, lang), "page.html", lang, {
+                "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
+                "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug}})
+        yield PageSpec(urls.search(lang), "search_unavailable.html", lang, {})

@@ -1,0 +1,29 @@
+"""sitemap.xml with hreflang alternates. The pelican-sitemap plugin knows only Pelican's own articles
+and pages; the gazette's pages come from its own generator, so the sitemap is written from the list of
+pages that generator wrote, with the standard library's XML writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from .. import urls
+
+NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+
+
+def write_sitemap(out: Path, written: list[tuple[str, str]], settings: dict[str, Any]) -> None:
+    base = str(settings.get("SITEURL") or "").rstrip("/")
+    langs = list(settings.get("GAZETTE_LANGS", ["zh", "bo"]))
+    ET.register_namespace("", NS)
+    ET.register_namespace("xhtml", XHTML)
+    root = ET.Element(f"{{{NS}}}urlset")
+    for url, _lang in written:
+        entry = ET.SubElement(root, f"{{{NS}}}url")
+        ET.SubElement(entry, f"{{{NS}}}loc").text = base + url
+        for other in langs:
+            ET.SubElement(entry, f"{{{XHTML}}}link", rel="alternate", hreflang=other,
+                          href=base + urls.other_language(url, other))
+    ET.ElementTree(root).write(out / "sitemap.xml", encoding="utf-8", xml_declaration=True)

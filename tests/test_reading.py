@@ -1,0 +1,54 @@
+"""Reading files: front matter, encodings, pairing of translations, registries."""
+
+from __future__ import annotations
+
+from gazette.frontmatter import SourceError, parse_markdown
+from gazette.loader import load_corpus
+
+import pytest
+
+
+def test_bom_and_crlf_are_accepted() -> None:
+    source = parse_markdown("\ufeff---\r\ntitle: 通知\r\nsigned: 2026-03-02\r\n---\r\n正文\r\n".encode(), "a.zh.md")
+    assert source.meta == {"title": "通知", "signed": "2026-03-02"}
+    assert source.lines["signed"] == 3 and source.body_line == 5 and source.body == "正文\n"
+
+
+@pytest.mark.parametrize("text, code, line", [
+    ("---\ntitle: a\ntitle: b\n---\n", "META-DUPLICATE-KEY", 3),
+    ("---\ntitle: [a\n---\n", "META-YAML", 2),
+    ("---\ntitle: a\n", "META-UNCLOSED", 1),
+    ("title: a\n", "META-MISSING", 1),
+])
+def test_malformed_front_matter_is_a_finding(text: str, code: str, line: int) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse_markdown(text.encode(), "x.zh.md")
+    assert caught.value.finding.code == code and caught.value.finding.line == line
+
+
+def test_gbk_file_is_named_with_the_fix() -> None:
+    with pytest.raises(SourceError) as caught:
+        parse_markdown("---\ntitle: 甘孜州通知\n---\n".encode("gbk"), "x.zh.md")
+    finding = caught.value.finding
+    assert finding.code == "TEXT-ENCODING-GBK" and "iconv -f GB18030 -t UTF-8" in finding.fix_en
+
+
+def test_translations_pair_by_slug(content) -> None:  # noqa: ANN001
+    content.document("a")
+    content.translation("a")
+    content.translation("lonely")
+    corpus, findings = load_corpus(content.root)
+    assert set(corpus.documents) == {"a"} and set(corpus.documents["a"].translations) == {"bo"}
+    assert [s.path for s in corpus.orphans] == ["documents/2026/lonely.bo.md"]
+    assert not findings
+
+
+def test_registries_load_with_tree_and_order(sample_content) -> None:  # noqa: ANN001
+    corpus, findings = load_corpus(sample_content)
+    reg = corpus.registry
+    assert not [f for f in findings if f.path.startswith("registry/")]
+    assert reg.catalogue["rules.normative"].is_leaf and not reg.catalogue["rules"].is_leaf
+    assert reg.catalogue["rules.normative"].parent == "rules"
+    assert list(reg.sections)[0] == "governor-speech" and list(reg.sections)[-1] == "auspicious-kham"
+    assert reg.agencies["prefecture-government"].code_prefix == "甘府"
+    assert all(entry.bo for entry in [*reg.agencies.values(), *reg.catalogue.values(), *reg.sections.values()])
