@@ -1,0 +1,152 @@
+"""The "search" stage of `gazette build`: the index entries of a Publication, written incrementally.
+
+Only the Publication reaches this stage, so only what may be published can be indexed: a full (主动公开)
+document by its title, text and metadata; an on-request (依申请公开) one by its catalogue metadata (its
+Publication text has no body); nothing else. One entry per document and language it has, and one per
+fixed page.
+
+Incremental: the last good index (`<output>/search-index`) is copied into staging when its versions match;
+entries whose fingerprint changed are rewritten, entries of documents that are gone are deleted, the rest
+is left alone. Otherwise the index is built from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..model import LANGS
+from ..publication import Publication, PublicDocument
+from ..render import plain_text
+from .analysis import document_number_key, index_number_key
+from .index import Entry, IndexWriter, is_compatible, write_facets
+
+INDEX_FOLDER = "search-index"
+
+
+def _fingerprint(entry: Entry) -> str:
+    values = asdict(entry)
+    values.pop("fingerprint")
+    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _with_fingerprint(entry: Entry) -> Entry:
+    entry.fingerprint = _fingerprint(entry)
+    return entry
+
+
+def _class_path(publication: Publication, class_id: str) -> list[str]:
+    path, catalogue = [], publication.registry.catalogue
+    node = catalogue.get(class_id)
+    while node is not None:
+        path.append(node.id)
+        node = catalogue.get(node.parent) if node.parent else None
+    return path
+
+
+def document_entries(publication: Publication, doc: PublicDocument) -> Iterator[Entry]:
+    for lang, text in doc.texts.items():
+        labels = {
+            "publisher": doc.publisher.label(lang) if doc.publisher else "",
+            "genre": doc.genre.label(lang) if doc.genre else "",
+            "class": doc.catalogue.label(lang) if doc.catalogue else "",
+            "issue": f"{doc.issue.year}-{doc.issue.number:02d}" if doc.issue else "",
+        }
+        meta = " ".join([text.summary, *text.keywords, doc.doc_number, labels["publisher"], labels["genre"]])
+        yield _with_fingerprint(Entry(
+            key=f"doc:{doc.slug}:{lang}", kind="document", slug=doc.slug, lang=lang, url=doc.url(lang),
+            title=text.title, body=text.text if doc.full else "", summary=text.summary, meta=meta,
+            number=doc.doc_number, number_key=document_number_key(doc.doc_number) or "",
+            index_no=doc.index_no, index_no_key=index_number_key(doc.index_no) or "",
+            publisher=doc.publisher.id if doc.publisher else "", issuers=[a.id for a in doc.issuers],
+            class_id=doc.catalogue.id if doc.catalogue else "",
+            classes=_class_path(publication, doc.catalogue.id) if doc.catalogue else [],
+            genre=doc.genre.id if doc.genre else "", signed=doc.signed.isoformat(),
+            published=doc.published.isoformat(), year=doc.signed.year, validity=doc.validity,
+            disclosure=doc.visibility.value, issue=labels["issue"],
+            labels={k: v for k, v in labels.items() if v},
+            content_hash=doc.content_hash,
+        ))
+
+
+def entries(publication: Publication) -> Iterator[Entry]:
+    for doc in publication.documents.values():
+        yield from document_entries(publication, doc)
+    for (slug, lang), page in publication.pages.items():
+        yield _with_fingerprint(Entry(key=f"page:{slug}:{lang}", kind="page", slug=slug, lang=lang,
+                                      url=page.url(), title=page.title, body=plain_text(page.html)))
+
+
+def facets(publication: Publication, all_entries: list[Entry]) -> dict[str, Any]:
+    """The filter values present in the index, with labels in both languages, for the search form."""
+    reg = publication.registry
+    used_publishers = {i for e in all_entries for i in e.issuers}
+    used_classes = {c for e in all_entries for c in e.classes}
+    used_genres = {e.genre for e in all_entries if e.genre}
+    years = sorted({e.year for e in all_entries if e.kind == "document"})
+
+    def labelled(entries_: dict[str, Any], used: set[str]) -> dict[str, dict[str, str]]:
+        return {k: {lang: v.label(lang) for lang in LANGS} for k, v in entries_.items() if k in used}
+
+    return {"publisher": labelled(reg.agencies, used_publishers),
+            "class": labelled(reg.catalogue, used_classes),
+            "genre": labelled(reg.genres, used_genres), "years": [years[0], years[-1]] if years else []}
+
+
+@dataclass
+class IndexStats:
+    written: int  # entries (re)indexed
+    removed: int  # entries deleted
+    total: int
+    rebuilt: bool  # built from scratch
+
+
+def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
+                 progress: Callable[[str], None] = lambda _: None) -> IndexStats:
+    """Write the index of `wanted` into `target`, starting from a copy of `previous` when it can."""
+    writer = None
+    have: dict[str, str] = {}
+    shutil.rmtree(target, ignore_errors=True)
+    if is_compatible(previous):
+        shutil.copytree(previous, target)
+        try:
+            writer = IndexWriter.open(target)
+            have = writer.fingerprints()
+        except Exception as exc:  # an unreadable index is rebuilt, not a failed build
+            progress(f"检索索引无法读取，重新生成 / the search index is unreadable, rebuilding: {exc}")
+            shutil.rmtree(target, ignore_errors=True)
+            writer = None
+    if writer is None:
+        writer = IndexWriter.create(target)
+        writer.add_all(wanted, procs=procs)
+        stats = IndexStats(written=len(wanted), removed=0, total=len(wanted), rebuilt=True)
+    else:
+        keys = {e.key for e in wanted}
+        changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
+        gone = [k for k in have if k not in keys]
+        if changed or gone:
+            writer.update([*gone, *(e.key for e in changed if e.key in have)], changed)
+        stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
+    writer.close()
+    return stats
+
+
+def write_index(publication: Publication, dirs: Any, settings: dict[str, Any],
+                progress: Callable[[str], None]) -> None:
+    started = time.monotonic()
+    wanted = list(entries(publication))
+    procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
+    target: Path = dirs.search_index
+    stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress)
+    write_facets(target, facets(publication, wanted))
+    how = "全部重建 / built from scratch" if stats.rebuilt else "增量更新 / updated"
+    progress(f"检索索引{how}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "
+             f"search index: {stats.written} entries written, {stats.removed} removed, {stats.total} in all "
+             f"({time.monotonic() - started:.1f} s)")

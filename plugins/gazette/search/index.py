@@ -1,0 +1,314 @@
+"""The search engine, behind one module: Whoosh (the whoosh-reloaded fork), and nothing else imports it.
+
+The rest of the package speaks in `Entry` (what one index entry holds), `SearchRequest` and `RawPage`
+(query.py); changing the engine means rewriting this module only.
+
+Layout of an index folder: Whoosh's files, `gazette-index.json` (schema and analyser versions: an index
+of other versions is rebuilt, not updated) and `facets.json` (the publishers, catalogue classes, genres
+and years present, with their labels, for the search form and for checking filters).
+
+Segments are kept to a bounded size (`SEGMENT_ENTRIES`), and a segment from which an entry is deleted is
+rewritten without it at once: Whoosh otherwise only marks a deleted entry, and its text would stay in the
+files, which must never hold a body that is no longer public.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.reading import SegmentReader
+from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
+
+from .analysis import ANALYSIS_VERSION, index_tokens, normalise
+from .query import Clause, RawPage, SearchRequest
+
+SCHEMA_VERSION = 1
+ENGINE = "whoosh-reloaded"
+VERSION_FILE = "gazette-index.json"
+FACETS_FILE = "facets.json"
+SEGMENT_ENTRIES = 1000  # entries a segment of a full build holds; an edit rewrites one such segment
+FIELD_BOOSTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
+
+
+@dataclass
+class Entry:
+    """One index entry: a document in one language, or a fixed page. Only what may be published."""
+
+    key: str  # "doc:<slug>:<lang>" or "page:<slug>:<lang>"
+    kind: str  # "document" | "page"
+    slug: str
+    lang: str
+    url: str
+    title: str
+    body: str = ""  # the full text; empty for an on-request (依申请公开) entry
+    summary: str = ""
+    meta: str = ""  # searched, not shown: summary, keywords, number, publisher and genre labels
+    number: str = ""  # 发文字号 as written
+    number_key: str = ""
+    index_no: str = ""  # 索引号
+    index_no_key: str = ""
+    publisher: str = ""  # the lead issuer's id
+    issuers: list[str] = field(default_factory=list)
+    class_id: str = ""
+    classes: list[str] = field(default_factory=list)  # the leaf and its ancestors
+    genre: str = ""
+    signed: str = ""  # ISO dates
+    published: str = ""
+    year: int = 0  # of `signed`: the year a catalogue entry belongs to
+    validity: str = ""
+    disclosure: str = ""  # "full" | "metadata"
+    issue: str = ""  # "2026-08"
+    labels: dict[str, str] = field(default_factory=dict)  # publisher, genre, class, issue: in `lang`
+    content_hash: str = ""
+    fingerprint: str = ""  # of everything above: an entry is rewritten when it changes
+
+
+class GazetteTokenizer(Tokenizer):
+    """analysis.index_tokens as a Whoosh tokenizer (positions only: highlighting is done elsewhere)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos in index_tokens(normalise(value)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
+def _schema() -> Schema:
+    def text(stored: bool) -> TEXT:
+        return TEXT(analyzer=GazetteTokenizer(), phrase=True, stored=stored)
+
+    return Schema(
+        key=ID(unique=True, stored=True), kind=ID(stored=True), slug=ID(stored=True), lang=ID(stored=True),
+        url=STORED(), title=text(True), body=text(True), summary=STORED(), meta=text(False),
+        number=STORED(), number_key=ID(), index_no=STORED(), index_no_key=ID(),
+        publisher=STORED(), issuers=KEYWORD(scorable=False), class_id=STORED(),
+        classes=KEYWORD(scorable=False),
+        genre=ID(stored=True), signed=STORED(), published=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True), validity=ID(stored=True), disclosure=ID(stored=True),
+        issue=ID(stored=True), labels=STORED(), content_hash=STORED(), fingerprint=STORED(),
+    )
+
+
+def version() -> dict[str, Any]:
+    return {"engine": ENGINE, "schema": SCHEMA_VERSION, "analysis": ANALYSIS_VERSION}
+
+
+def is_compatible(folder: Path) -> bool:
+    """An index folder this code can update in place: same engine, schema and analyser."""
+    try:
+        written = json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return written == version() and whoosh_index.exists_in(str(folder))
+
+
+def write_facets(folder: Path, facets: dict[str, Any]) -> None:
+    (folder / FACETS_FILE).write_text(json.dumps(facets, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _document(entry: Entry) -> dict[str, Any]:
+    values = asdict(entry)
+    values["issuers"] = " ".join(entry.issuers)
+    values["classes"] = " ".join(entry.classes)
+    values["labels"] = dict(entry.labels)
+    return {k: v for k, v in values.items() if v not in ("", None) or k in ("body",)}
+
+
+def _purge_deleted(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy: rewrite every segment that has deleted entries (copying only the live ones), so
+    nothing of a deleted entry stays in the files; keep the others as they are."""
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            if reader.doc_count():
+                writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return kept
+
+
+class IndexWriter:
+    """Writes one index folder: from scratch (`create`) or in place (`open`, on a copy of the last one)."""
+
+    def __init__(self, folder: Path, ix: Any) -> None:
+        self.folder, self.ix = folder, ix
+
+    @classmethod
+    def create(cls, folder: Path) -> IndexWriter:
+        folder.mkdir(parents=True, exist_ok=True)
+        ix = whoosh_index.create_in(str(folder), _schema())
+        (folder / VERSION_FILE).write_text(json.dumps(version()), encoding="utf-8")
+        return cls(folder, ix)
+
+    @classmethod
+    def open(cls, folder: Path) -> IndexWriter:
+        return cls(folder, whoosh_index.open_dir(str(folder)))
+
+    def fingerprints(self) -> dict[str, str]:
+        """key → fingerprint of every entry in the index."""
+        with self.ix.searcher() as searcher:
+            return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
+
+    def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
+        """A full build: entries in segments of SEGMENT_ENTRIES, written by `procs` processes."""
+        count = 0
+        batch: list[Entry] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= SEGMENT_ENTRIES * procs:
+                count += self._write_batch(batch, procs)
+                batch = []
+        if batch:
+            count += self._write_batch(batch, procs)
+        return count
+
+    def _write_batch(self, batch: list[Entry], procs: int) -> int:
+        if procs > 1 and len(batch) > SEGMENT_ENTRIES // 2:
+            # The multiprocessing writer helps only when each process keeps its own segment.
+            writer = self.ix.writer(procs=procs, multisegment=True, limitmb=128,
+                                    batchsize=max(50, len(batch) // (procs * 4)))
+        else:
+            writer = self.ix.writer(limitmb=128)
+        for entry in batch:
+            writer.add_document(**_document(entry))
+        writer.commit(merge=False)
+        return len(batch)
+
+    def update(self, remove: Iterable[str], add: list[Entry]) -> None:
+        """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries."""
+        writer = self.ix.writer(limitmb=64)
+        for key in remove:
+            writer.delete_by_term("key", key)
+        for entry in add:
+            writer.add_document(**_document(entry))
+        writer.commit(mergetype=_purge_deleted)
+
+    def segment_count(self) -> int:
+        return len(self.ix._segments())
+
+    def close(self) -> None:
+        self.ix.close()
+
+
+def _field_query(fieldname: str, clause: Clause) -> wq.Query:
+    parts = [wq.Prefix(fieldname, t.text) if t.prefix else wq.Term(fieldname, t.text) for t in clause.tokens]
+    if len(parts) == 1:
+        return parts[0]
+    if not any(t.prefix for t in clause.tokens):
+        return wq.Phrase(fieldname, [t.text for t in clause.tokens])
+    return wq.Sequence(parts)
+
+
+def _clause_query(clause: Clause) -> wq.Query:
+    if clause.kind == "number":
+        return wq.Term("number_key", clause.key)
+    if clause.kind == "index_no":
+        return wq.Term("index_no_key", clause.key)
+    return wq.Or([_field_query(name, clause).with_boost(boost) for name, boost in FIELD_BOOSTS.items()])
+
+
+def _filter_query(request: SearchRequest) -> wq.Query | None:
+    f = request.filters
+    parts: list[wq.Query] = []
+    if f.lang:
+        parts.append(wq.Term("lang", f.lang))
+    if f.publisher:
+        parts.append(wq.Term("issuers", f.publisher))
+    if f.catalogue_class:
+        parts.append(wq.Term("classes", f.catalogue_class))
+    if f.genre:
+        parts.append(wq.Term("genre", f.genre))
+    if f.validity:
+        parts.append(wq.Term("validity", f.validity))
+    if f.year_from or f.year_to:
+        parts.append(wq.NumericRange("year", f.year_from, f.year_to))
+    return wq.And(parts) if parts else None
+
+
+class SearchIndex:
+    """A built index, opened for searching. Safe to share between threads: each thread gets its own
+    searcher, reopened when the folder is replaced by a new build."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._ix: Any = None
+        self.facets: dict[str, Any] = {}
+        self._reopen()
+
+    @classmethod
+    def open(cls, folder: Path) -> SearchIndex | None:
+        """The index in `folder`, or None when there is none (not built yet, or of another version)."""
+        if not is_compatible(folder):
+            return None
+        return cls(folder)
+
+    def _current_stamp(self) -> tuple[int, int]:
+        st = os.stat(self.folder / VERSION_FILE)
+        return st.st_ino, st.st_mtime_ns
+
+    def _reopen(self) -> None:
+        with self._lock:
+            stamp = self._current_stamp()
+            if stamp == self._stamp:
+                return
+            self._ix = whoosh_index.open_dir(str(self.folder))
+            try:
+                self.facets = json.loads((self.folder / FACETS_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.facets = {}
+            self._stamp = stamp
+
+    def _searcher(self) -> Any:
+        try:
+            if self._current_stamp() != self._stamp:
+                self._reopen()
+        except OSError:
+            pass  # the folder is being swapped: keep the searcher we have
+        local = self._local
+        if getattr(local, "stamp", None) != self._stamp:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher, local.stamp = self._ix.searcher(), self._stamp
+        return local.searcher
+
+    def doc_count(self) -> int:
+        return int(self._searcher().doc_count())
+
+    def search(self, request: SearchRequest) -> RawPage:
+        searcher = self._searcher()
+        q = wq.And([_clause_query(c) for c in request.clauses])
+        kwargs: dict[str, Any] = {"filter": _filter_query(request)}
+        if request.sort == "date":
+            kwargs["sortedby"] = MultiFacet([FieldFacet("published", reverse=True), ScoreFacet()])
+        if request.collapse:
+            kwargs["collapse"] = FieldFacet("slug")
+        page = searcher.search_page(q, request.page, pagelen=request.size, **kwargs)
+        hits = [dict(hit.fields()) for hit in page]
+        return RawPage(total=page.total, page=page.pagenum, hits=hits)
