@@ -29,7 +29,8 @@ class PinnedFont:
 
 FONTS = (
     PinnedFont("TibetanMachineUni.ttf", "/usr/share/fonts/truetype/tibetan-machine/TibetanMachineUni.ttf",
-               "16c16ea5ded720946ba0b0921cb3f9bb624af4f6bf867e31faf0773c1b5b8f76", debian_package="fonts-tibetan-machine"),
+               "16c16ea5ded720946ba0b0921cb3f9bb624af4f6bf867e31faf0773c1b5b8f76",
+               debian_package="fonts-tibetan-machine"),
     PinnedFont("NotoSerifCJKsc-Regular.otf", "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
                "a04178ec485dffdff7cc0c0c20e1fce9202d7e2160d805e8e44a4c8841c58481",
                "NotoSerifCJKsc-Regular", "fonts-noto-cjk"),
@@ -47,6 +48,27 @@ FONTS = (
 WEB_FONTS = {"TibetanMachineUni.ttf": "TibetanMachineUni.woff2"}
 
 
+@dataclass(frozen=True)
+class PrintFace:
+    """A face the print templates use, by the family name they give it in CSS."""
+
+    family: str
+    weight: int
+    file: str  # a PinnedFont name
+
+
+# The PDFs' faces. GB/T 9704 asks for FangSong (仿宋) in the body; no free FangSong with a licence fit
+# for redistribution is pinned here, so Noto Serif CJK SC (a Song/Ming face) is the nearest free face.
+# Titles are in its Bold (bold Song, 小标宋's stand-in), headings in Noto Sans CJK SC (Hei, 黑体).
+PRINT_FACES = (
+    PrintFace("Gazette Song", 400, "NotoSerifCJKsc-Regular.otf"),
+    PrintFace("Gazette Song", 700, "NotoSerifCJKsc-Bold.otf"),
+    PrintFace("Gazette Hei", 400, "NotoSansCJKsc-Regular.otf"),
+    PrintFace("Gazette Hei", 700, "NotoSansCJKsc-Bold.otf"),
+    PrintFace("Gazette Tibetan", 400, "TibetanMachineUni.ttf"),
+)
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -58,8 +80,17 @@ class FontError(Exception):
 def font_path(name: str) -> Path:
     path = FONT_DIR / name
     if not path.is_file():
-        raise FontError(f"字体 {name} 未安装，请运行 scripts/setup.sh / font {name} is missing: run scripts/setup.sh")
+        raise FontError(f"字体 {name} 未安装，请运行 scripts/setup.sh / "
+                        f"font {name} is missing: run scripts/setup.sh")
     return path
+
+
+def print_fonts_checksum() -> str:
+    """One checksum over the installed files the PDFs embed: a changed font file changes every PDF."""
+    h = hashlib.sha256()
+    for name in sorted({face.file for face in PRINT_FACES}):
+        h.update(name.encode() + b"\0" + _sha256(font_path(name)).encode())
+    return h.hexdigest()
 
 
 def install() -> None:

@@ -79,3 +79,8 @@ def output_path(url: str) -> str:
     """Where a URL's file lives under the web root."""
     path = url.lstrip("/")
     return path + "index.html" if path.endswith("/") or not path else path
+
+
+def issue_pdfa(year: int, number: int, lang: str) -> str:
+    """The PDF/A-3b copy of an issue edition, for the archives (档案馆)."""
+    return f"/pdf/gazette/{year}-{number:02d}.{lang}.pdfa.pdf"

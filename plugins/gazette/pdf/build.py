@@ -1,0 +1,98 @@
+"""The build stage: every PDF of the gazette, rendered where the cache has no copy, in parallel.
+
+`write_pdfs(publication, dirs, settings, progress)` is the stage `gazette build` calls. It writes
+  <site>/pdf/gazette/<year>-<NN>.<lang>.pdf        each issue, each edition   (urls.issue_pdf)
+  <site>/pdf/gazette/<year>-<NN>.<lang>.pdfa.pdf   its PDF/A-3b archive copy  (urls.issue_pdfa)
+  <site>/pdf/documents/<slug>.<lang>.pdf           each 主动公开 document, in each language it has
+                                                   (urls.document_pdf)
+Nothing else: a 依申请公开 entry has no body to print, and withheld documents are not in the Publication.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import urls
+from ..build import BuildDirs
+from ..fonts import print_fonts_checksum
+from ..publication import Publication
+from .cache import PdfCache, environment_key, job_key
+from .html import HtmlBuilder, PdfJob, settings_checksum, stylesheet_texts, theme_checksum
+from .render import RenderResult, RenderTask, render
+
+
+@dataclass
+class PdfReport:
+    """What a PDF build did: the tests count renders, the benchmark times them."""
+
+    written: dict[str, int] = field(default_factory=dict)  # URL → size in bytes
+    rendered: list[RenderResult] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    pruned: int = 0
+    seconds: float = 0.0
+
+
+def workers(settings: dict[str, Any], jobs: int) -> int:
+    configured = settings.get("GAZETTE_PDF_WORKERS")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(int(configured or cores), jobs))
+
+
+def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
+               progress: Callable[[str], None]) -> PdfReport:
+    started = time.monotonic()
+    report = PdfReport()
+    jobs = HtmlBuilder(publication, settings).jobs()
+    cache = PdfCache(dirs.cache / "pdf")
+    environment = environment_key(theme_checksum(settings), print_fonts_checksum(),
+                                  settings_checksum(settings))
+    stylesheets = tuple(stylesheet_texts(settings))
+
+    keyed: list[tuple[PdfJob, str]] = [(job, job_key(job, environment, publication.content_root))
+                                       for job in jobs]
+    todo = [(job, key) for job, key in keyed if not cache.has(key, job.outputs)]
+    report.cached = [job.name for job, key in keyed if cache.has(key, job.outputs)]
+    tasks = [RenderTask(job.name, job.html, job.base_url, stylesheets,
+                        tuple((str(cache.path(key, out)), out.variant) for out in job.outputs),
+                        hashlib.sha256(key.encode()).digest()[:16]) for job, key in todo]
+    if tasks:
+        count = workers(settings, len(tasks))
+        progress(f"PDF：渲染 {len(tasks)} 个（{count} 个进程），缓存 {len(report.cached)} 个 / "
+                 f"PDF: rendering {len(tasks)} on {count} processes, {len(report.cached)} from the cache")
+        # fork: the workers start at once and need no importable __main__ (scripts and tests call this).
+        # The parent never loads WeasyPrint (versions are read from package metadata), so no Pango or
+        # GLib state is forked.
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(render, task) for task in tasks]
+            for done, future in enumerate(as_completed(futures), 1):
+                result = future.result()
+                report.rendered.append(result)
+                progress(f"PDF {done}/{len(tasks)} {result.name} ({result.pages} 页/pages, "
+                         f"{result.seconds:.1f} s)")
+
+    used = set()
+    for job, key in keyed:
+        for output in job.outputs:
+            source = cache.path(key, output)
+            target = dirs.site / urls.output_path(output.url)
+            cache.place(source, target)
+            used.add(source)
+            report.written[output.url] = target.stat().st_size
+    report.pruned = cache.prune(used)
+    report.seconds = time.monotonic() - started
+    progress(f"PDF：共 {len(report.written)} 个文件，渲染 {len(report.rendered)} 次，"
+             f"{len(report.cached)} 个来自缓存 / {len(report.written)} PDF files, {len(report.rendered)} "
+             f"rendered, {len(report.cached)} from the cache ({report.seconds:.1f} s)")
+    return report
+
+
+def write_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
+               progress: Callable[[str], None]) -> None:
+    build_pdfs(publication, dirs, settings, progress)

@@ -1,0 +1,243 @@
+"""The Publication → one HTML string per PDF, from the print templates in <THEME>/pdf/.
+
+Everything a PDF shows is decided here, from the Publication alone: each job carries its HTML as plain
+data, so it can be rendered in another process and its bytes hashed for the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .. import urls
+from ..fonts import PRINT_FACES, font_path
+from ..model import ORIGINAL_LANG
+from ..publication import Publication, PublicDocument, PublicIssue
+from ..settings import PROJECT_ROOT
+from .furniture import Furniture
+
+EDITIONS = ("zh", "bo")
+# Settings that shape a PDF (also hashed into the cache key, though their effect is in the HTML).
+PDF_SETTINGS = ("GAZETTE_NAME", "GAZETTE_SITE_NAME", "GAZETTE_MASTHEAD", "GAZETTE_TIBETAN_DIGITS",
+                "GAZETTE_SAMPLE", "SITEURL")
+GENERATOR = "gazette"
+
+
+@dataclass(frozen=True)
+class Output:
+    url: str  # where the site serves it (urls.py)
+    variant: str | None = None  # WeasyPrint pdf_variant, e.g. "pdf/a-3b"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One rendering: an HTML string and the PDFs written from it (plain data: it is pickled)."""
+
+    name: str  # for progress: "2026-08.zh", "gzfb-2026-12.bo"
+    kind: str  # "issue" | "document"
+    html: str
+    base_url: str
+    outputs: tuple[Output, ...]
+    content_hash: str
+    images: tuple[str, ...] = field(default=())  # image files the HTML embeds
+
+
+def theme_dir(settings: dict[str, Any]) -> Path:
+    theme = Path(settings.get("THEME") or PROJECT_ROOT / "themes" / "gazette")
+    if not theme.is_absolute():
+        theme = PROJECT_ROOT / theme
+    return theme / "pdf"
+
+
+def stylesheet_texts(settings: dict[str, Any]) -> list[str]:
+    """The print style sheets: @font-face rules for the pinned files, then gazette.css."""
+    faces = "\n".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+        f'src: url("{font_path(face.file).resolve().as_uri()}"); }}' for face in PRINT_FACES)
+    return [faces, (theme_dir(settings) / "gazette.css").read_text(encoding="utf-8")]
+
+
+def theme_checksum(settings: dict[str, Any]) -> str:
+    """Every file of the print theme (templates and CSS)."""
+    h = hashlib.sha256()
+    folder = theme_dir(settings)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def settings_checksum(settings: dict[str, Any]) -> str:
+    data = {key: settings.get(key) for key in PDF_SETTINGS}
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _css_string(value: str) -> Markup:
+    """A CSS string literal, safe inside <style>: "<" is escaped so no text can close the element."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+    return Markup(f'"{escaped}"')
+
+
+def environment(settings: dict[str, Any]) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir(settings))), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def _timestamp(day: dt.date) -> str:
+    """A date as the PDF's creation/modification time: midnight, Beijing time (fixed, so bytes are too)."""
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+class HtmlBuilder:
+    """Builds the jobs of one build. Holds the Jinja environment and the content root."""
+
+    def __init__(self, publication: Publication, settings: dict[str, Any]) -> None:
+        self.publication = publication
+        self.settings = settings
+        self.env = environment(settings)
+        self.root = publication.content_root.resolve()
+        self.site_url = str(settings.get("SITEURL") or "").rstrip("/")
+
+    # --- links and images -------------------------------------------------------------------------
+    def _image(self, content_path: str, used: list[str]) -> str:
+        """A content image as a file URL, or "" when the file is missing (it is then left out)."""
+        if not content_path:
+            return ""
+        path = (self.root / content_path.lstrip("/")).resolve()
+        if not path.is_file() or not path.is_relative_to(self.root):
+            return ""
+        used.append(content_path.lstrip("/"))
+        return path.as_uri()
+
+    def _body_html(self, html: str, used: list[str]) -> str:
+        """Site URLs in a body → what a PDF can use: images as local files, links absolute or dropped."""
+
+        def src(match: re.Match[str]) -> str:
+            uri = self._image(match["url"], used)
+            return f'src="{uri}"' if uri else 'src=""'
+
+        def href(match: re.Match[str]) -> str:
+            return f'href="{self.site_url}{match["url"]}"' if self.site_url else ""
+
+        html = re.sub(r'src="(?P<url>/[^"]*)"', src, html)
+        return re.sub(r'href="(?P<url>/[^"]*)"', href, html)
+
+    # --- shared pieces ----------------------------------------------------------------------------
+    def _name(self, lang: str) -> str:
+        return self.settings["GAZETTE_NAME"][lang]
+
+    def _document(self, doc: PublicDocument, lang: str, used: list[str]) -> dict[str, Any]:
+        furniture = Furniture(lang, self.settings)
+        text = doc.text(lang)
+        return {
+            "anchor": f"doc-{doc.slug}",
+            "lang": text.lang,
+            "title": text.title,
+            "doc_number": doc.doc_number,
+            "html": self._body_html(text.html, used),
+            "issuers": [agency.label(lang) for agency in doc.issuers],
+            "date": furniture.date(doc.signed),
+        }
+
+    def _context(self, lang: str, meta: dict[str, Any], running_head: str) -> dict[str, Any]:
+        furniture = Furniture(lang, self.settings)
+        return {"lang": lang, "meta": meta, "running_head": running_head, "words": furniture.words,
+                "counter_style": furniture.counter_style}
+
+    # --- issues -----------------------------------------------------------------------------------
+    def issue_job(self, issue: PublicIssue, lang: str) -> PdfJob:
+        furniture = Furniture(lang, self.settings)
+        used: list[str] = []
+        masthead = self.settings.get("GAZETTE_MASTHEAD") or {}
+        colon = furniture.word("colon")
+
+        def value(key: str) -> str:
+            item = masthead.get(key, "")
+            return str(item.get(lang) or item.get(ORIGINAL_LANG, "")) if isinstance(item, dict) else str(item)
+
+        numbers = ("telephone", "postcode")  # in the edition's digits
+        shown = {key: furniture.digits(value(key)) if key in numbers else value(key) for key in masthead}
+        rows = [f"{furniture.word(key)}{colon}{shown[key]}"
+                for key in ("supervisor", "sponsor", "editor", "address", *numbers) if value(key)]
+        names = [{"lang": lang, "text": self._name(lang)}] + [
+            {"lang": other, "text": self._name(other)} for other in EDITIONS if other != lang]
+        issue_line = furniture.issue(issue.year, issue.number)
+        title = f"{self._name(lang)} {issue_line}"
+
+        def photos(items: list[Any]) -> list[dict[str, str]]:
+            return [{"image": uri, "caption": photo.caption(lang)} for photo in items
+                    if (uri := self._image(photo.image, used))]
+
+        meta = {
+            "title": title,
+            "author": value("editor"),
+            "description": f"{title} {furniture.total(issue.total)}",
+            "keywords": [],
+            "generator": GENERATOR,
+            "created": _timestamp(issue.date),
+            "modified": _timestamp(issue.date),
+        }
+        context = self._context(lang, meta, f"{self._name(lang)}　{issue_line}")
+        context.update(
+            cover={"names": names, "issue": issue_line, "total": furniture.total(issue.total),
+                   "date": furniture.date(issue.date), "image": self._image(issue.cover_image, used),
+                   "sample": furniture.word("sample") if self.settings.get("GAZETTE_SAMPLE") else ""},
+            inside_front=photos(issue.inside_front),
+            inside_back=photos(issue.inside_back),
+            back_cover=photos(issue.back_cover),
+            masthead=rows,
+            masthead_free=value("free"),
+            sections=[{"id": entry.id, "title": entry.label(lang),
+                       "documents": [self._document(doc, lang, used) for doc in docs]}
+                      for entry, docs in issue.sections],
+        )
+        html = self.env.get_template("issue.html").render(context)
+        outputs = (Output(urls.issue_pdf(issue.year, issue.number, lang)),
+                   Output(urls.issue_pdfa(issue.year, issue.number, lang), "pdf/a-3b"))
+        return PdfJob(f"{issue.key}.{lang}", "issue", html, self.root.as_uri() + "/", outputs,
+                      issue.content_hash, tuple(sorted(set(used))))
+
+    # --- documents --------------------------------------------------------------------------------
+    def document_job(self, doc: PublicDocument, lang: str) -> PdfJob:
+        furniture = Furniture(lang, self.settings)
+        used: list[str] = []
+        text = doc.text(lang)
+        publisher = doc.publisher.label(lang) if doc.publisher else ""
+        metadata = [(furniture.word("index_no"), doc.index_no), (furniture.word("publisher"), publisher)]
+        if doc.doc_number:
+            metadata.append((furniture.word("doc_number"), doc.doc_number))
+        metadata += [(furniture.word("signed"), furniture.date(doc.signed)),
+                     (furniture.word("published"), furniture.date(doc.published))]
+        if doc.issue is not None:
+            running = f"{self._name(lang)}　{furniture.issue(doc.issue.year, doc.issue.number)}"
+        else:
+            running = self.settings.get("GAZETTE_SITE_NAME", {}).get(lang) or self._name(lang)
+        meta = {"title": text.title, "author": publisher, "description": text.summary,
+                "keywords": list(text.keywords), "generator": GENERATOR,
+                "created": _timestamp(doc.signed), "modified": _timestamp(doc.published)}
+        context = self._context(lang, meta, running)
+        context.update(metadata=metadata, doc=self._document(doc, lang, used))
+        html = self.env.get_template("document.html").render(context)
+        return PdfJob(f"{doc.slug}.{lang}", "document", html, self.root.as_uri() + "/",
+                      (Output(urls.document_pdf(doc.slug, lang)),), doc.content_hash,
+                      tuple(sorted(set(used))))
+
+    def jobs(self) -> list[PdfJob]:
+        """Issues first (the longest renders), then every 主动公开 document in each language it has."""
+        jobs = [self.issue_job(issue, lang) for issue in self.publication.issues for lang in EDITIONS]
+        for doc in self.publication.full_documents():
+            # full_documents() holds only 主动公开; the check is repeated here so that no later change
+            # there can put a metadata-only (依申请公开) entry into a PDF.
+            if not doc.full:
+                continue
+            jobs += [self.document_job(doc, lang) for lang in EDITIONS if doc.translated(lang)]
+        return jobs
