@@ -40,60 +40,80 @@ _YEAR = re.compile(r"^\d{4}$")
 
 @dataclass(frozen=True)
 class Problem:
-    """Something about a query the reader should know. `fatal`: the query was not run."""
+    """Something about a query the reader should know. `fatal`: the query was not run.
+
+    `msgid` (English, with %(name)s placeholders) is also the gettext message id: the HTML page shows it
+    through the theme's catalogues (themes/gazette/translations/search.yml); `zh` is kept here for the
+    terminal and the JSON answer, which have no catalogue."""
 
     code: str
-    en: str
-    zh: str
+    msgid: str
+    zh_template: str
+    values: tuple[tuple[str, str], ...] = ()
     fatal: bool = False
+
+    @property
+    def params(self) -> dict[str, str]:
+        return dict(self.values)
+
+    @property
+    def en(self) -> str:
+        return self.msgid % self.params
+
+    @property
+    def zh(self) -> str:
+        return self.zh_template % self.params
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "en": self.en, "zh": self.zh, "fatal": self.fatal}
 
 
-# English texts double as gettext message ids (themes/gazette/translations/search.yml has zh and bo);
-# zh is repeated here for the terminal and JSON, which have no catalogue.
 def _problem(code: str, fatal: bool = False, **values: Any) -> Problem:
-    en, zh = _MESSAGES[code]
-    return Problem(code, en.format(**values), zh.format(**values), fatal)
+    msgid, zh = _MESSAGES[code]
+    return Problem(code, msgid, zh, tuple((k, str(v)) for k, v in values.items()), fatal)
 
 
 _MESSAGES = {
     "empty": ("Type a word, a phrase in quotation marks or a document number to search for.",
               "请输入要检索的词语、用引号括起的短语或文号。"),
-    "too-long": ("The query is too long ({length} characters); use at most {limit}.",
-                 "检索词过长（{length} 个字符），最多 {limit} 个字符。"),
+    "too-long": ("The query is too long (%(length)s characters); use at most %(limit)s.",
+                 "检索词过长（%(length)s 个字符），最多 %(limit)s 个字符。"),
     "nothing": ("Nothing in the query can be searched for: type words, not only punctuation or operators.",
                 "检索词中没有可检索的内容：请输入词语，而不只是标点或运算符。"),
     "unbalanced": ("A quotation mark is not closed; the phrase was taken to run to the end of the query.",
                    "引号未配对，短语已按延续到检索词末尾处理。"),
-    "syntax": ("Operators and special characters ({chars}) are not used: every word must appear; put a "
+    "syntax": ("Operators and special characters (%(chars)s) are not used: every word must appear; put a "
                "phrase in quotation marks.",
-               "不使用运算符和特殊字符（{chars}）：所有词语都须出现；短语请加引号。"),
-    "too-many": ("Only the first {limit} words of the query were used.",
-                 "只使用了检索词中的前 {limit} 个词语。"),
-    "page": ("The page number must be a whole number from 1 to {limit}; showing page {page}.",
-             "页码应为 1 至 {limit} 的整数，现显示第 {page} 页。"),
-    "size": ("The number of results a page must be from 1 to {limit}; showing {size}.",
-             "每页条数应为 1 至 {limit}，现每页 {size} 条。"),
+               "不使用运算符和特殊字符（%(chars)s）：所有词语都须出现；短语请加引号。"),
+    "too-many": ("Only the first %(limit)s words of the query were used.",
+                 "只使用了检索词中的前 %(limit)s 个词语。"),
+    "page": ("The page number must be a whole number from 1 to %(limit)s; showing page %(page)s.",
+             "页码应为 1 至 %(limit)s 的整数，现显示第 %(page)s 页。"),
+    "size": ("The number of results a page must be from 1 to %(limit)s; showing %(size)s.",
+             "每页条数应为 1 至 %(limit)s，现每页 %(size)s 条。"),
     "sort": ("Results can be sorted by relevance or by date; sorted by relevance.",
              "结果只能按相关度或日期排序，现按相关度排序。"),
     "lang": ("The language must be zh or bo; searching both.", "语言只能是 zh 或 bo，现检索两种语言。"),
-    "unknown-filter": ("There is no {what} “{value}”; that filter was not applied.",
-                       "没有“{value}”这一{what_zh}，该筛选条件未使用。"),
-    "year": ("A year is written with four digits, like 2012; “{value}” was not used.",
-             "年份应写成四位数字，如 2012；“{value}”未使用。"),
-    "year-range": ("The year range is empty: “from” ({start}) is after “to” ({end}).",
-                   "年份范围为空：起始年（{start}）晚于截止年（{end}）。"),
+    "unknown-publisher": ("There is no publisher “%(value)s”; that filter was not applied.",
+                          "没有“%(value)s”这一发布机构，该筛选条件未使用。"),
+    "unknown-class": ("There is no catalogue class “%(value)s”; that filter was not applied.",
+                      "没有“%(value)s”这一目录分类，该筛选条件未使用。"),
+    "unknown-genre": ("There is no genre “%(value)s”; that filter was not applied.",
+                      "没有“%(value)s”这一体裁，该筛选条件未使用。"),
+    "unknown-validity": ("Validity is one of 有效, 失效, 废止 (in-force, lapsed, repealed); “%(value)s” was "
+                         "not applied.",
+                         "有效性只能是有效、失效或废止；“%(value)s”未使用。"),
+    "year": ("A year is written with four digits, like 2012; “%(value)s” was not used.",
+             "年份应写成四位数字，如 2012；“%(value)s”未使用。"),
+    "year-range": ("The year range is empty: “from” (%(start)s) is after “to” (%(end)s).",
+                   "年份范围为空：起始年（%(start)s）晚于截止年（%(end)s）。"),
     "widened": ("Nothing was found in this language; showing results in both languages.",
                 "本语种中没有找到结果，现显示两种语言的结果。"),
-    "past-end": ("There are only {pages} pages of results; showing the last.",
-                 "结果只有 {pages} 页，现显示最后一页。"),
+    "past-end": ("There are only %(pages)s pages of results; showing the last.",
+                 "结果只有 %(pages)s 页，现显示最后一页。"),
     "unavailable": ("Search is unavailable: the search index has not been built.",
                     "检索暂不可用：尚未生成检索索引。"),
 }
-_FILTER_NAMES = {"publisher": ("publisher", "发布机构"), "class": ("catalogue class", "目录分类"),
-                 "genre": ("genre", "体裁")}
 
 
 @dataclass(frozen=True)
@@ -283,8 +303,7 @@ def parse_request(params: Mapping[str, str], page_lang: str | None = None,
         value = (params.get(name) or "").strip() or None
         known = (facets or {}).get(name)
         if value and known is not None and value not in known:
-            what, what_zh = _FILTER_NAMES[name]
-            problems.append(_problem("unknown-filter", what=what, what_zh=what_zh, value=value))
+            problems.append(_problem(f"unknown-{name}", value=value))
             value = None
         chosen[name] = value
     years: dict[str, int | None] = {}
@@ -298,7 +317,7 @@ def parse_request(params: Mapping[str, str], page_lang: str | None = None,
     validity_param = (params.get("validity") or "").strip()
     validity = VALIDITY.get(validity_param)
     if validity_param and not validity:
-        problems.append(_problem("unknown-filter", what="validity", what_zh="有效性", value=validity_param))
+        problems.append(_problem("unknown-validity", value=validity_param))
 
     filters = Filters(lang=lang, publisher=chosen["publisher"], catalogue_class=chosen["class"],
                       genre=chosen["genre"], year_from=years["from"], year_to=years["to"], validity=validity)

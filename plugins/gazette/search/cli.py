@@ -1,0 +1,38 @@
+"""`gazette search QUERY [--lang zh|bo] [--output DIR]`: the built index, from the terminal.
+
+One line a hit: the page's URL path (it contains the slug), a tab, the title. What is wrong with a query,
+or a missing index, is said on stderr in Chinese and English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import INDEX_FOLDER
+from .index import SearchIndex
+from .query import MAX_PAGE_SIZE, parse_request, run
+
+
+def search_command(args: argparse.Namespace) -> int:
+    folder = Path(args.output) / INDEX_FOLDER
+    index = SearchIndex.open(folder)
+    if index is None:
+        print(f"找不到检索索引 {folder}，请先运行 gazette build / "
+              f"no search index in {folder}: run gazette build first", file=sys.stderr)
+        return 1
+    params = {"q": args.query, "size": str(MAX_PAGE_SIZE)}
+    if args.lang:
+        params["lang"] = args.lang
+    results = run(index, parse_request(params, facets=index.facets))
+    for problem in results.problems:
+        print(f"{problem.zh} / {problem.en}", file=sys.stderr)
+    if any(p.fatal for p in results.problems):
+        return 2
+    for hit in results.hits:
+        print(f"{hit.url}\t{hit.title}")
+    shown = len(results.hits)
+    more = f"（仅列出前 {shown} 条）/ (first {shown} shown)" if results.total > shown else ""
+    print(f"{results.total} 条结果{more} / {results.total} results", file=sys.stderr)
+    return 0
