@@ -6,5 +6,5 @@ public document and language, rendered by WeasyPrint from the print templates in
 - `render.py`: HTML → PDF bytes, with only the pinned fonts visible and no network access.
 - `cache.py`: rendered PDFs kept under a key of everything that shapes them.
 - `build.py`: the build stage `write_pdfs`.
-- `inspect.py`: reading PDFs back (pages, text, fonts), for the tests and the benchmark.
+- `readback.py`: reading PDFs back (pages, text, fonts), for the tests and the benchmark.
 """

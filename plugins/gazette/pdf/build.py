@@ -10,7 +10,6 @@ Nothing else: a 依申请公开 entry has no body to print, and withheld documen
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import time
@@ -60,8 +59,8 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, An
     todo = [(job, key) for job, key in keyed if not cache.has(key, job.outputs)]
     report.cached = [job.name for job, key in keyed if cache.has(key, job.outputs)]
     tasks = [RenderTask(job.name, job.html, job.base_url, stylesheets,
-                        tuple((str(cache.path(key, out)), out.variant) for out in job.outputs),
-                        hashlib.sha256(key.encode()).digest()[:16]) for job, key in todo]
+                        tuple((str(cache.path(key, out)), out.variant) for out in job.outputs))
+             for job, key in todo]
     if tasks:
         count = workers(settings, len(tasks))
         progress(f"PDF：渲染 {len(tasks)} 个（{count} 个进程），缓存 {len(report.cached)} 个 / "

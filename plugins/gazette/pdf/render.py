@@ -7,7 +7,7 @@ Two things keep the output a product of the project's files alone:
 - The URL fetcher reads local files only: a PDF build never reaches the network.
 
 And two make it byte-for-byte repeatable: the creation and modification dates come from the content
-(the <meta> elements of the HTML), and the file identifier is derived from the cache key.
+(the <meta> elements of the HTML), and the file identifier is derived from the file's bytes.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ class RenderTask:
     base_url: str
     stylesheets: tuple[str, ...]
     targets: tuple[tuple[str, str | None], ...]  # (file to write, pdf_variant)
-    identifier: bytes
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,9 @@ def render(task: RenderTask) -> RenderResult:
     document = HTML(string=task.html, base_url=task.base_url, url_fetcher=url_fetcher()).render(
         font_config=font_config, stylesheets=_WORKER.css(task.stylesheets))
     for target, variant in task.targets:
-        data = document.write_pdf(pdf_variant=variant, pdf_identifier=task.identifier)
+        # pdf_identifier=True: pydyf derives the file identifier from the file's own bytes (an MD5 of the
+        # body), so it is fixed by the content instead of being random or absent.
+        data = document.write_pdf(pdf_variant=variant, pdf_identifier=True)
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{path.name}.{os.getpid()}.part")

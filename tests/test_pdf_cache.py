@@ -1,0 +1,60 @@
+"""PDFs are a function of their input: the same content gives the same bytes, and a build with nothing
+changed renders nothing (the cache keyed by content); a change renders only what it touches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette import urls
+from test_pdf_issue import build, write_issue
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> ContentFactory:
+    factory = ContentFactory(tmp_path_factory.mktemp("pdf-cache") / "content")
+    write_issue(factory)
+    return factory
+
+
+def test_identical_input_identical_bytes(content: ContentFactory, tmp_path: Path) -> None:
+    first = build(content.root, tmp_path / "one")
+    second = build(content.root, tmp_path / "two")  # its own cache: rendered again from scratch
+    assert len(second.report.rendered) == len(first.report.rendered) > 0
+    assert set(first.report.written) == set(second.report.written)
+    for url in first.report.written:
+        assert first.pdf(url).read_bytes() == second.pdf(url).read_bytes(), url
+
+
+def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
+        content: ContentFactory, tmp_path: Path) -> None:
+    output = tmp_path / "build"
+    first = build(content.root, output)
+    jobs = len(first.report.rendered)
+    assert jobs == 2 + 2 * len(first.publication.full_documents())  # the issue in 2 editions, documents in 2
+    first_bytes = {url: first.pdf(url).read_bytes() for url in first.report.written}
+
+    # the next build's staging folder is new: the PDFs come from the cache, byte for byte
+    second = build(content.root, output)
+    assert second.report.rendered == [] and len(second.report.cached) == jobs
+    assert {url: second.pdf(url).read_bytes() for url in second.report.written} == first_bytes
+
+    # a translation changes: that document and its issue are rendered again (their content hashes cover
+    # every language), nothing else; the Chinese PDFs come out the same, the Tibetan ones change
+    content.translation("gz-office", body="ཡིག་ཆ་གསར་པ། བསྒྲུབས་དགོས།\n")
+    third = build(content.root, output)
+    assert sorted(r.name for r in third.report.rendered) == ["2026-03.bo", "2026-03.zh", "gz-office.bo",
+                                                             "gz-office.zh"]
+    assert third.report.pruned == 6  # the replaced entries: 2 issue PDFs, their 2 PDF/A copies, 2 documents
+    issue = third.publication.issues[0]
+    for url, changed in ((urls.issue_pdf(issue.year, issue.number, "bo"), True),
+                         (urls.document_pdf("gz-office", "bo"), True),
+                         (urls.issue_pdf(issue.year, issue.number, "zh"), False),
+                         (urls.document_pdf("gz-office", "zh"), False)):
+        assert (third.pdf(url).read_bytes() != first_bytes[url]) is changed, url
+
+    # the settings that shape a PDF are part of the key
+    settings = dict(third.settings, GAZETTE_TIBETAN_DIGITS=not third.settings.get("GAZETTE_TIBETAN_DIGITS"))
+    fourth = build(content.root, output, settings)
+    assert len(fourth.report.rendered) == jobs

@@ -1,0 +1,234 @@
+"""The printed gazette, read back from the PDFs of a small issue built through the real build stage."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette import urls
+from gazette.build import BuildDirs
+from gazette.checks import check_content
+from gazette.findings import count
+from gazette.pdf import readback
+from gazette.pdf.build import PdfReport, build_pdfs
+from gazette.pdf.furniture import TIBETAN_DIGITS
+from gazette.publication import Publication, build_publication
+from gazette.settings import load_settings
+from PIL import Image
+
+ON_REQUEST_PHRASE = "依申请公开的正文只给申请人"
+WITHHELD_PHRASE = "不予公开的内部事务信息正文"
+ZH_BODY = ("## 一、总体要求\n\n各县（市）人民政府，州级各部门：为做好2026年政府信息公开工作，"
+           "现将有关事项通知如下。"
+           + "各地要按时录入、审核、发布应主动公开的政府信息，确保信息真实准确。" * 9
+           + "\n\n## 二、工作措施\n\n加强组织领导，落实工作责任，确保各项任务按时完成。\n")
+BO_BODY = ("སྤྱིར་བཏང་གི་བླང་བྱ། ཡིག་ཆ་འདི་ལ་ཞིབ་བཤེར་བྱེད། "
+           + "ཀྲུང་ཧྭ་མི་དམངས་སྤྱི་མཐུན་རྒྱལ་ཁབ་ཀྱི་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་ཀྱི་སྒྲིག་སྲོལ་བསྒྲུབས། " * 6
+           + "\n\nབསྐྱར་ཞིབ་དང་རྒྱུན་སྐྱོང་། ཕྱོགས་བསྡོམས་བྱས་ནས་སྙན་ཞུ་འབུལ་དགོས།\n")
+
+
+def _jpeg(colour: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), colour).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def write_issue(content: ContentFactory) -> None:
+    """Three documents in three sections, their translations, photographs, and two that must not print."""
+    content.document("gz-speech", genre="speech", body="同志们：今天召开全州政府信息公开工作会议。\n")
+    content.translation("gz-speech", body="ལས་བྱེད་པ་རྣམས། དེ་རིང་ཁུལ་ཡོངས་ཀྱི་ཚོགས་འདུ་འཚོགས།\n")
+    content.document("gz-notice", doc_number="甘府发〔2026〕3号", body=ZH_BODY)
+    content.translation("gz-notice", body=BO_BODY)
+    content.document("gz-office", issuer=["general-office"], doc_number="甘府办发〔2026〕5号")
+    content.translation("gz-office")
+    content.document("gz-request", disclosure="依申请公开", body=f"{ON_REQUEST_PHRASE}。\n")
+    content.document("gz-withheld", disclosure="不予公开", withheld_reason="内部事务信息",
+                     body=f"{WITHHELD_PHRASE}。\n")
+    for name, colour in (("cover", (40, 90, 160)), ("a", (200, 120, 40)), ("b", (60, 140, 60)),
+                         ("back", (120, 120, 180))):
+        content.write(f"images/gazette/2026-03/{name}.jpg", _jpeg(colour))
+    content.issue(2026, 3, total=3, sections=[
+        {"section": "governor-speech", "items": ["gz-speech"]},
+        {"section": "prefecture-documents", "items": ["gz-notice"]},
+        {"section": "office-documents", "items": ["gz-office"]},
+    ], cover_image="images/gazette/2026-03/cover.jpg",
+        inside_front=[{"image": "images/gazette/2026-03/a.jpg", "zh": "州长调研康定",
+                       "bo": "ཁུལ་དཔོན་དར་རྩེ་མདོར་ཞིབ་བཤེར།"}],
+        inside_back=[{"image": "images/gazette/2026-03/b.jpg", "zh": "丹巴美人谷", "bo": "རོང་བྲག"}],
+        back_cover={"image": "images/gazette/2026-03/back.jpg", "zh": "贡嘎山", "bo": "མི་ཉག་གངས་དཀར།"})
+
+
+@dataclass
+class Built:
+    publication: Publication
+    site: Path
+    settings: dict
+    report: PdfReport
+
+    def pdf(self, url: str) -> Path:
+        return self.site / urls.output_path(url)
+
+
+def build(content_root: Path, output: Path, settings: dict | None = None) -> Built:
+    settings = settings or load_settings()
+    corpus, findings = check_content(content_root, settings)
+    assert count(findings)[0] == 0, [str(f) for f in findings]
+    publication = build_publication(corpus)
+    dirs = BuildDirs(site=output / "site", search_index=output / "search-index", cache=output / ".cache",
+                     previous=output)
+    dirs.site.mkdir(parents=True, exist_ok=True)
+    report = build_pdfs(publication, dirs, settings, lambda message: None)
+    return Built(publication, dirs.site, settings, report)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = tmp_path_factory.mktemp("pdf-issue")
+    content = ContentFactory(root / "content")
+    write_issue(content)
+    return build(content.root, root / "build")
+
+
+EDITIONS = ("zh", "bo")
+
+
+def _issue_pdf(built: Built, lang: str) -> Path:
+    issue = built.publication.issues[0]
+    return built.pdf(urls.issue_pdf(issue.year, issue.number, lang))
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_issue_pages_in_print_order(built: Built, lang: str) -> None:
+    issue = built.publication.issues[0]
+    path = _issue_pdf(built, lang)
+    pages = readback.page_texts(path)
+    flat = [readback.normalise(p) for p in pages]
+    name = readback.normalise(built.settings["GAZETTE_NAME"][lang])
+    other = readback.normalise(built.settings["GAZETTE_NAME"]["bo" if lang == "zh" else "zh"])
+    # 封面: both names; 封二: the inside-front caption; then the contents
+    assert name in flat[0] and other in flat[0]
+    assert readback.normalise(issue.inside_front[0].caption(lang)) in flat[1]
+    assert flat[2].startswith(readback.normalise("目　录" if lang == "zh" else "དཀར་ཆག"))
+    # 封三 then 封底 with the masthead close the issue, on the two faces of the last leaf
+    assert readback.normalise(issue.inside_back[0].caption(lang)) in flat[-2]
+    assert readback.normalise(built.settings["GAZETTE_MASTHEAD"]["free"][lang]) in flat[-1]
+    assert len(pages) % 2 == 0
+    # the documents follow the sections' print order, each section title before its documents
+    positions = []
+    for entry, docs in issue.sections:
+        label = readback.normalise(entry.label(lang))
+        positions.append(next(i for i, p in enumerate(flat) if i > 2 and label in p))
+        for doc in docs:
+            positions.append(next(i for i, p in enumerate(flat)
+                                  if i > 2 and readback.normalise(doc.text(lang).title) in p))
+    assert positions == sorted(positions)
+    # the body's pages are numbered from 1, covers and contents are not
+    folios = [readback.folio(p) for p in pages]
+    numbered = [f for f in folios if f is not None]
+    assert numbered == list(range(1, len(numbered) + 1))
+    assert folios[0] is folios[1] is folios[2] is None and folios[-1] is folios[-2] is None
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_contents_page_numbers_are_where_documents_start(built: Built, lang: str) -> None:
+    path = _issue_pdf(built, lang)
+    pages = readback.page_texts(path)
+    contents = pages[2]
+    marks = {b.title: b.page for b in readback.bookmarks(path)}
+    for doc in built.publication.issues[0].documents():
+        title = doc.text(lang).title
+        listed = re.search(re.escape(title) + r"[\s.]*([0-9༠-༩]+)", contents)
+        assert listed, f"{title} not in the contents"
+        start = next(i for i in range(3, len(pages))
+                     if readback.normalise(title) in readback.normalise(readback.text_block(path, i + 1)))
+        assert readback.folio(pages[start]) == readback.arabic(listed[1])
+        assert marks[title] == start + 1  # the bookmark opens the same page
+        if lang == "bo" and built.settings.get("GAZETTE_TIBETAN_DIGITS"):
+            assert not re.search(r"[0-9]", listed[1]) and not re.search(r"—\s*[0-9]", pages[start])
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_bookmarks_and_metadata(built: Built, lang: str) -> None:
+    issue = built.publication.issues[0]
+    path = _issue_pdf(built, lang)
+    marks = readback.bookmarks(path)
+    sections = [m.title for m in marks if m.level == 1][1:]  # after the contents
+    assert sections == [entry.label(lang) for entry, _ in issue.sections]
+    assert [m.title for m in marks if m.level == 2] == [d.text(lang).title for d in issue.documents()]
+    info = readback.metadata(path)
+    assert info["Lang"] == lang
+    assert info["Title"].startswith(built.settings["GAZETTE_NAME"][lang])
+    assert info["CreationDate"].startswith("D:" + issue.date.strftime("%Y%m%d"))
+    assert info["ModDate"] == info["CreationDate"]
+
+
+def test_every_font_embedded_and_only_the_pinned_ones(built: Built) -> None:
+    for url in built.report.written:
+        found = readback.fonts(built.pdf(url))
+        assert found, url
+        for font in found:
+            assert font.embedded and font.unicode, (url, font)
+            assert font.name.split("+")[-1].startswith("Gazette-"), (url, font.name)
+
+
+def test_text_round_trip_in_both_scripts(built: Built) -> None:
+    issue = built.publication.issues[0]
+    for lang in EDITIONS:
+        issue_text = readback.normalise(readback.body_text(_issue_pdf(built, lang)))
+        for doc in built.publication.full_documents():
+            if not doc.translated(lang):
+                continue
+            source = doc.text(lang)
+            assert source.text and (lang != "bo" or re.search("[\u0f00-\u0fff]", source.text))
+            document_pdf = built.pdf(urls.document_pdf(doc.slug, lang))
+            document_text = readback.normalise(readback.body_text(document_pdf))
+            for expected in (source.title, source.text):
+                assert readback.normalise(expected) in document_text, (doc.slug, lang)
+                if doc in issue.documents():
+                    assert readback.normalise(expected) in issue_text, (doc.slug, lang)
+
+
+def test_tibetan_edition_furniture_in_tibetan(built: Built) -> None:
+    issue = built.publication.issues[0]
+    path = _issue_pdf(built, "bo")
+    pages = readback.page_texts(path)
+    digits = built.settings.get("GAZETTE_TIBETAN_DIGITS")
+    year = str(issue.year).translate(TIBETAN_DIGITS) if digits else str(issue.year)
+    assert year in pages[0]
+    first_body_page = next(i for i, p in enumerate(pages) if readback.folio(p) == 1) + 1
+    head = readback.normalise(readback.running_head(path, first_body_page))
+    assert not re.search(r"[\u4e00-\u9fff]", head) and year in head
+    assert readback.normalise(built.settings["GAZETTE_NAME"]["bo"]) in head
+    assert "目录" not in readback.normalise("".join(pages))
+
+
+def test_on_request_and_withheld_documents_never_print(built: Built) -> None:
+    for slug in ("gz-request", "gz-withheld"):
+        for lang in EDITIONS:
+            assert not built.pdf(urls.document_pdf(slug, lang)).exists()
+            assert urls.document_pdf(slug, lang) not in built.report.written
+    every_text = "".join(readback.normalise("".join(readback.page_texts(built.pdf(url))))
+                         for url in built.report.written)
+    assert readback.normalise(ON_REQUEST_PHRASE) not in every_text
+    assert readback.normalise(WITHHELD_PHRASE) not in every_text
+    # while the public documents are there: the search above can find text
+    assert readback.normalise("加强组织领导，落实工作责任") in every_text
+
+
+def test_the_expected_files_and_an_archive_copy(built: Built) -> None:
+    issue = built.publication.issues[0]
+    expected = {urls.issue_pdf(issue.year, issue.number, lang) for lang in EDITIONS}
+    expected |= {urls.issue_pdfa(issue.year, issue.number, lang) for lang in EDITIONS}
+    expected |= {urls.document_pdf(d.slug, lang) for d in built.publication.full_documents()
+                 for lang in EDITIONS if d.translated(lang)}
+    assert set(built.report.written) == expected
+    for url, size in built.report.written.items():
+        assert built.pdf(url).stat().st_size == size > 0
+    archive = built.pdf(urls.issue_pdfa(issue.year, issue.number, "zh"))
+    assert readback.archive_conformance(archive) == ("3", "B")
+    assert readback.archive_conformance(_issue_pdf(built, "zh")) == ("", "")
+    assert readback.page_count(archive) == readback.page_count(_issue_pdf(built, "zh"))
