@@ -24,7 +24,7 @@ ON_REQUEST_PHRASE = "依申请公开的正文只给申请人"
 WITHHELD_PHRASE = "不予公开的内部事务信息正文"
 ZH_BODY = ("## 一、总体要求\n\n各县（市）人民政府，州级各部门：为做好2026年政府信息公开工作，"
            "现将有关事项通知如下。"
-           + "各地要按时录入、审核、发布应主动公开的政府信息，确保信息真实准确。" * 9
+           + "各地要按时录入、审核、发布应主动公开的政府信息，确保信息真实准确。" * 30
            + "\n\n## 二、工作措施\n\n加强组织领导，落实工作责任，确保各项任务按时完成。\n")
 BO_BODY = ("སྤྱིར་བཏང་གི་བླང་བྱ། ཡིག་ཆ་འདི་ལ་ཞིབ་བཤེར་བྱེད། "
            + "ཀྲུང་ཧྭ་མི་དམངས་སྤྱི་མཐུན་རྒྱལ་ཁབ་ཀྱི་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་ཀྱི་སྒྲིག་སྲོལ་བསྒྲུབས། " * 6
@@ -149,6 +149,16 @@ def test_contents_page_numbers_are_where_documents_start(built: Built, lang: str
         assert marks[title] == start + 1  # the bookmark opens the same page
         if lang == "bo" and built.settings.get("GAZETTE_TIBETAN_DIGITS"):
             assert not re.search(r"[0-9]", listed[1]) and not re.search(r"—\s*[0-9]", pages[start])
+
+
+def test_chinese_measure_is_28_characters_by_22_lines(built: Built) -> None:
+    """GB/T 9704: a full page of body text holds 22 lines of 28 characters."""
+    path = built.pdf(urls.document_pdf("gz-notice", "zh"))
+    assert readback.page_count(path) >= 3
+    lines = [line.strip() for line in readback.text_block(path, 2).splitlines() if line.strip()]
+    assert len(lines) == 22  # page 2 lies inside the long paragraph
+    lengths = [len(line) for line in lines]
+    assert max(lengths) == 28 and lengths.count(28) >= 18  # a line may end early rather than start with "，"
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
