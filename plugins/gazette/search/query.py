@@ -280,7 +280,9 @@ def parse_request(params: Mapping[str, str], page_lang: str | None = None,
     elif lang_param in ("", "all"):
         lang = None
         if page_lang and not lang_param:
-            lang, lang_implicit = script_of(q) or page_lang, True
+            # A number is the same in both languages: it does not say which the reader wants.
+            words = " ".join(c.text for c in clauses if c.kind == "text")
+            lang, lang_implicit = script_of(words) or page_lang, True
     else:
         lang = None
         problems.append(_problem("lang"))

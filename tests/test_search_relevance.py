@@ -1,0 +1,225 @@
+"""Relevance in both scripts, filters, sorting and pages, on an index built from a small real content tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette.loader import load_corpus
+from gazette.publication import build_publication
+from gazette.search.build import entries, facets, update_index
+from gazette.search.index import SearchIndex, write_facets
+from gazette.search.query import Results, parse_request, run
+
+INFO_BODY = "各县（市）人民政府，州级各部门：为进一步做好政府信息公开工作，现将有关事项通知如下。"
+INFO_BO = ("ཁུལ་སྲིད་གཞུང་གིས་ལྷ་སའི་ལས་ཀ་དང་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་ཀྱི་ལས་དོན་ལེགས་པོར་སྒྲུབ་དགོས། "
+           "ཡིག་ཆ་འདི་ཁྱབ་བསྒྲགས་བྱེད།")
+FIRE_BODY = "康定、泸定、丹巴等县要加强巡山护林，严防森林火灾。今冬明春森林草原防火形势严峻。"
+FIRE_BO = "ནགས་ཚལ་དང་རྩྭ་ཐང་གི་མེ་འགོག་བྱ་བ། རྫོང་ཁག་ལ་བརྡ་ཐོ་གཏོང་།"
+NEWS_BODY = "康定市推进基层政务公开标准化规范化建设，工作组随后前往道孚。炉霍县也派员参加。"
+SPEECH_BODY = "同志们：今年全州经济工作总体平稳，防火工作也取得成效。"
+
+
+def build_search_corpus(root: Path) -> Path:
+    """The corpus and its index; returns the output folder (with search-index/ in it)."""
+    c = ContentFactory(root / "content")
+    c.document("info-open", title="甘孜藏族自治州人民政府关于进一步加强政府信息公开工作的通知",
+               body=INFO_BODY, doc_number="甘府发〔2026〕12号", catalogue="rules.normative",
+               index_no="S00000001/2026-00012",
+               signed="2026-03-02", published="2026-03-04")
+    c.translation("info-open", title="དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྐོར་གྱི་བརྡ་ཐོ།", body=INFO_BO)
+    c.document("forest-fire", title="甘孜藏族自治州林业局关于做好森林草原防火工作的通知", body=FIRE_BODY,
+               issuer=["forestry"], index_no="S00000011/2025-00003", catalogue="emergencies.plans",
+               signed="2025-02-10", published="2025-02-12", validity="失效",
+               secrecy_review={"by": "州林业局保密审查小组", "date": "2025-02-11"})
+    c.translation("forest-fire", year="2025", title="ནགས་ཚལ་དང་རྩྭ་ཐང་གི་མེ་འགོག་སྐོར་གྱི་བརྡ་ཐོ།", body=FIRE_BO)
+    c.document("county-news", title="康定市推进政务公开标准化建设", body=NEWS_BODY, issuer=["kangding"],
+               genre="article", catalogue="other.gazette", index_no="S00000101/2024-00001",
+               signed="2024-05-06", published="2024-05-08",
+               secrecy_review={"by": "康定市保密审查小组", "date": "2024-05-07"})
+    c.translation("county-news", year="2024", title="དར་རྩེ་མདོ་གྲོང་ཁྱེར་གྱི་གསར་འགྱུར།",
+                  body="ཁུལ་ལ་བཅར་འདྲི་བྱས། ལྷ་སར་ཕྱིན།")
+    c.document("speech", title="州长在全州经济工作会议上的讲话", body=SPEECH_BODY, genre="speech",
+               catalogue="plans.annual", index_no="S00000001/2023-00001", signed="2023-01-05",
+               published="2023-01-09",
+               secrecy_review={"by": "州政府办公室保密审查小组", "date": "2023-01-06"})
+    for i in range(11):
+        c.document(f"project-{i:02d}", title=f"关于第{i + 1}批重点项目的公示",
+                   body="重点项目名单如下，请社会监督。", catalogue="projects.approval",
+                   published=f"2026-04-{i + 10:02d}")
+    corpus, _ = load_corpus(c.root)
+    publication = build_publication(corpus)
+    output = root / "build"
+    wanted = list(entries(publication))
+    update_index(output / "search-index", root / "none", wanted)
+    write_facets(output / "search-index", facets(publication, wanted))
+    return output
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
+    output = build_search_corpus(tmp_path_factory.mktemp("search"))
+    found = SearchIndex.open(output / "search-index")
+    assert found is not None
+    return found
+
+
+def search(index: SearchIndex, q: str, **params: str) -> Results:
+    return run(index, parse_request({"q": q, **params}, facets=index.facets))
+
+
+def keys(index: SearchIndex, q: str, **params: str) -> set[str]:
+    return {h.key for h in search(index, q, size="50", **params).hits}
+
+
+# Chinese
+
+def test_a_named_query_finds_the_named_document(index):
+    assert keys(index, "森林草原防火", lang="zh") == {"doc:forest-fire:zh"}
+
+
+def test_a_two_character_word_inside_a_longer_word(index):
+    # 公开 inside 政府信息公开 and inside 政务公开
+    found = keys(index, "公开", lang="zh")
+    assert {"doc:info-open:zh", "doc:county-news:zh"} <= found
+    assert "doc:speech:zh" not in found
+
+
+def test_a_quoted_phrase_keeps_its_order(index):
+    assert keys(index, '"森林草原防火"') == {"doc:forest-fire:zh"}
+    assert keys(index, "“巡山护林”") == {"doc:forest-fire:zh"}
+    assert keys(index, '"草原森林"') == set()  # the same characters in another order
+    assert keys(index, "草原 森林") == {"doc:forest-fire:zh"}  # two words: both must appear, anywhere
+
+
+def test_all_words_must_appear(index):
+    assert keys(index, "防火 经济") == {"doc:speech:zh"}
+
+
+def test_a_single_character_finds_the_documents_that_have_it(index):
+    assert keys(index, "炉") == {"doc:county-news:zh"}  # starting a run (炉霍)
+    assert keys(index, "孚") == {"doc:county-news:zh"}  # ending a run (道孚。)
+    assert "doc:forest-fire:zh" in keys(index, "泸")
+
+
+def test_a_query_ending_in_a_single_character_matches_inside_a_longer_run(index):
+    assert keys(index, "道孚") == {"doc:county-news:zh"}
+    assert keys(index, "基层政") == {"doc:county-news:zh"}
+
+
+def test_title_matches_rank_above_body_matches(index):
+    hits = search(index, "防火", lang="zh").hits
+    assert [h.key for h in hits] == ["doc:forest-fire:zh", "doc:speech:zh"]
+
+
+# Tibetan
+
+def test_a_tibetan_two_syllable_query_inside_a_phrase(index):
+    assert keys(index, "ཆ་འཕྲིན", lang="bo") == {"doc:info-open:bo"}
+    assert keys(index, "མེ་འགོག") == {"doc:forest-fire:bo"}
+
+
+def test_tibetan_case_affixes_fold(index):
+    # ལྷ་ས finds ལྷ་སའི (info-open) and ལྷ་སར (county-news); ལྷ་སའི finds both too
+    assert keys(index, "ལྷ་ས") == {"doc:info-open:bo", "doc:county-news:bo"}
+    assert keys(index, "ལྷ་སའི") == {"doc:info-open:bo", "doc:county-news:bo"}
+
+
+def test_a_syllable_ending_in_sa_is_not_taken_for_its_stem_at_query_time(index):
+    # ལས (work) is in info-open's text and forest-fire's publisher (ནགས་ལས་ཅུས); county-news has only
+    # the particle ལ, which is the stem ལས would have if -ས were taken off
+    assert keys(index, "ལས") == {"doc:info-open:bo", "doc:forest-fire:bo"}
+    assert "doc:county-news:bo" in keys(index, "ལ")
+
+
+def test_tibetan_phrase_order(index):
+    assert keys(index, '"ཁྱབ་བསྒྲགས་ཀྱི་ལས་དོན"') == {"doc:info-open:bo"}
+    assert keys(index, '"ལས་དོན་ཁྱབ་བསྒྲགས"') == set()
+
+
+# Numbers
+
+@pytest.mark.parametrize("typed", ["甘府发〔2026〕12号", "甘府发[2026]12号", "甘府发(2026)12号",
+                                   "甘府发（2026）12号", "甘府发【2026】12号", '"甘府发〔2026〕12号"'])
+def test_an_exact_document_number_however_bracketed(index, typed):
+    assert keys(index, typed, lang="zh") == {"doc:info-open:zh"}
+    assert keys(index, typed) == {"doc:info-open:zh", "doc:info-open:bo"}
+
+
+def test_a_document_number_of_another_year_is_not_found(index):
+    assert keys(index, "甘府发〔2025〕12号") == set()
+
+
+def test_an_index_number(index):
+    assert keys(index, "S00000011/2025-00003", lang="zh") == {"doc:forest-fire:zh"}
+
+
+# Filters, sorting, pages
+
+def test_filters(index):
+    assert keys(index, "通知", publisher="forestry", lang="zh") == {"doc:forest-fire:zh"}
+    assert keys(index, "工作", **{"class": "rules"}, lang="zh") == {"doc:info-open:zh"}  # a parent class
+    assert keys(index, "工作", genre="speech") == {"doc:speech:zh"}
+    assert keys(index, "工作", validity="失效", lang="zh") == {"doc:forest-fire:zh"}
+    assert keys(index, "工作", validity="lapsed", lang="zh") == {"doc:forest-fire:zh"}
+    assert keys(index, "工作", lang="zh", **{"from": "2024", "to": "2025"}) == {
+        "doc:forest-fire:zh", "doc:county-news:zh"}
+    assert {k.split(":")[2] for k in keys(index, "甘府发〔2026〕12号", lang="bo")} == {"bo"}
+
+
+def test_an_unknown_filter_value_is_reported_not_applied(index):
+    results = search(index, "防火", publisher="no-such-body", lang="zh")
+    assert [p.code for p in results.problems] == ["unknown-publisher"]
+    assert results.total == 2
+
+
+def test_sort_by_date_puts_the_newest_first(index):
+    by_date = search(index, "工作", lang="zh", sort="date", size="50").hits
+    dates = [h.fields["published"] for h in by_date]
+    assert len(dates) >= 4 and dates == sorted(dates, reverse=True)
+    by_relevance = [h.key for h in search(index, "工作", lang="zh", size="50").hits]
+    assert sorted(by_relevance) == sorted(h.key for h in by_date)
+
+
+def test_pages_split_the_results_without_overlap(index):
+    pages = [search(index, "重点项目", size="5", page=str(n)) for n in (1, 2, 3)]
+    assert [r.total for r in pages] == [11, 11, 11] and pages[0].pages == 3
+    seen = [h.key for r in pages for h in r.hits]
+    assert len(seen) == len(set(seen)) == 11
+    assert [len(r.hits) for r in pages] == [5, 5, 1]
+
+
+def test_a_page_past_the_end_shows_the_last_and_says_so(index):
+    results = search(index, "重点项目", size="5", page="9")
+    assert results.page == 3 and len(results.hits) == 1
+    assert "past-end" in [p.code for p in results.problems]
+
+
+def test_a_page_size_over_the_limit_is_capped(index):
+    results = search(index, "重点项目", size="5000")
+    assert results.request.size == 50 and "size" in [p.code for p in results.problems]
+
+
+# Highlighting and language
+
+def test_snippets_mark_the_query_in_the_text(index):
+    hit = search(index, "政府信息公开", lang="zh").hits[0]
+    assert "<mark>政府信息公开</mark>" in str(hit.snippet_html)
+    assert "<mark>政府信息公开</mark>" in str(hit.title_html)
+    bo = search(index, "ལྷ་ས", lang="bo").hits[0]
+    assert "<mark>ལྷ་སའི</mark>" in str(bo.snippet_html) or "<mark>ལྷ་སར</mark>" in str(bo.snippet_html)
+
+
+def test_a_reader_of_one_language_searches_in_the_script_of_the_query(index):
+    zh_page_tibetan_query = run(index, parse_request({"q": "མེ་འགོག"}, page_lang="zh"))
+    assert [h.key for h in zh_page_tibetan_query.hits] == ["doc:forest-fire:bo"]
+    number_on_bo_page = run(index, parse_request({"q": "甘府发〔2026〕12号"}, page_lang="bo"))
+    assert [h.key for h in number_on_bo_page.hits] == ["doc:info-open:bo"]
+
+
+def test_a_document_without_a_text_in_the_readers_language_is_still_found(index):
+    # the speech has no Tibetan translation: a Tibetan reader's number query falls back to both languages
+    results = run(index, parse_request({"q": "S00000001/2023-00001"}, page_lang="bo"))
+    assert [h.key for h in results.hits] == ["doc:speech:zh"]
+    assert "widened" in [p.code for p in results.problems]
