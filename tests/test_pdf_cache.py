@@ -42,7 +42,7 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
 
     # a translation changes: that document and its issue are rendered again (their content hashes cover
     # every language), nothing else; the Chinese PDFs come out the same, the Tibetan ones change
-    content.translation("gz-office", body="ཡིག་ཆ་གསར་པ། བསྒྲུབས་དགོས།\n")
+    content.translation("gz-office", title="ཁུལ་སྲིད་གཞུང་གཞུང་ལས་ཁང་གི་བརྡ་ཐོ།", body="ཡིག་ཆ་གསར་པ། བསྒྲུབས་དགོས།\n")
     third = build(content.root, output)
     assert sorted(r.name for r in third.report.rendered) == ["2026-03.bo", "2026-03.zh", "gz-office.bo",
                                                              "gz-office.zh"]

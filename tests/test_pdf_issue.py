@@ -40,11 +40,13 @@ def _jpeg(colour: tuple[int, int, int]) -> bytes:
 def write_issue(content: ContentFactory) -> None:
     """Three documents in three sections, their translations, photographs, and two that must not print."""
     content.document("gz-speech", genre="speech", body="同志们：今天召开全州政府信息公开工作会议。\n")
-    content.translation("gz-speech", body="ལས་བྱེད་པ་རྣམས། དེ་རིང་ཁུལ་ཡོངས་ཀྱི་ཚོགས་འདུ་འཚོགས།\n")
+    content.translation("gz-speech", title="ཁུལ་དཔོན་གྱིས་ཚོགས་འདུར་གནང་བའི་གསུང་བཤད།",
+                        body="ལས་བྱེད་པ་རྣམས། དེ་རིང་ཁུལ་ཡོངས་ཀྱི་ཚོགས་འདུ་འཚོགས།\n")
     content.document("gz-notice", doc_number="甘府发〔2026〕3号", body=ZH_BODY)
-    content.translation("gz-notice", body=BO_BODY)
-    content.document("gz-office", issuer=["general-office"], doc_number="甘府办发〔2026〕5号")
-    content.translation("gz-office")
+    content.translation("gz-notice", title="སྲིད་གཞུང་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་ཀྱི་བརྡ་ཐོ།", body=BO_BODY)
+    content.document("gz-office", issuer=["general-office"], doc_number="甘府办发〔2026〕5号",
+                     index_no="S00000002/2026-00001")
+    content.translation("gz-office", title="ཁུལ་སྲིད་གཞུང་གཞུང་ལས་ཁང་གི་བརྡ་ཐོ།")
     content.document("gz-request", disclosure="依申请公开", body=f"{ON_REQUEST_PHRASE}。\n")
     content.document("gz-withheld", disclosure="不予公开", withheld_reason="内部事务信息",
                      body=f"{WITHHELD_PHRASE}。\n")
