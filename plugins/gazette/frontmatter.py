@@ -32,7 +32,12 @@ class _DuplicateKey(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser (CSafeLoader) is several times faster than the pure-Python one and gives the same
+# nodes with the same marks; the pure-Python loader is the fallback where PyYAML was built without it.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader without implicit timestamps and with duplicate keys refused."""
 
     yaml_implicit_resolvers = {
@@ -106,6 +111,45 @@ def _mapping_lines(node: yaml.Node, offset: int) -> dict[str, int]:
     return lines
 
 
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _construct(loader: _Loader, node: yaml.Node, memo: dict[int, Any]) -> Any:
+    """Plain strings, lists and mappings built straight from the nodes, the rest by PyYAML.
+
+    Front matter is almost all strings, lists and mappings; building those directly skips PyYAML's
+    generator-based constructor, which is most of the parse time once libyaml has composed the nodes.
+    The result is the same as `construct_document` (the tests compare them); shared nodes (YAML
+    aliases) are built once, so an alias bomb cannot blow up.
+    """
+    done = memo.get(id(node))
+    if done is not None:
+        return done
+    if isinstance(node, yaml.ScalarNode):
+        result = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+        result = [_construct(loader, item, memo) for item in node.value]
+    elif isinstance(node, yaml.MappingNode) and node.tag == _MAP \
+            and not any(k.tag == _MERGE for k, _ in node.value):
+        result = {}
+        for key_node, value_node in node.value:
+            key = _construct(loader, key_node, memo)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark, "found unhashable key",
+                    key_node.start_mark) from None
+            if key in result:
+                raise _DuplicateKey(key, key_node.start_mark.line)
+            result[key] = _construct(loader, value_node, memo)
+    else:
+        result = loader.construct_object(node, deep=True)
+    memo[id(node)] = result
+    return result
+
+
 def parse_yaml(text: str, path: str, offset: int = 1) -> tuple[Any, dict[str, int]]:
     """Parse YAML; `offset` is the file line of the YAML text's first line."""
     loader = _Loader(text)
@@ -113,7 +157,7 @@ def parse_yaml(text: str, path: str, offset: int = 1) -> tuple[Any, dict[str, in
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        data = loader.construct_document(node)
+        data = _construct(loader, node, {})
         return data, _mapping_lines(node, offset)
     except _DuplicateKey as dup:
         raise SourceError(error(

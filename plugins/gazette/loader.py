@@ -14,7 +14,8 @@ DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
 
 
 def _bad_name(path: str, zh: str, en: str) -> Finding:
-    return error("FILE-NAME", path, 1, "", f"文件名不符合约定：{zh}", f"the file name breaks the layout: {en}",
+    return error("FILE-NAME", path, 1, "", f"文件名不符合约定：{zh}",
+                 f"the file name breaks the layout: {en}",
                  "文件名写作 <slug>.zh.md 或 <slug>.bo.md", "name it <slug>.zh.md or <slug>.bo.md")
 
 
@@ -58,9 +59,17 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
 
     for file in sorted((content / "gazette").rglob("*.yml")):
         try:
-            corpus.issues.append(GazetteIssue(read_source(content, file)))
+            source = read_source(content, file)
         except SourceError as exc:
             findings.append(exc.finding)
+            continue
+        if not isinstance(source.meta, dict):
+            findings.append(error(
+                "ISSUE-FORMAT", source.path, 1, "", "公报期次文件应是“字段: 值”的列表",
+                "a gazette issue file must be 'key: value' lines", "参照 docs/checks.md 中的示例填写",
+                "follow the example in docs/checks.md"))
+            continue
+        corpus.issues.append(GazetteIssue(source))
 
     for file in sorted((content / "pages").glob("*.md")):
         rel = file.relative_to(content).as_posix()

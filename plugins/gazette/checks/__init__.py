@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..findings import Finding
+from ..findings import Finding, error
 from ..loader import load_corpus
 from ..model import Corpus
 
@@ -25,6 +25,7 @@ class CheckContext:
 
     today: dt.date
     settings: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # what several rules derive once per run
 
 
 Rule = Callable[[Corpus, CheckContext], Iterable[Finding]]
@@ -48,7 +49,14 @@ def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
     _load_rule_modules()
     findings: list[Finding] = []
     for check in RULES:
-        findings.extend(check(corpus, context))
+        try:
+            findings.extend(check(corpus, context))
+        except Exception as exc:  # a bug in a rule must not hide the other findings, nor let a build pass
+            name = getattr(check, "__name__", "rule")
+            findings.append(error(
+                "CHECK-INTERNAL", "", 0, "", f"检查规则 {name} 出错：{exc!r}", f"the rule {name} failed: "
+                                                                        f"{exc!r}",
+                "请把这条信息报告给系统维护人员", "report this message to the maintainers"))
     return findings
 
 
@@ -60,5 +68,20 @@ def check_content(content: Path, settings: dict[str, Any] | None = None) -> tupl
 
 
 def _load_rule_modules() -> None:
-    # Importing a family module registers its rules.
-    from . import documents, secrecy  # noqa: F401
+    # Importing a family module registers its rules, in this order.
+    from . import (  # noqa: F401
+        dates,
+        disclosure,
+        fields,
+        fonts,
+        gazette_issues,
+        html,
+        links,
+        numbers,
+        personal_data,
+        registry_refs,
+        secrecy,
+        text,
+        tibetan,
+        translations,
+    )

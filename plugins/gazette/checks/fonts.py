@@ -1,0 +1,103 @@
+"""Fonts: every character of published text has a glyph in the pinned fonts (no boxes on the site or
+in the PDFs). Tibetan is set in Tibetan Machine Uni, everything else in Noto Serif/Sans CJK SC.
+
+The fonts' character maps are read once per process with fontTools (about 0.2 s for the three faces)
+and kept; a check then costs one set difference per text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from ..findings import Finding, error
+from ..fonts import FONT_DIR
+from ..model import Corpus
+from . import CheckContext, rule
+from .common import all_texts, codepoint
+from .text import NOT_TEXT
+
+TIBETAN_FONT = "TibetanMachineUni.ttf"
+CJK_FONTS = ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf")
+# Layout characters that are never drawn.
+NOT_DRAWN = frozenset("\n\r\t\u200b\u200c\u200d\ufeff")
+
+
+class FontsMissing(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def coverage() -> tuple[frozenset[str], frozenset[str]]:
+    """(Tibetan font's characters, characters every CJK face has)."""
+    from fontTools.ttLib import TTFont
+
+    def cmap(name: str) -> frozenset[str]:
+        path = FONT_DIR / name
+        if not path.is_file():
+            raise FontsMissing(name)
+        font = TTFont(str(path), lazy=True)
+        try:
+            return frozenset(chr(cp) for cp in font.getBestCmap())
+        finally:
+            font.close()
+
+    tibetan = cmap(TIBETAN_FONT)
+    cjk = frozenset.intersection(*(cmap(name) for name in CJK_FONTS))
+    return tibetan, cjk
+
+
+def _ranges(chars: frozenset[str]) -> str:
+    """A regex character-class body for `chars`, as ranges."""
+    points = sorted(ord(c) for c in chars)
+    parts, start, prev = [], None, None
+    for cp in points:
+        if start is None:
+            start = prev = cp
+        elif cp == prev + 1:
+            prev = cp
+        else:
+            parts.append((start, prev))
+            start = prev = cp
+    if start is not None:
+        parts.append((start, prev))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                   for a, b in parts)
+
+
+@lru_cache(maxsize=1)
+def undrawable() -> re.Pattern[str]:
+    """Matches a character no pinned font draws: one C-speed scan per text finds the rare bad one."""
+    tibetan, cjk = coverage()
+    block = {c for c in cjk | tibetan if "\u0f00" <= c <= "\u0fff"}
+    drawable = frozenset((cjk - block) | (tibetan & block) | NOT_DRAWN)
+    return re.compile(f"[^{_ranges(drawable)}]")
+
+
+@rule
+def glyphs(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
+    """FONT-GLYPH: a published character the fonts cannot draw; FONT-NOT-INSTALLED: fonts missing."""
+    try:
+        tibetan, cjk = coverage()
+    except FontsMissing as exc:
+        yield error("FONT-NOT-INSTALLED", f"themes/gazette/static/fonts/{exc}", 1, "",
+                    f"字体 {exc} 未安装，无法检查字形", f"the font {exc} is not installed; glyphs cannot be "
+                                            "checked",
+                    "运行 scripts/setup.sh 安装固定版本的字体", "run scripts/setup.sh to install the pinned "
+                                                     "fonts")
+        return
+    pattern = undrawable()
+    for text in all_texts(corpus, context):
+        if not text.public or not pattern.search(text.text):
+            continue
+        missing = {c for c in pattern.findall(text.text) if not NOT_TEXT.match(c)}  # those are TEXT-*
+        if not missing:
+            continue
+        first = min(text.text.index(c) for c in missing)
+        shown = " ".join(f"{c}({codepoint(c)})" for c in sorted(missing)[:8])
+        yield error("FONT-GLYPH", text.path, text.line_at(first), text.field,
+                    f"字体中没有这些字符的字形，发布后会显示为方框：{shown}",
+                    f"the fonts have no glyph for these characters, which would show as boxes: {shown}",
+                    "换用常用字或规范字形（生僻字可用图片或注音说明）",
+                    "use the standard character (a rare one can be given as an image or explained)")
