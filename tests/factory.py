@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "content" / "registry"
 
 
+DEFAULT_BODY = "## 一、总体要求\n\n各县（市）人民政府，州级各部门：现将有关事项通知如下。\n"
+
+
 def _front_matter(fields: dict[str, Any]) -> str:
     return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
 
@@ -32,8 +35,7 @@ class ContentFactory:
             path.write_text(data, encoding="utf-8")
         return path
 
-    def document(self, slug: str, body: str = "## 一、总体要求\n\n各县（市）人民政府，州级各部门：现将有关事项通知如下。\n",
-                 **fields: Any) -> Path:
+    def document(self, slug: str, body: str = DEFAULT_BODY, **fields: Any) -> Path:
         self.serial += 1
         signed = str(fields.get("signed", "2026-03-02"))
         meta: dict[str, Any] = {

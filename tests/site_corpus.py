@@ -27,14 +27,16 @@ TIBETAN_BODY = """## དང་པོ། སྤྱིའི་བླང་བྱ�
 
 def build_site_corpus(content: ContentFactory) -> None:
     content.document("notice-a", body=NORMATIVE_BODY, doc_number="甘府发〔2026〕3号", catalogue="rules.normative",
-                     title="甘孜藏族自治州人民政府关于进一步加强政府信息公开工作的通知", keywords=["政府信息公开", "通知"])
+                     title="甘孜藏族自治州人民政府关于进一步加强政府信息公开工作的通知",
+                     keywords=["政府信息公开", "通知"])
     content.translation("notice-a", body=TIBETAN_BODY, title="དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྐོར་གྱི་བརྡ་ཐོ།")
     content.document("notice-b", signed="2026-03-05", published="2026-03-09",
                      secrecy_review={"by": "州政府办公室保密审查小组", "date": "2026-03-06"},
                      title="甘孜藏族自治州人民政府关于政府信息公开工作的补充通知", catalogue="rules.other")
     content.document("old-rule", signed="2025-04-01", published="2025-04-03", index_no="S00000001/2025-00900",
                      secrecy_review={"by": "州政府办公室保密审查小组", "date": "2025-04-02"},
-                     doc_number="甘府发〔2025〕9号", catalogue="rules.normative", validity="失效", replaced_by="notice-a",
+                     doc_number="甘府发〔2025〕9号", catalogue="rules.normative", validity="失效",
+                     replaced_by="notice-a",
                      title="甘孜藏族自治州人民政府关于政府信息公开工作的通知")
     content.document("county-report", issuer=["kangding"], index_no="S00000101/2026-00001", catalogue="other.news",
                      genre="article", title="康定市推进政务公开标准化建设",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from gazette.frontmatter import SourceError, parse_markdown
 from gazette.loader import load_corpus
-
-import pytest
 
 
 def test_bom_and_crlf_are_accepted() -> None:

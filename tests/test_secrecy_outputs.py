@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from factory import ContentFactory
-from site_corpus import MARKS, build_site_corpus
-
 from gazette.build import build
+from site_corpus import MARKS, build_site_corpus
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:
@@ -54,11 +53,11 @@ def test_marks_are_not_in_the_cache_either(built: Path) -> None:
 
 
 def test_search_finds_no_mark(built: Path) -> None:
-    from gazette.search.cli import search_command
-
     import argparse
     import contextlib
     import io
+
+    from gazette.search.cli import search_command
 
     for mark in MARKS:
         out = io.StringIO()

@@ -10,9 +10,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from site_corpus import build_site_corpus
-
 from gazette.build import build
+from site_corpus import build_site_corpus
 
 
 @pytest.fixture(scope="module")

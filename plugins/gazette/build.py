@@ -73,9 +73,9 @@ def build(content: Path, output: Path, only: list[str], settings_path: str | Non
         print(f"构建已拒绝：{errors} 个错误，未写入任何文件 / build refused: {errors} errors, nothing written",
               file=sys.stderr)
         return 1
-    publication = build_publication(corpus)
-
     output.mkdir(parents=True, exist_ok=True)
+    publication = build_publication(corpus, cache=output / ".cache")
+
     staging = output / ".staging"
     shutil.rmtree(staging, ignore_errors=True)
     dirs = BuildDirs(site=staging / "site", search_index=staging / "search-index", cache=output / ".cache",

@@ -37,8 +37,5 @@ def issue_total(total: int, lang: str, tibetan_digits: bool = True) -> str:
 
 
 def file_size(size: int, lang: str, tibetan_digits: bool = True) -> str:
-    if size >= 1024 * 1024:
-        text = f"{size / 1024 / 1024:.1f} MB"
-    else:
-        text = f"{max(1, round(size / 1024))} KB"
+    text = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
     return digits(text, lang, tibetan_digits)

@@ -21,7 +21,7 @@ from pathlib import Path
 from . import urls
 from .model import LANGS, NOT_SECRET, ON_REQUEST, ORIGINAL_LANG, PROACTIVE, Corpus, Document, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
-from .render import plain_text, render_markdown
+from .render import MarkdownRenderer, plain_text
 
 
 class Visibility(Enum):
@@ -199,8 +199,18 @@ class _Links:
                    for a in self.corpus.documents[slug].attachments)
 
 
-def build_publication(corpus: Corpus) -> Publication:
-    """Derive the public view. Call only on a corpus that passed the checks."""
+def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
+    """Derive the public view. Call only on a corpus that passed the checks.
+
+    `cache`: a folder for the Markdown cache (rendered bodies keyed by their text)."""
+    renderer = MarkdownRenderer(cache / "markdown.sqlite" if cache else None)
+    try:
+        return _build_publication(corpus, renderer)
+    finally:
+        renderer.close()
+
+
+def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
     public = {slug: visibility(doc) for slug, doc in corpus.documents.items()}
@@ -222,7 +232,7 @@ def build_publication(corpus: Corpus) -> Publication:
             keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or []))
             html = text = ""
             if vis is Visibility.FULL:
-                html = render_markdown(source.body, _Links(corpus, public, lang, source.path, static_files))
+                html = renderer.render(source.body, _Links(corpus, public, lang, source.path, static_files))
                 text = plain_text(html)
             texts[lang] = PublicText(lang, title, summary, keywords, html, text)
         attachments = []
@@ -270,7 +280,7 @@ def build_publication(corpus: Corpus) -> Publication:
 
     pages: dict[tuple[str, str], PublicPage] = {}
     for (slug, lang), page in corpus.pages.items():
-        html = render_markdown(page.body, _Links(corpus, public, lang, page.source.path, static_files))
+        html = renderer.render(page.body, _Links(corpus, public, lang, page.source.path, static_files))
         pages[(slug, lang)] = PublicPage(slug, lang, page.title, html)
 
     ordered = dict(sorted(documents.items(), key=lambda kv: (kv[1].published, kv[1].signed, kv[0]), reverse=True))

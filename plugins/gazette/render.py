@@ -3,9 +3,12 @@ so nothing an editor pastes can run in a reader's browser."""
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import re
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 import markdown
 import nh3
@@ -35,12 +38,59 @@ LINK = re.compile(r'(?P<attr>href|src)="\{(?P<kind>filename|static|attach)\}(?P<
 LinkResolver = Callable[[str, str], str]  # (kind, path as written) → URL, or "" when it resolves to nothing
 
 
+class MarkdownRenderer:
+    """Markdown → HTML, remembering results by the hash of the source text.
+
+    Markdown is the slowest part of reading a large corpus, and its output depends on the text alone
+    (links are resolved afterwards), so the cache (an SQLite file under the build's cache folder) makes an
+    unchanged body cost a lookup. One `markdown.Markdown` instance is reused: building one costs more than
+    converting a short document.
+    """
+
+    VERSION = f"markdown-{markdown.__version__}-{','.join(MARKDOWN_EXTENSIONS)}-1"
+
+    def __init__(self, cache_file: Path | None = None) -> None:
+        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
+                                     output_format="html")
+        self._db: sqlite3.Connection | None = None
+        self._used: set[str] = set()
+        if cache_file is not None:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(cache_file)
+            self._db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+
+    def markdown(self, body: str) -> str:
+        key = hashlib.sha256(f"{self.VERSION}\0{body}".encode()).hexdigest()
+        self._used.add(key)
+        if self._db is not None:
+            row = self._db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
+            if row:
+                return str(row[0])
+        html = self._md.reset().convert(body)
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO html VALUES (?, ?)", (key, html))
+        return html
+
+    def render(self, body: str, resolve: LinkResolver | None = None) -> str:
+        html = self.markdown(body)
+        if resolve is not None:
+            html = LINK.sub(lambda m: f'{m["attr"]}="{resolve(m["kind"], m["path"])}"', html)
+        return sanitize(html)
+
+    def close(self) -> None:
+        """Keep only the entries this run used, so the cache does not grow with every edit."""
+        if self._db is None:
+            return
+        self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+        self._db.execute("DELETE FROM html WHERE key NOT IN (SELECT key FROM used)")
+        self._db.commit()
+        self._db.close()
+        self._db = None
+
+
 def render_markdown(body: str, resolve: LinkResolver | None = None) -> str:
-    html = markdown.markdown(body, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
-                             output_format="html")
-    if resolve is not None:
-        html = LINK.sub(lambda m: f'{m["attr"]}="{resolve(m["kind"], m["path"])}"', html)
-    return sanitize(html)
+    return MarkdownRenderer().render(body, resolve)
 
 
 def sanitize(html: str) -> str:

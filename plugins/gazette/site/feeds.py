@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from feedgenerator import Atom1Feed
 
 from .. import urls
-from ..publication import PublicDocument, Publication
+from ..publication import Publication, PublicDocument
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 

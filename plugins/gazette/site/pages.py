@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import urls
-from ..publication import PublicDocument, Publication
+from ..publication import Publication, PublicDocument
 
 PER_PAGE = 50  # entries on one page of a catalogue list
 
