@@ -9,6 +9,7 @@ Caches keyed by content live in `<output>/.cache/` so that unchanged work is not
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import time
@@ -24,6 +25,7 @@ from .publication import Publication, build_publication
 # The PDFs come first: the site links them with their sizes.
 STAGES = ("pdf", "site", "search")
 OUTPUTS = ("site", "search-index")
+MANIFEST = "outputs.json"
 
 
 @dataclass
@@ -82,12 +84,19 @@ def build(content: Path, output: Path, only: list[str], settings_path: str | Non
                      previous=output)
     dirs.site.mkdir(parents=True)
     dirs.cache.mkdir(exist_ok=True)
+    made_from = _read_manifest(dirs.cache)
+    fingerprint = publication.fingerprint()
     try:
         for name in STAGES:
             if name in only:
                 progress(f"生成 {name} / writing {name} …")
                 _stage(name)(publication, dirs, settings, progress)
-        _carry_over(output, dirs, only)
+            elif made_from.get(name) == fingerprint:
+                _carry_over(name, output, dirs)
+            elif made_from.get(name):
+                progress(f"未保留上次的 {name}：它由其他内容生成 / the previous {name} output is not kept: "
+                         f"it was made from other content")
+                made_from.pop(name)
     except Exception as exc:  # any failure: the staging folder goes, the last good output stays
         shutil.rmtree(staging, ignore_errors=True)
         print(f"构建失败，上次的输出保持不变 / build failed, the previous output is unchanged: {exc}",
@@ -95,19 +104,35 @@ def build(content: Path, output: Path, only: list[str], settings_path: str | Non
         traceback.print_exc(file=sys.stderr)
         return 1
     _swap(staging, output)
+    made_from.update({name: fingerprint for name in only})
+    _write_manifest(dirs.cache, made_from)
     print(f"完成：{len(publication.documents)} 篇公开文件，{len(publication.issues)} 期公报，"
           f"{warnings} 个警告，用时 {time.monotonic() - started:.1f} 秒 / built {output} in "
           f"{time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
 
 
-def _carry_over(output: Path, dirs: BuildDirs, only: list[str]) -> None:
-    """With --only, outputs of the stages not run are kept from the last good build."""
-    if "pdf" not in only and (output / "site" / "pdf").is_dir():
+def _read_manifest(cache: Path) -> dict[str, str]:
+    """Which content (by Publication fingerprint) each stage's current output was made from."""
+    try:
+        data = json.loads((cache / MANIFEST).read_text(encoding="utf-8"))
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(cache: Path, made_from: dict[str, str]) -> None:
+    (cache / MANIFEST).write_text(json.dumps(made_from, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _carry_over(stage: str, output: Path, dirs: BuildDirs) -> None:
+    """With --only, a stage not run keeps its last output, but only when that output was made from
+    exactly the current content: an output made from other content could show what is no longer public."""
+    if stage == "pdf" and (output / "site" / "pdf").is_dir():
         shutil.copytree(output / "site" / "pdf", dirs.site / "pdf", dirs_exist_ok=True)
-    if "search" not in only and (output / "search-index").is_dir() and not dirs.search_index.exists():
-        shutil.copytree(output / "search-index", dirs.search_index)
-    if "site" not in only and (output / "site").is_dir():
+    elif stage == "search" and (output / "search-index").is_dir():
+        shutil.copytree(output / "search-index", dirs.search_index, dirs_exist_ok=True)
+    elif stage == "site" and (output / "site").is_dir():
         for item in (output / "site").iterdir():
             target = dirs.site / item.name
             if item.name != "pdf" and not target.exists():
@@ -118,9 +143,11 @@ def _swap(staging: Path, output: Path) -> None:
     """Replace each output folder by its staged version; the old one is removed only after the move."""
     for name in OUTPUTS:
         new, current, old = staging / name, output / name, output / f".old-{name}"
-        if not new.exists():
-            continue
         shutil.rmtree(old, ignore_errors=True)
+        if not new.exists():
+            # Not made this time and not carried over: a stale output must not stay beside the new one.
+            shutil.rmtree(current, ignore_errors=True)
+            continue
         if current.exists():
             current.rename(old)
         new.rename(current)

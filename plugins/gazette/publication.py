@@ -157,6 +157,15 @@ class Publication:
     pages: dict[tuple[str, str], PublicPage]
     static_files: set[str]  # files under content/ that the site copies: public attachments and used images
 
+    def fingerprint(self) -> str:
+        """Changes whenever anything that reaches an output changes."""
+        parts: list[str] = [f"{slug}:{doc.content_hash}" for slug, doc in sorted(self.documents.items())]
+        parts += [issue.content_hash for issue in self.issues]
+        parts += [f"{slug}:{lang}:{page.html}" for (slug, lang), page in sorted(self.pages.items())]
+        parts += sorted(self.static_files)
+        parts += [source.raw.hex() for _, source in sorted(self.registry.sources.items())]
+        return _hash(*parts)
+
     def latest_issue(self) -> PublicIssue | None:
         return self.issues[-1] if self.issues else None
 

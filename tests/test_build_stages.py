@@ -1,0 +1,47 @@
+"""`gazette build --only`: a stage not run keeps its last output only when that output was made from the
+same content; otherwise it is dropped, so a document withdrawn since cannot survive in an old PDF or index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+
+from gazette.build import build
+
+
+@pytest.fixture
+def built(content: ContentFactory, tmp_path: Path) -> tuple[ContentFactory, Path]:
+    content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知")
+    content.document("withdrawn", title="甘孜藏族自治州人民政府关于即将撤回文件的通知", body="zqxwithdrawnbody")
+    output = tmp_path / "build"
+    assert build(content.root, output, ["pdf", "site", "search"]) == 0
+    assert (output / "site/pdf/documents/withdrawn.zh.pdf").is_file()
+    assert (output / "search-index").is_dir()
+    return content, output
+
+
+def test_unchanged_content_keeps_the_other_stages(built: tuple[ContentFactory, Path]) -> None:
+    content, output = built
+    assert build(content.root, output, ["site"]) == 0
+    assert (output / "site/pdf/documents/kept.zh.pdf").is_file()
+    assert (output / "search-index").is_dir()
+    # the site built this time links the PDFs it kept
+    assert "/pdf/documents/kept.zh.pdf" in (output / "site/zh/documents/kept/index.html").read_text(encoding="utf-8")
+
+
+def test_changed_content_drops_stale_outputs(built: tuple[ContentFactory, Path]) -> None:
+    content, output = built
+    content.document("withdrawn", disclosure="不予公开", withheld_reason="过程性信息", secrecy_review=None,
+                     body="zqxwithdrawnbody", index_no="S00000001/2026-00002")
+    assert build(content.root, output, ["site"]) == 0
+    assert not (output / "site/pdf").exists()
+    assert not (output / "search-index").exists()
+    assert not (output / "site/zh/documents/withdrawn").exists()
+    leaks = [p for p in output.rglob("*") if p.is_file() and b"zqxwithdrawnbody" in p.read_bytes()]
+    assert leaks == []
+    # a full build brings the PDFs and the index back, without the withdrawn document
+    assert build(content.root, output, ["pdf", "site", "search"]) == 0
+    assert (output / "site/pdf/documents/kept.zh.pdf").is_file()
+    assert not (output / "site/pdf/documents/withdrawn.zh.pdf").exists()
