@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from factory import ContentFactory
 from gazette import workdays
 from gazette.checks import check_content

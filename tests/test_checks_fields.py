@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from factory import ContentFactory
 from gazette.checks import check_content
 from gazette.findings import Finding

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from factory import ContentFactory
 from gazette.checks import check_content
 from gazette.checks.numbers import corrected_number
