@@ -1,0 +1,85 @@
+"""Personal data in public text: identity numbers, mobile numbers, bank cards; public numbers."""
+
+from __future__ import annotations
+
+import pytest
+from factory import ContentFactory
+from gazette.checks import check_content
+from gazette.checks.personal_data import luhn, valid_id_number
+from gazette.findings import Finding
+
+
+def with_check_digit(first17: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
+
+
+def with_luhn(prefix: str) -> str:
+    return next(prefix + str(d) for d in range(10) if luhn(prefix + str(d)))
+
+
+ID = with_check_digit("51330119850312002")
+ID_BAD_CHECK = ID[:-1] + ("0" if ID[-1] != "0" else "1")
+CARD = with_luhn("622202123456789012")  # 19 digits
+CARD_BAD = CARD[:-1] + str((int(CARD[-1]) + 1) % 10)
+
+
+def run(content: ContentFactory) -> list[Finding]:
+    return check_content(content.root)[1]
+
+
+def pii(content: ContentFactory) -> list[tuple[str, str]]:
+    return sorted((f.code, f.path.split("/")[-1]) for f in run(content) if f.code.startswith("PII-"))
+
+
+def test_validators() -> None:
+    assert valid_id_number(ID) and not valid_id_number(ID_BAD_CHECK)
+    assert valid_id_number("11010519491231002X")  # GB 11643's own example
+    assert luhn(CARD) and not luhn(CARD_BAD)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    (f"申请人身份证号{ID}。", "PII-ID-NUMBER"),
+    ("联系人：张三，13812345678。", "PII-MOBILE"),
+    ("联系人电话 138-1234-5678。", "PII-MOBILE"),
+    (f"收款账号{CARD}。", "PII-BANK-CARD"),
+    (f"账号 {CARD[:4]} {CARD[4:8]} {CARD[8:12]} {CARD[12:16]} {CARD[16:]}。", "PII-BANK-CARD"),
+])
+def test_personal_numbers_in_public_body(content: ContentFactory, text: str, code: str) -> None:
+    content.document("public", body=f"第一段。\n\n{text}\n")
+    hits = [f for f in run(content) if f.code.startswith("PII-")]
+    assert [(h.code, h.line, h.is_error) for h in hits] == [(code, 18, True)]
+    assert "public_numbers" in hits[0].fix_en
+
+
+@pytest.mark.parametrize("text", [
+    f"编号{ID_BAD_CHECK}。", f"账号{CARD_BAD}。", "座机 0836-2822114。", "索引号 S00000001/2026-00012。",
+    "统计数 12345678901234567890123。", "时间 2026-03-02 至 2026-03-31。", "电话 12812345678。",
+])
+def test_not_personal_numbers(content: ContentFactory, text: str) -> None:
+    content.document("public", body=text + "\n")
+    assert pii(content) == []
+
+
+def test_title_summary_of_on_request_item_are_public(content: ContentFactory) -> None:
+    content.document("on-request", disclosure="依申请公开", summary="联系 13812345678 获取，本摘要说明文件的主要内容。",
+                     body="正文里的 13912345678 不公开。\n")
+    content.document("withheld", disclosure="不予公开", withheld_reason="个人隐私",
+                     body="13812345678\n", summary="联系 13812345678。")
+    content.document("draft", status="draft", body="13812345678\n")
+    assert pii(content) == [("PII-MOBILE", "on-request.zh.md")]
+
+
+def test_translations_and_pages_are_public(content: ContentFactory) -> None:
+    content.document("doc")
+    content.translation("doc", title="བརྡ་ཐོ།", body="ཁ་པར་ 13812345678\n")
+    content.page("contact", "zh", "联系我们", "值班手机 13912345678。\n")
+    assert pii(content) == [("PII-MOBILE", "contact.zh.md"), ("PII-MOBILE", "doc.bo.md")]
+
+
+def test_public_numbers_are_not_reported(content: ContentFactory) -> None:
+    content.document("hotline", public_numbers=["138-1234-5678", 13912345678],
+                     body="热线 13812345678，值班 139 1234 5678，另 13712345678。\n")
+    content.translation("hotline", title="བརྡ་ཐོ།", body="ཁ་པར་ 13812345678\n")
+    hits = [f for f in run(content) if f.code.startswith("PII-")]
+    assert [(h.path.split("/")[-1], "137****5678" in h.zh) for h in hits] == [("hotline.zh.md", True)]

@@ -1,0 +1,77 @@
+"""Tibetan text: legacy encodings, discouraged code points, foreign characters, malformed syllables."""
+
+from __future__ import annotations
+
+import pytest
+from factory import ContentFactory
+from gazette.checks import check_content
+from gazette.findings import Finding
+
+TITLE = "དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།"
+GOOD = "སྤྱིར་བཏང་གི་བླང་བྱ། ཡིག་ཆ་འདི་ལ་ཞིབ་བཤེར་བྱེད། ཀླུ་ཡི་རྒྱལ་པོ་སྐྱེས་བུ། ༢༠༢༦ ལོའི་ཟླ་ ༣ ཚེས་ ༢"
+
+
+def run(content: ContentFactory) -> list[Finding]:
+    return check_content(content.root)[1]
+
+
+def translated(content: ContentFactory, body: str, title: str = TITLE) -> list[Finding]:
+    content.document("tr")
+    content.translation("tr", title=title, body=body)
+    return [f for f in run(content) if f.path.endswith(".bo.md")]
+
+
+def test_good_tibetan_is_clean(content: ContentFactory) -> None:
+    body = (f"{GOOD}\n\nཡིག་ཆའི་ཨང་གྲངས་ནི་甘府发〔2026〕12号 ཡིན། དྲ་ཚིགས་ https://www.gzz.gov.cn/ "
+            "GDP དང་ 5G App\n\n| ཁུལ | གྲངས |\n| --- | --- |\n| དར་རྩེ་མདོ | ༡༢༠ |\n")
+    assert translated(content, body) == []
+
+
+@pytest.mark.parametrize("legacy", [
+    "2R.-3A$-<A-;A-'J-2R.-;A$-.%-;A-$J-:6B-2!R.",  # Sambhota/Dedris-style ASCII
+    "ÚÜ¼ÿ ÆÛ¼ÿ ÊÚ¼ÿ ÜÝÞ¼ÿ ¼ÈÛ",  # Latin-1 gibberish from an old Tibetan Machine font
+    "bod yig gi yi ge 'di ni rnying pa yin",  # romanised text where Tibetan should be
+])
+def test_legacy_encoding_is_an_error(content: ContentFactory, legacy: str) -> None:
+    hits = [f for f in translated(content, f"{GOOD}\n\n{legacy}\n") if f.code == "BO-LEGACY"]
+    assert len(hits) == 1 and hits[0].is_error and hits[0].line == 6  # the factory writes the translation's metadata on one line; body line 3
+
+
+def test_legacy_title(content: ContentFactory) -> None:
+    hits = [f for f in translated(content, GOOD + "\n", title="2R.-3A$-<A-;A-'J") if f.code == "BO-LEGACY"]
+    assert [(h.field, h.line) for h in hits] == [("title", 2)]
+
+
+def test_chinese_in_a_tibetan_file(content: ContentFactory) -> None:
+    hits = [f for f in translated(content, "这是中文正文，尚未翻译成藏文。\n") if f.code == "BO-NOT-TIBETAN"]
+    assert len(hits) == 1 and hits[0].field == "body"
+
+
+@pytest.mark.parametrize(("char", "decomposed"), [("\u0f73", "U+0F71 U+0F72"), ("\u0f75", "U+0F71 U+0F74"),
+                                                  ("\u0f81", "U+0F71 U+0F80")])
+def test_discouraged_code_points(content: ContentFactory, char: str, decomposed: str) -> None:
+    hits = [f for f in translated(content, f"{GOOD}\n\nཀ{char}་ཡིག\n") if f.code == "BO-DISCOURAGED"]
+    assert len(hits) == 1 and hits[0].level.value == "warning" and decomposed in hits[0].fix_en
+
+
+def test_decomposed_form_is_clean(content: ContentFactory) -> None:
+    assert translated(content, "ཀ\u0f71\u0f72་ཡིག ཀ\u0f71\u0f74་ཡིག\n") == []
+
+
+@pytest.mark.parametrize("foreign", ["Привет", "αβγ", "Gesetzgebung"])
+def test_foreign_characters(content: ContentFactory, foreign: str) -> None:
+    hits = [f for f in translated(content, f"{GOOD} {foreign}\n") if f.code == "BO-FOREIGN"]
+    assert len(hits) == 1 and hits[0].level.value == "warning"
+
+
+@pytest.mark.parametrize("bad", ["ཡིག་་ཆ", "ཡིག་ ིཆ", "ཀིི་ཡིག", "\u0f72ཀ"])
+def test_malformed_syllables(content: ContentFactory, bad: str) -> None:
+    hits = [f for f in translated(content, f"{GOOD}\n\n{bad}\n") if f.code == "BO-SYLLABLE"]
+    assert len(hits) == 1 and hits[0].line == 6
+
+
+def test_registry_tibetan_labels_are_checked(content: ContentFactory) -> None:
+    content.write("registry/genres.yml", "- {id: notice, zh: 通知, bo: \"2R.-3A$-<A-;A-'J\"}\n"
+                                          "- {id: speech, zh: 讲话, bo: གསུང་བཤད།}\n")
+    hits = [f for f in run(content) if f.code == "BO-LEGACY"]
+    assert [(h.path, h.line) for h in hits] == [("registry/genres.yml", 1)]
