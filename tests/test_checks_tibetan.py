@@ -34,7 +34,8 @@ def test_good_tibetan_is_clean(content: ContentFactory) -> None:
 ])
 def test_legacy_encoding_is_an_error(content: ContentFactory, legacy: str) -> None:
     hits = [f for f in translated(content, f"{GOOD}\n\n{legacy}\n") if f.code == "BO-LEGACY"]
-    assert len(hits) == 1 and hits[0].is_error and hits[0].line == 6  # the factory writes the translation's metadata on one line; body line 3
+    # The factory writes a translation's metadata on one line: the body starts on line 4.
+    assert len(hits) == 1 and hits[0].is_error and hits[0].line == 6
 
 
 def test_legacy_title(content: ContentFactory) -> None:
