@@ -1,0 +1,155 @@
+"""`gazette check` and `gazette report` as editors and CI run them; garbage input; the sample corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from factory import ROOT, ContentFactory
+from gazette.checks import check_content
+from gazette.cli import main
+
+
+def check(content: ContentFactory, *extra: str) -> int:
+    return main(["check", "--content", str(content.root), *extra])
+
+
+def test_exit_codes(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    content.document("fine")
+    assert check(content) == 0
+    content.document("late", signed="2026-01-05", published="2026-03-02",
+                     secrecy_review={"by": "小组", "date": "2026-03-01"})
+    assert check(content) == 0  # a warning only
+    assert check(content, "--strict") == 1
+    content.document("secret", secrecy="秘密")
+    assert check(content) == 1
+    assert main(["check", "--content", str(content.root / "nowhere")]) == 2
+    assert main(["check", "--format", "xml", "--content", str(content.root)]) == 2
+    out = capsys.readouterr()
+    assert "documents/2026/secret.zh.md:" in out.out and "SEC-SECRET error:" in out.out
+    assert "Traceback" not in out.out + out.err
+
+
+def test_text_format_line(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    content.document("bracket", doc_number="甘府发[2026]12号")
+    check(content)
+    line = next(x for x in capsys.readouterr().out.splitlines() if "NUM-BRACKETS" in x)
+    assert line.startswith("documents/2026/bracket.zh.md:15: NUM-BRACKETS error: [doc_number] ")
+    assert " / " in line and "甘府发〔2026〕12号" in line
+
+
+def test_json_one_object_per_line(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    content.document("bracket", doc_number="甘府发[2026]12号")
+    content.document("secret", secrecy="绝密")
+    assert check(content, "--format", "json") == 1
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {r["code"] for r in rows} == {"NUM-BRACKETS", "SEC-SECRET"}
+    for row in rows:
+        assert set(row) == {"code", "level", "path", "line", "field", "zh", "en", "fix_zh", "fix_en"}
+        assert row["level"] == "error" and row["line"] > 1 and row["fix_zh"] and row["fix_en"]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("binary.zh.md", bytes(range(256)) * 4),
+    ("gbk.zh.md", "---\ntitle: 关于做好防火工作的通知\nslug: gbk\n---\n正文。\n".encode("gbk")),
+    ("empty.zh.md", b""),
+    ("list.zh.md", "---\n- title\n- slug\n---\n正文\n".encode()),
+    ("scalar.zh.md", b"---\njust a string\n---\n"),
+    ("unclosed.zh.md", b"---\ntitle: x\n"),
+    ("bad-yaml.zh.md", "---\ntitle: [未闭合\n---\n".encode()),
+    ("dup.zh.md", b"---\ntitle: a\ntitle: b\n---\n"),
+    ("weird-types.zh.md", "---\ntitle: {a: 1}\nissuer: {x: y}\nsigned: 20260302\npublished: [1]\n"
+                          "secrecy_review: [a]\nattachments: x\nkeywords: {a: b}\nreplaced_by: 3\n"
+                          "validity: [有效]\nstatus: {a: 1}\nindex_no: 5\ndoc_number: [1]\n---\n".encode()),
+    ("nested.zh.md", ("---\ntitle: x\nsections: " + "[" * 200 + "]" * 200 + "\n---\n").encode()),
+])
+def test_garbage_input_gives_findings_not_tracebacks(content: ContentFactory, name: str, data: bytes,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    content.document("fine")
+    content.write(f"documents/2026/{name}", data)
+    content.write("gazette/2026/2026-03.yml", data if name != "empty.zh.md" else b"- a\n- b\n")
+    content.write("pages/about.zh.md", data)
+    assert check(content) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    _, findings = check_content(content.root)
+    assert not any(f.code == "CHECK-INTERNAL" for f in findings)
+    assert any(f.path == f"documents/2026/{name}" for f in findings)
+
+
+def test_gbk_error_names_the_conversion(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    content.write("documents/2026/gbk.zh.md", "---\ntitle: 关于做好防火工作的通知\n---\n正文。\n".encode("gbk"))
+    check(content)
+    assert "iconv -f GB18030 -t UTF-8" in capsys.readouterr().out
+
+
+def test_build_refuses_on_errors_and_writes_nothing(content: ContentFactory, tmp_path: Path) -> None:
+    content.document("secret", secrecy="秘密")
+    output = tmp_path / "build"
+    assert main(["build", "--content", str(content.root), "--output", str(output)]) == 1
+    assert not output.exists() or not any(output.iterdir())
+
+
+def test_sample_corpus_has_no_errors(sample_content: Path) -> None:
+    if not (sample_content / "documents").is_dir():
+        pytest.skip("content/documents does not exist yet: the sample corpus is still being written")
+    _, findings = check_content(sample_content)
+    errors = [f.as_text() for f in findings if f.is_error]
+    assert errors == [], "\n".join(errors)
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+def _report_content(content: ContentFactory) -> None:
+    review = {"by": "小组", "date": "2026-01-06"}
+    content.document("late-a", signed="2026-01-05", published="2026-03-02", secrecy_review=review)
+    content.document("late-b", signed="2026-01-05", published="2026-02-27", secrecy_review=review,
+                     issuer=["forestry"], index_no="S00000011/2026-00001")
+    content.document("on-time", signed="2026-01-05", published="2026-01-08", secrecy_review=review)
+    content.document("withheld-late", signed="2026-01-05", published="2026-03-02", disclosure="不予公开",
+                     withheld_reason="过程性信息")
+    content.translation("on-time", title="བརྡ་ཐོ།")
+    content.issue(2026, 3, sections=[{"section": "prefecture-documents", "items": ["on-time", "late-a"]}])
+
+
+def test_report_late(content: ContentFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _report_content(content)
+    assert main(["report", "late", "--content", str(content.root), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    by_id = {p["id"]: p for p in data["publishers"]}
+    assert by_id["prefecture-government"]["proactive"] == 2 and by_id["prefecture-government"]["late"] == 1
+    assert [i["slug"] for i in by_id["prefecture-government"]["items"]] == ["late-a"]
+    assert by_id["forestry"]["late"] == 1 and by_id["forestry"]["items"][0]["working_days"] > 20
+    out = tmp_path / "reports" / "late.csv"
+    assert main(["report", "late", "--content", str(content.root), "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert sorted(r["slug"] for r in rows) == ["late-a", "late-b"]
+    assert main(["report", "late", "--content", str(content.root)]) == 0
+    assert "late-a" in capsys.readouterr().out
+
+
+def test_report_translations(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    _report_content(content)
+    assert main(["report", "translations", "--content", str(content.root), "--format", "json"]) == 0
+    rows = {(r["kind"], r["id"]): r for r in json.loads(capsys.readouterr().out)["coverage"]}
+    section = rows[("section", "prefecture-documents")]
+    assert (section["items"], section["translated"], section["missing"]) == (2, 1, ["late-a"])
+    publisher = rows[("publisher", "prefecture-government")]
+    assert (publisher["items"], publisher["translated"], publisher["percent"]) == (2, 1, 50.0)
+    assert main(["report", "translations", "--content", str(content.root), "--format", "csv"]) == 0
+    assert "prefecture-documents" in capsys.readouterr().out
+
+
+def test_report_never_under_build(content: ContentFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    _report_content(content)
+    monkeypatch.chdir(tmp_path)
+    for target in ("build/late.txt", "build/site/late.csv", str(ROOT / "build" / "x.json"), "build"):
+        assert main(["report", "late", "--content", str(content.root), "--out", target]) == 2
+        assert not (tmp_path / "build").exists()
+    assert "build/" in capsys.readouterr().err
+    assert main(["report", "late", "--content", str(content.root), "--out", "builds/late.txt"]) == 0

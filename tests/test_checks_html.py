@@ -1,0 +1,91 @@
+"""Raw HTML in Markdown; glyphs in the pinned fonts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette.checks import check_content
+from gazette.checks import fonts as font_checks
+from gazette.findings import Finding
+
+
+def run(content: ContentFactory) -> list[Finding]:
+    return check_content(content.root)[1]
+
+
+def html(content: ContentFactory) -> list[tuple[str, int]]:
+    return [(f.code, f.line) for f in run(content) if f.code.startswith("HTML-")]
+
+
+@pytest.mark.parametrize(("snippet", "code"), [
+    ("<script>alert(1)</script>", "HTML-SCRIPT"),
+    ("<SCRIPT src=x.js></SCRIPT>", "HTML-SCRIPT"),
+    ('<img src="a.jpg" onerror="alert(1)">', "HTML-EVENT"),
+    ('<a href="#" ONCLICK=steal()>点</a>', "HTML-EVENT"),
+    ('<a href="javascript:alert(1)">点</a>', "HTML-JS-URL"),
+    ('<a href="jav&#x61;script:alert(1)">点</a>', "HTML-JS-URL"),
+    ("[点我](javascript:alert(1))", "HTML-JS-URL"),
+    ('<iframe src="https://example.com"></iframe>', "HTML-EMBED"),
+    ('<object data="x.swf"></object>', "HTML-EMBED"),
+    ('<embed src="x.swf">', "HTML-EMBED"),
+    ('<form action="https://example.com"><input name="id"></form>', "HTML-FORM"),
+])
+def test_refused_html(content: ContentFactory, snippet: str, code: str) -> None:
+    content.document("html", body=f"第一段。\n\n{snippet}\n")
+    found = [c for c, line in html(content) if c != "HTML-STRIPPED"]
+    assert code in found
+    assert all(line == 18 for c, line in html(content) if c == code)
+
+
+@pytest.mark.parametrize("body", [
+    "<table><tr><td>甲</td></tr></table>",
+    '<span lang="bo">བོད</span> 与 <sup>1</sup>',
+    "代码示例：`<script>alert(1)</script>` 不会执行。",
+    "```\n<iframe src=x></iframe>\n```",
+    "[网站](https://www.gov.cn/) 与 [邮件](mailto:a@b.cn)",
+])
+def test_allowed_html_and_code(content: ContentFactory, body: str) -> None:
+    content.document("html", body=body + "\n")
+    assert html(content) == []
+
+
+def test_other_tags_are_a_warning(content: ContentFactory) -> None:
+    content.document("font-tag", body='<font color="red">红字</font>与<center>居中</center>\n')
+    found = [f for f in run(content) if f.code == "HTML-STRIPPED"]
+    assert sorted(f.zh.split("<")[1].split(">")[0] for f in found) == ["center", "font"]
+    assert all(f.level.value == "warning" for f in found)
+
+
+def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
+    # U+2A6D6 (CJK Extension B) is not in Noto CJK SC.
+    tibetan, cjk = font_checks.coverage()
+    rare = "\U0002a6d6"
+    assert rare not in cjk
+    content.document("rare", body=f"古地名{rare}在此。\n")
+    content.document("rare-withheld", disclosure="不予公开", withheld_reason="过程性信息", body=f"{rare}\n")
+    found = [f for f in run(content) if f.code == "FONT-GLYPH"]
+    assert [(f.path, f.line) for f in found] == [("documents/2026/rare.zh.md", 16)]
+    assert "U+2A6D6" in found[0].zh
+
+
+def test_common_text_has_glyphs(content: ContentFactory) -> None:
+    content.document("common", body="甘孜藏族自治州人民政府“通知”——《条例》第二十条、1.5%、①②③。\n")
+    content.translation("common", title="དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།", body="བཀྲ་ཤིས་བདེ་ལེགས། ༡༢༣ ཀ\u0f71\u0f72\n")
+    assert [f for f in run(content) if f.code.startswith("FONT-")] == []
+
+
+def test_fonts_not_installed(content: ContentFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    font_checks.coverage.cache_clear()
+    font_checks.undrawable.cache_clear()
+    monkeypatch.setattr(font_checks, "FONT_DIR", tmp_path / "no-fonts")
+    try:
+        content.document("any")
+        content.document("other")
+        found = [f for f in run(content) if f.code.startswith("FONT-")]
+        assert [f.code for f in found] == ["FONT-NOT-INSTALLED"]
+        assert "scripts/setup.sh" in found[0].fix_zh
+    finally:
+        font_checks.coverage.cache_clear()
+        font_checks.undrawable.cache_clear()
