@@ -22,13 +22,20 @@ from ..fonts import PRINT_FACES, font_path
 from ..model import ORIGINAL_LANG
 from ..publication import Publication, PublicDocument, PublicIssue
 from ..settings import PROJECT_ROOT
-from .furniture import Furniture
+from .furniture import TIBETAN_DIGITS, Furniture
+
+ARABIC_DIGITS = {v: k for k, v in TIBETAN_DIGITS.items()}
 
 EDITIONS = ("zh", "bo")
 # Settings that shape a PDF (also hashed into the cache key, though their effect is in the HTML).
 PDF_SETTINGS = ("GAZETTE_NAME", "GAZETTE_SITE_NAME", "GAZETTE_MASTHEAD", "GAZETTE_TIBETAN_DIGITS",
                 "GAZETTE_SAMPLE", "SITEURL")
 GENERATOR = "gazette"
+# The fifteen kinds of 公文 (2012 党政机关公文处理工作条例), ids of registry/genres.yml: these close with the
+# issuing body and the date (发文机关署名, 成文日期); speeches, studies and articles do not.
+OFFICIAL_GENRES = frozenset({"resolution", "decision", "order", "communique", "announcement", "public-notice",
+                             "opinion", "notice", "circular", "report", "request", "reply", "motion", "letter",
+                             "minutes"})
 
 
 @dataclass(frozen=True)
@@ -85,11 +92,25 @@ def _css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def _photo_layout(photos: list[Any]) -> str:
+    """Extra classes of a page of photographs: two columns past two photographs, smaller past four."""
+    return (" grid" if len(photos) > 2 else "") + (" dense" if len(photos) > 4 else "")
+
+
 def environment(settings: dict[str, Any]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir(settings))), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["css_string"] = _css_string
+    env.filters["photo_layout"] = _photo_layout
     return env
+
+
+def _signed_in_text(doc: PublicDocument, lang: str) -> bool:
+    """Whether the text already closes with its date (editors often type the 署名 and 成文日期 into the
+    body): its last lines hold the signing year and day, in Arabic or Tibetan digits."""
+    tail = re.sub(r"\s+", "", doc.text(lang).text)[-60:].translate(ARABIC_DIGITS)
+    year, day = str(doc.signed.year), str(doc.signed.day)
+    return year in tail and re.search(rf"(?<![0-9]){day}(?![0-9])", tail.split(year, 1)[-1]) is not None
 
 
 def _timestamp(day: dt.date) -> str:
@@ -138,14 +159,15 @@ class HtmlBuilder:
     def _document(self, doc: PublicDocument, lang: str, used: list[str]) -> dict[str, Any]:
         furniture = Furniture(lang, self.settings)
         text = doc.text(lang)
+        signs_off = doc.genre is not None and doc.genre.id in OFFICIAL_GENRES and not _signed_in_text(doc, lang)
         return {
             "anchor": f"doc-{doc.slug}",
             "lang": text.lang,
             "title": text.title,
             "doc_number": doc.doc_number,
             "html": self._body_html(text.html, used),
-            "issuers": [agency.label(lang) for agency in doc.issuers],
-            "date": furniture.date(doc.signed),
+            "issuers": [agency.label(lang) for agency in doc.issuers] if signs_off else [],
+            "date": furniture.date(doc.signed) if signs_off else "",
         }
 
     def _context(self, lang: str, meta: dict[str, Any], running_head: str) -> dict[str, Any]:

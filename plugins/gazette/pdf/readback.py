@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -51,6 +52,66 @@ def body_text(path: Path) -> str:
 def normalise(text: str) -> str:
     """For comparing text: line breaks and spaces are layout, not content."""
     return re.sub(r"\s+", "", text)
+
+
+# Elements whose text is one block: a paragraph, a heading, a list item, a table cell.
+BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd", "caption",
+                    "figcaption", "pre", "blockquote", "div", "tr", "table", "ol", "ul", "dl"})
+
+
+class _Blocks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def flush(self) -> None:
+        text = "".join(self.current).strip()
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in BLOCKS or tag == "br":
+            self.flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.flush()
+
+    def handle_data(self, data: str) -> None:
+        self.current.append(data)
+
+
+def text_blocks(html: str) -> list[str]:
+    """The text of each block of rendered HTML (paragraph, heading, list item, table cell), in order."""
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    parser.flush()
+    return parser.blocks
+
+
+def missing_blocks(pdf_text: str, blocks: list[str]) -> list[str]:
+    """The blocks not found, in order, in the PDF's text (whitespace aside). A print layout adds text
+    between blocks (list numbers, a table header repeated on the next page, running heads) but must
+    neither change nor reorder the text of a block."""
+    text, position, missing = normalise(pdf_text), 0, []
+    for block in blocks:
+        found = text.find(normalise(block), position)
+        if found < 0:
+            missing.append(block)
+        else:
+            position = found + len(normalise(block))
+    return missing
+
+
+LIST_NUMBER = re.compile(r"^\s*[0-9༠-༩]+\.\s*", re.MULTILINE)
+
+
+def strip_list_numbers(text: str) -> str:
+    """Text without the numbers an ordered list prints at the start of its items' lines."""
+    return LIST_NUMBER.sub("", text)
 
 
 def arabic(number: str) -> int:
