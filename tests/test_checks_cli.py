@@ -153,3 +153,17 @@ def test_report_never_under_build(content: ContentFactory, monkeypatch: pytest.M
         assert not (tmp_path / "build").exists()
     assert "build/" in capsys.readouterr().err
     assert main(["report", "late", "--content", str(content.root), "--out", "builds/late.txt"]) == 0
+
+
+def test_every_code_is_documented() -> None:
+    import re
+
+    sources = [*(ROOT / "plugins" / "gazette" / "checks").glob("*.py"),
+               *(ROOT / "plugins" / "gazette" / name for name in ("frontmatter.py", "loader.py", "registry.py"))]
+    codes = {code for path in sources
+             for code in re.findall(r'"([A-Z]+(?:-[A-Z0-9]+)+)"', path.read_text(encoding="utf-8"))}
+    documented = set(re.findall(r"^\| ([A-Z]+(?:-[A-Z0-9]+)+) \|", (ROOT / "docs" / "checks.md").read_text(
+        encoding="utf-8"), re.MULTILINE))
+    assert len(codes) > 100
+    assert codes - documented == set()
+    assert documented - codes == set()
