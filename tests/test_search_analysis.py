@@ -8,6 +8,7 @@ from gazette.search.analysis import (
     index_number_key,
     index_tokens,
     normalise,
+    phrase_cover,
     query_tokens,
     script_of,
     tibetan_stem,
@@ -26,9 +27,9 @@ def test_a_lone_character_is_indexed_as_itself():
     assert tokens("县") == [("县", 0)]
 
 
-def test_positions_run_on_across_scripts_and_punctuation():
+def test_positions_run_on_across_scripts_with_a_gap_after_each_chinese_run():
     found = tokens("康定，2026年 ལྷ་ས")
-    assert found == [("康定", 0), ("定", 1), ("2026", 2), ("年", 3), ("ལྷ", 4), ("ས", 5)]
+    assert found == [("康定", 0), ("定", 1), ("2026", 3), ("年", 4), ("ལྷ", 6), ("ས", 7)]
 
 
 def test_full_width_letters_digits_and_brackets_fold_to_half_width():
@@ -65,8 +66,8 @@ def test_an_affixed_syllable_is_indexed_under_itself_and_its_stem_at_one_positio
 
 def test_query_tokens_match_the_index_positions():
     # the run-end unigram only where the clause goes on; a lone final character is a prefix
-    assert [(t.text, t.prefix) for t in query_tokens("康定县2026")] == [
-        ("康定", False), ("定县", False), ("县", False), ("2026", False)]
+    assert [(t.text, t.prefix, t.pos) for t in query_tokens("康定县2026")] == [
+        ("康定", False, 0), ("定县", False, 1), ("县", False, 2), ("2026", False, 4)]
     assert [(t.text, t.prefix) for t in query_tokens("县")] == [("县", True)]
     assert [t.text for t in query_tokens("ལྷ་སའི")] == ["ལྷ", "ས"]
     assert [t.text for t in query_tokens("ལས")] == ["ལས"]  # -ས is kept as typed at query time
@@ -90,3 +91,11 @@ def test_script_of_a_query():
     assert script_of("ལྷ་ས") == "bo"
     assert script_of("公开") == "zh"
     assert script_of("2012") is None
+
+
+def test_a_phrase_is_pinned_by_every_other_bigram_and_the_last():
+    cover = phrase_cover(query_tokens("政府信息公开"))
+    assert [(t.text, t.pos) for t in cover] == [("政府", 0), ("信息", 2), ("公开", 4)]
+    cover = phrase_cover(query_tokens('康定 泸定'))  # the run-end unigram 定 is covered by 康定
+    assert [(t.text, t.pos) for t in cover] == [("康定", 0), ("泸定", 3)]
+    assert [t.text for t in phrase_cover(query_tokens("ལྷ་སའི་ལས"))] == ["ལྷ", "ས", "ལས"]

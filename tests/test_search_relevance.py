@@ -93,6 +93,12 @@ def test_a_quoted_phrase_keeps_its_order(index):
     assert keys(index, "草原 森林") == {"doc:forest-fire:zh"}  # two words: both must appear, anywhere
 
 
+def test_a_long_word_matches_only_where_its_characters_are_adjacent(index):
+    assert keys(index, "政府信息公开工作") == {"doc:info-open:zh"}
+    assert keys(index, "政府公开") == set()  # both bigrams are in info-open, not side by side
+    assert keys(index, "信息公开工作现将") == set()
+
+
 def test_all_words_must_appear(index):
     assert keys(index, "防火 经济") == {"doc:speech:zh"}
 
@@ -106,6 +112,8 @@ def test_a_single_character_finds_the_documents_that_have_it(index):
 def test_a_query_ending_in_a_single_character_matches_inside_a_longer_run(index):
     assert keys(index, "道孚") == {"doc:county-news:zh"}
     assert keys(index, "基层政") == {"doc:county-news:zh"}
+    assert keys(index, '"康定、泸"') == {"doc:forest-fire:zh"}  # a phrase ending in a prefix: 泸 of 泸定
+    assert keys(index, '"康定、丹"') == set()
 
 
 def test_title_matches_rank_above_body_matches(index):

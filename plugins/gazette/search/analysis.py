@@ -7,6 +7,8 @@
   two or more characters is a phrase of consecutive bigrams: 公开 is found inside 政府信息公开 and a quoted
   phrase keeps its order. The last character of a run is also indexed alone (the "run-end unigram"), so a
   single character is found by a prefix over the bigrams (it starts one) or the unigram (it ends a run).
+  A run is followed by an unused position, so that a phrase checked by every other bigram (see
+  `phrase_cover`) cannot match across punctuation: 政府信息 is not found in 政府，信息.
   A dictionary segmenter (jieba) is not used: it misses words inside longer words and its Whoosh analyser
   stores character offsets as positions, which breaks phrase queries.
 - Tibetan: syllables split on tsheg and shad, one position per syllable. An affixed case particle
@@ -27,9 +29,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Bump when tokens change: an index written with another version is rebuilt from scratch.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TIBETAN_DIGITS = {0x0F20 + i: str(i) for i in range(10)}
 _TRANSLATE = {**_INVISIBLE, **_TIBETAN_DIGITS}
 
@@ -57,6 +60,9 @@ def normalise(text: str) -> str:
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     """`normalise`, character by character, with the index in `text` of each output character
     (for highlighting matches in the original text)."""
+    whole = normalise(text)
+    if len(whole) == len(text) and not _HAS_INVISIBLE.search(text):
+        return whole, list(range(len(text) + 1))  # one character for one: the usual case
     out: list[str] = []
     offsets: list[int] = []
     for i, ch in enumerate(text):
@@ -83,10 +89,13 @@ def tibetan_stem(syllable: str) -> str:
 
 @dataclass(frozen=True)
 class QueryToken:
-    """One position of a query: a term, or a prefix (a single Chinese character ending the query)."""
+    """One position of a query clause: a term, or a prefix (a single Chinese character ending the query).
+    `pos` is its position from the clause's start; `bigram`: a pair of Chinese characters."""
 
     text: str
     prefix: bool = False
+    pos: int = 0
+    bigram: bool = False
 
 
 def index_tokens(text: str) -> Iterator[tuple[str, int]]:
@@ -100,7 +109,7 @@ def index_tokens(text: str) -> Iterator[tuple[str, int]]:
             for i in range(len(run) - 1):
                 yield run[i:i + 2], pos + i
             yield run[-1], pos + len(run) - 1  # the run-end unigram
-            pos += len(run)
+            pos += len(run) + 1  # a gap: a bigram never spans two runs (see phrase_cover)
         elif kind == "bo":  # one syllable: tsheg and shad are not in the class
             yield run, pos
             stem = tibetan_stem(run)
@@ -118,20 +127,45 @@ def query_tokens(text: str) -> list[QueryToken]:
     a prefix (it may start a bigram in the text)."""
     runs = list(_TOKEN_RUN.finditer(normalise(text)))
     tokens: list[QueryToken] = []
+    pos = 0
     for n, m in enumerate(runs):
         run = m.group()
         last = n == len(runs) - 1
         if m.lastgroup == "cjk":
-            tokens.extend(QueryToken(run[i:i + 2]) for i in range(len(run) - 1))
+            tokens.extend(QueryToken(run[i:i + 2], pos=pos + i, bigram=True) for i in range(len(run) - 1))
             if len(run) == 1 and last:
-                tokens.append(QueryToken(run, prefix=True))
+                tokens.append(QueryToken(run, prefix=True, pos=pos))
             elif not last:
-                tokens.append(QueryToken(run[-1]))
+                tokens.append(QueryToken(run[-1], pos=pos + len(run) - 1))
+            pos += len(run) + 1
         elif m.lastgroup == "bo":
-            tokens.append(QueryToken(run[:-2] if len(run) > 2 and run.endswith(GENITIVE) else run))
+            tokens.append(QueryToken(run[:-2] if len(run) > 2 and run.endswith(GENITIVE) else run, pos=pos))
+            pos += 1
         else:
-            tokens.append(QueryToken(run))
+            tokens.append(QueryToken(run, pos=pos))
+            pos += 1
     return tokens
+
+
+def phrase_cover(tokens: list[QueryToken]) -> list[QueryToken]:
+    """The fewest tokens of a phrase that still pin down every character: in a chain of bigrams, every
+    other one and the last (政府 信息 公开 for 政府信息公开, at positions 0 2 4), without the run-end unigram
+    its last bigram covers. Positions keep the match exact: each bigram fixes two characters."""
+    kept: list[QueryToken] = []
+    chain_start = 0
+    for i, token in enumerate(tokens):
+        previous = tokens[i - 1] if i else None
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        after_bigram = previous is not None and previous.bigram and previous.pos == token.pos - 1
+        if token.bigram:
+            if not after_bigram:
+                chain_start = token.pos
+            chain_end = following is None or not following.bigram or following.pos != token.pos + 1
+            if (token.pos - chain_start) % 2 == 0 or chain_end:
+                kept.append(token)
+        elif not (after_bigram and not token.prefix):
+            kept.append(token)
+    return kept
 
 
 def script_of(text: str) -> str | None:
