@@ -106,11 +106,13 @@ def environment(settings: dict[str, Any]) -> jinja2.Environment:
 
 
 def _signed_in_text(doc: PublicDocument, lang: str) -> bool:
-    """Whether the text already closes with its date (editors often type the 署名 and 成文日期 into the
-    body): its last lines hold the signing year and day, in Arabic or Tibetan digits."""
-    tail = re.sub(r"\s+", "", doc.text(lang).text)[-60:].translate(ARABIC_DIGITS)
-    year, day = str(doc.signed.year), str(doc.signed.day)
-    return year in tail and re.search(rf"(?<![0-9]){day}(?![0-9])", tail.split(year, 1)[-1]) is not None
+    """Whether the text already carries its signing date (editors often type the 署名 and 成文日期 into
+    the body, sometimes before an attached 办法): year, month and day in that order, a few characters
+    apart (2026年9月2日, ༢༠༢༦ལོའི་ཟླ་༩པའི་ཚེས་༢ཉིན།), in Arabic or Tibetan digits."""
+    text = re.sub(r"\s+", "", doc.text(lang).text).translate(ARABIC_DIGITS)
+    day = doc.signed
+    pattern = rf"(?<!\d){day.year}\D{{1,12}}(?<!\d){day.month}\D{{1,12}}(?<!\d){day.day}(?!\d)"
+    return re.search(pattern, text) is not None
 
 
 def _timestamp(day: dt.date) -> str:
