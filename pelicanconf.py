@@ -61,3 +61,7 @@ GAZETTE_REQUEST_OFFICE = {
     "bo": "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་ལས་ཁང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྡེ་ཚན། （དཔེ་མཚོན།）",
 }
 GAZETTE_FEED_LIMIT = 50
+
+# --- Search (plugins/gazette/search, docs/search.md) -------------------------------------------------
+# Processes writing a full rebuild of the search index; None: one per core (at most 4).
+GAZETTE_SEARCH_PROCESSES = None
