@@ -89,3 +89,19 @@ def test_fonts_not_installed(content: ContentFactory, monkeypatch: pytest.Monkey
     finally:
         font_checks.coverage.cache_clear()
         font_checks.undrawable.cache_clear()
+
+
+def test_font_coverage_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(tmp_path / "cache"))
+    font_checks.coverage.cache_clear()
+    try:
+        read = font_checks.coverage()
+        files = list((tmp_path / "cache").glob("glyphs-*.json"))
+        assert len(files) == 1
+        font_checks.coverage.cache_clear()
+        assert font_checks.coverage() == read  # now from the JSON file
+        files[0].write_text("not json", encoding="utf-8")
+        font_checks.coverage.cache_clear()
+        assert font_checks.coverage() == read  # a damaged cache is read again from the fonts
+    finally:
+        font_checks.coverage.cache_clear()

@@ -1,15 +1,20 @@
 """Fonts: every character of published text has a glyph in the pinned fonts (no boxes on the site or
 in the PDFs). Tibetan is set in Tibetan Machine Uni, everything else in Noto Serif/Sans CJK SC.
 
-The fonts' character maps are read once per process with fontTools (about 0.2 s for the three faces)
-and kept; a check then costs one set difference per text.
+The fonts' character maps are read once with fontTools and cached (in the process, and in a JSON file
+keyed by the fonts' checksums); a check then costs one regex scan per text for a character none of
+the fonts has.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 
 from ..findings import Finding, error
 from ..fonts import FONT_DIR
@@ -28,24 +33,59 @@ class FontsMissing(Exception):
     pass
 
 
-@lru_cache(maxsize=1)
-def coverage() -> tuple[frozenset[str], frozenset[str]]:
-    """(Tibetan font's characters, characters every CJK face has)."""
+def _font_key(path: Path) -> str:
+    """The font's own checksum (head.checkSumAdjustment) and size: changes whenever the file does."""
     from fontTools.ttLib import TTFont
 
-    def cmap(name: str) -> frozenset[str]:
-        path = FONT_DIR / name
+    font = TTFont(str(path), lazy=True)
+    try:
+        return f"{path.name}:{path.stat().st_size}:{font['head'].checkSumAdjustment}"
+    finally:
+        font.close()
+
+
+def _cache_file(paths: list[Path]) -> Path:
+    key = hashlib.sha256("|".join(_font_key(p) for p in paths).encode()).hexdigest()[:16]
+    explicit = os.environ.get("GAZETTE_CACHE_DIR")
+    base = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gazette"
+    return base / f"glyphs-{key}.json"
+
+
+@lru_cache(maxsize=1)
+def coverage() -> tuple[frozenset[str], frozenset[str]]:
+    """(Tibetan font's characters, characters every CJK face has).
+
+    Read once per process; the character lists are also kept in a small JSON file keyed by the fonts'
+    checksums (in $GAZETTE_CACHE_DIR, else ~/.cache/gazette: a per-user cache, not an output), so a
+    check does not parse the 20 MB CJK fonts every time.
+    """
+    paths = [FONT_DIR / name for name in (TIBETAN_FONT, *CJK_FONTS)]
+    for path in paths:
         if not path.is_file():
-            raise FontsMissing(name)
+            raise FontsMissing(path.name)
+    cache = _cache_file(paths)
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return frozenset(map(chr, data["tibetan"])), frozenset(map(chr, data["cjk"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from fontTools.ttLib import TTFont
+
+    def cmap(path: Path) -> frozenset[int]:
         font = TTFont(str(path), lazy=True)
         try:
-            return frozenset(chr(cp) for cp in font.getBestCmap())
+            return frozenset(font.getBestCmap())
         finally:
             font.close()
 
-    tibetan = cmap(TIBETAN_FONT)
-    cjk = frozenset.intersection(*(cmap(name) for name in CJK_FONTS))
-    return tibetan, cjk
+    tibetan = cmap(paths[0])
+    cjk = frozenset.intersection(*(cmap(path) for path in paths[1:]))
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps({"tibetan": sorted(tibetan), "cjk": sorted(cjk)}), encoding="utf-8")
+    except OSError:
+        pass  # a read-only home: read the fonts again next time
+    return frozenset(map(chr, tibetan)), frozenset(map(chr, cjk))
 
 
 def _ranges(chars: frozenset[str]) -> str:

@@ -68,20 +68,24 @@ _MIXED = re.compile(r"^(?:(?=.*[A-Za-z0-9])(?=.*[^A-Za-z0-9])|(?=.*[A-Za-z])(?=.
 _TAIL = 48  # a junk run is short; only the end of each line is looked at
 
 
+# A line whose last visible character is ASCII: the only lines a junk run can end.
+_ASCII_END = re.compile(r"[!-~][ \t]*$", re.MULTILINE)
+
+
 def junk_runs(text: str) -> Iterator[tuple[int, str]]:
     """(offset, run) of each junk run at the end of a line."""
-    offset = 0
-    for line in text.split("\n"):
-        stripped = line.rstrip(" \t")
-        if stripped and "!" <= stripped[-1] <= "~" and stripped.count(" ") >= 3:
-            start = max(0, len(stripped) - _TAIL)
-            m = JUNK_RUN.search(stripped, start)
-            if m:
-                tokens = m.group(1).split()
-                mixed = sum(1 for t in tokens if _MIXED.match(t))
-                if len(tokens) >= 4 and mixed >= 2 and "|" not in m.group(1):
-                    yield offset + m.start(1), m.group(1)
-        offset += len(line) + 1
+    for end in _ASCII_END.finditer(text):
+        start = text.rfind("\n", 0, end.start()) + 1
+        line = text[start:end.end()].rstrip(" \t")
+        tail = max(0, len(line) - _TAIL)
+        if line.count(" ", tail) < 3:
+            continue
+        m = JUNK_RUN.search(line, tail)
+        if m:
+            tokens = m.group(1).split()
+            mixed = sum(1 for t in tokens if _MIXED.match(t))
+            if len(tokens) >= 4 and mixed >= 2 and "|" not in m.group(1):
+                yield start + m.start(1), m.group(1)
 
 
 @rule

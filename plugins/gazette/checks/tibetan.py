@@ -31,9 +31,11 @@ LEGACY_SUSPECT = re.compile("[A-Za-z\u00c0-\u024f!\"$%&'+/;<=>?@\\[\\\\\\]^_`{}~
 CJK_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 # Short Latin words (GDP, PDF, 5G, App) are allowed: Tibetan official text uses them; longer Latin
 # words are reported, and mostly-Latin lines are BO-LEGACY.
-FOREIGN = re.compile(
-    "[A-Za-z]{6,}|[^\u0f00-\u0fff\\sA-Za-z0-9!-/:-@\\[-`{-~\u00a0\u00b7\u2010-\u2027\u3000-\u3003\u3008-\u3011\u3014-\u301f"
+FOREIGN_CHAR = re.compile(
+    "[^\u0f00-\u0fff\\sA-Za-z0-9!-/:-@\\[-`{-~\u00a0\u00b7\u2010-\u2027\u3000-\u3003\u3008-\u3011\u3014-\u301f"
     "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+LATIN_WORD = re.compile("[A-Za-z]{6,}")
+FOREIGN = re.compile(f"{LATIN_WORD.pattern}|{FOREIGN_CHAR.pattern}")  # for a line already found to have some
 NUMBERS = re.compile(r"[\u4e00-\u9fff]+〔\d{4}〕\d+号|[\u4e00-\u9fff]+令第\d+号|\b[0-9A-Z]{9}/\d{4}-\d{5}\b")
 DISCOURAGED = {
     "\u0f73": "\u0f71\u0f72", "\u0f75": "\u0f71\u0f74", "\u0f81": "\u0f71\u0f80",
@@ -41,10 +43,9 @@ DISCOURAGED = {
 }
 DISCOURAGED_RE = re.compile(f"[{''.join(DISCOURAGED)}]")
 # A dependent sign (vowel signs, marks, subjoined letters) that follows no letter or sign.
-NO_BASE = re.compile("(?:^|(?<=[^\u0f40-\u0fbc\u0f35\u0f37\u0f39]))[\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc]",
-                     re.MULTILINE)
+NO_BASE = re.compile("(?<![\u0f40-\u0fbc\u0f35\u0f37\u0f39])[\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc]")
 DOUBLE_VOWEL = re.compile("([\u0f72\u0f74\u0f7a-\u0f7d\u0f80])\\1")
-DOUBLE_TSHEG = re.compile("[\u0f0b\u0f0c]\\s*[\u0f0b\u0f0c]")
+DOUBLE_TSHEG = re.compile("[\u0f0b\u0f0c](?:[\u0f0b\u0f0c]|\\s+[\u0f0b\u0f0c])")
 
 
 def _masked(text: Text) -> str:
@@ -131,7 +132,8 @@ def tibetan_characters(corpus: Corpus, context: CheckContext) -> Iterator[Findin
                           f"discouraged Tibetan code points {', '.join(codepoint(c) for c in chars)}",
                           f"改为分解形式：{_decomposed(chars)}", "write them decomposed: "
                                                           f"{_decomposed(chars)}")
-        for offset, line in _lines_with(FOREIGN, masked):
+        first = FOREIGN_CHAR.search(masked) or LATIN_WORD.search(masked)
+        for offset, line in _lines_with(FOREIGN, masked) if first else ():
             if legacy_encoded(line):
                 continue  # BO-LEGACY
             foreign = sorted(set(FOREIGN.findall(line)))
