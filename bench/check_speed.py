@@ -78,6 +78,8 @@ def generate(root: Path, count: int, seed: int = 20261122) -> None:
         month, day = rng.randint(1, 10 if year == 2026 else 12), rng.randint(1, 28)
         signed = f"{year}-{month:02d}-{day:02d}"
         published = f"{year}-{month:02d}-{min(28, day + rng.randint(0, 6)):02d}"
+        if month < 10 and rng.random() < 0.02:  # now and then a late one (a DATE-LATE warning)
+            published = f"{year}-{month + 2:02d}-{day:02d}"
         review = signed
         agency = rng.choice(agencies)
         key = (agency["id"], year)
@@ -200,9 +202,9 @@ def main() -> int:
         print(f"baseline, parse YAML only (libyaml):     {t_yaml:6.2f} s")
         print(f"check_content:                           {t_check:6.2f} s   "
               f"({t_check / t_bytes:.1f}× read bytes, {t_check / t_yaml:.1f}× parse YAML)")
-        print(f"findings: {errors} errors, {warnings} warnings")
-        for f in findings[:5]:
-            print("  ", f.as_text())
+        print(f"findings: {errors} errors, {warnings} warnings (the generated content is valid; some are late)")
+        for f in findings[:2]:
+            print("  ", f.as_text()[:150], "…")
         target = 10.0 * args.documents / 10_000
         verdict = "PASS" if t_check < target else "FAIL"
         print(f"target: under {target:.1f} s for {args.documents} documents: {verdict}")
