@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from factory import ContentFactory
-
 from gazette.build import build
 
 

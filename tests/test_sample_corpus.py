@@ -6,7 +6,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from gazette.build import build
 from gazette.checks import check_content
 from gazette.model import ON_REQUEST, PROACTIVE, WITHHELD

@@ -24,7 +24,7 @@ from .publication import Publication, build_publication
 
 # The PDFs come first: the site links them with their sizes.
 STAGES = ("pdf", "site", "search")
-OUTPUTS = ("site", "search-index")
+OUTPUTS = ("site", "search-index", ".site-pages.json")
 MANIFEST = "outputs.json"
 
 
@@ -133,23 +133,32 @@ def _carry_over(stage: str, output: Path, dirs: BuildDirs) -> None:
     elif stage == "search" and (output / "search-index").is_dir():
         shutil.copytree(output / "search-index", dirs.search_index, dirs_exist_ok=True)
     elif stage == "site" and (output / "site").is_dir():
+        if (output / ".site-pages.json").is_file():
+            shutil.copy2(output / ".site-pages.json", dirs.site.parent / ".site-pages.json")
         for item in (output / "site").iterdir():
             target = dirs.site / item.name
             if item.name != "pdf" and not target.exists():
                 (shutil.copytree if item.is_dir() else shutil.copy2)(item, target)
 
 
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        path.unlink()
+
+
 def _swap(staging: Path, output: Path) -> None:
     """Replace each output folder by its staged version; the old one is removed only after the move."""
     for name in OUTPUTS:
         new, current, old = staging / name, output / name, output / f".old-{name}"
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
         if not new.exists():
             # Not made this time and not carried over: a stale output must not stay beside the new one.
-            shutil.rmtree(current, ignore_errors=True)
+            _remove(current)
             continue
         if current.exists():
             current.rename(old)
         new.rename(current)
-        shutil.rmtree(old, ignore_errors=True)
+        _remove(old)
     shutil.rmtree(staging, ignore_errors=True)

@@ -20,6 +20,7 @@ def write_site(publication: Publication, dirs: BuildDirs, settings: dict[str, An
         "OUTPUT_PATH": str(dirs.site),
         "GAZETTE_PUBLICATION": publication,
         "GAZETTE_PROGRESS": progress,
+        "GAZETTE_BUILD_DIRS": dirs,
         "DELETE_OUTPUT_DIRECTORY": False,
     })
     if "gazette.pelican_plugin" not in site_settings.get("PLUGINS", []):
