@@ -16,7 +16,7 @@ from gazette.search.query import parse_request, run
 def _build(content, output: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, int, bool]:
     assert build(content.root, output, ["search"]) == 0
     err = capsys.readouterr().err
-    m = re.search(r"search index: (\d+) entries written, (\d+) removed", err)
+    m = re.search(r"search index (?:built from scratch|updated): (\d+) entries written, (\d+) removed", err)
     assert m, err
     return int(m[1]), int(m[2]), "built from scratch" in err
 
@@ -103,3 +103,17 @@ def test_a_failed_build_leaves_the_last_index(corpus, tmp_path, capsys):
     corpus.document("doc-5", body="正文", secrecy="秘密")  # stops the build
     assert build(corpus.root, output, ["search"]) == 1
     assert _keys(output, "zqxoriginal5") == {"doc:doc-5:zh"}
+
+
+def test_small_segments_from_many_builds_are_merged(corpus, tmp_path):
+    from gazette.search.index import SMALL_SEGMENTS, IndexWriter
+
+    output = tmp_path / "build"
+    assert build(corpus.root, output, ["search"]) == 0
+    for i in range(SMALL_SEGMENTS + 3):
+        corpus.document(f"new-{i}", body=f"新增文件{i}。")
+        assert build(corpus.root, output, ["search"]) == 0
+    writer = IndexWriter.open(output / "search-index")
+    assert writer.segment_count() <= SMALL_SEGMENTS + 1
+    writer.close()
+    assert len(_keys(output, "新增文件")) == SMALL_SEGMENTS + 3

@@ -146,7 +146,7 @@ def write_index(publication: Publication, dirs: Any, settings: dict[str, Any],
     target: Path = dirs.search_index
     stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress)
     write_facets(target, facets(publication, wanted))
-    how = "全部重建 / built from scratch" if stats.rebuilt else "增量更新 / updated"
-    progress(f"检索索引{how}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "
-             f"search index: {stats.written} entries written, {stats.removed} removed, {stats.total} in all "
+    zh, en = ("全部重建", "built from scratch") if stats.rebuilt else ("增量更新", "updated")
+    progress(f"检索索引{zh}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "
+             f"search index {en}: {stats.written} entries written, {stats.removed} removed, {stats.total} in all "
              f"({time.monotonic() - started:.1f} s)")

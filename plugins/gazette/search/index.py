@@ -140,12 +140,18 @@ def _document(entry: Entry) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v not in ("", None) or k in ("body",)}
 
 
+SMALL_SEGMENTS = 8  # small segments (left by incremental builds) merged once there are more than this
+
+
 def _purge_deleted(writer: Any, segments: list[Any]) -> list[Any]:
     """Merge policy: rewrite every segment that has deleted entries (copying only the live ones), so
-    nothing of a deleted entry stays in the files; keep the others as they are."""
+    nothing of a deleted entry stays in the files, and merge the small segments that incremental builds
+    leave once there are many; keep the others as they are."""
+    small = [s for s in segments if s.doc_count_all() < SEGMENT_ENTRIES // 4]
+    merge_small = len(small) > SMALL_SEGMENTS
     kept = []
     for segment in segments:
-        if segment.has_deletions():
+        if segment.has_deletions() or (merge_small and segment in small):
             reader = SegmentReader(writer.storage, writer.schema, segment)
             if reader.doc_count():
                 writer.add_reader(reader)
