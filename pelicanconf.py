@@ -61,6 +61,8 @@ GAZETTE_REQUEST_OFFICE = {
     "bo": "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་ལས་ཁང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྡེ་ཚན། （དཔེ་མཚོན།）",
 }
 GAZETTE_FEED_LIMIT = 50
+# Processes that render PDFs at once; unset: one per core.
+# GAZETTE_PDF_WORKERS = 2
 
 # --- Search (plugins/gazette/search, docs/search.md) -------------------------------------------------
 # Processes writing a full rebuild of the search index; None: one per core (at most 4).

@@ -78,6 +78,7 @@ class PageKeys:
         if isinstance(value, PublicIssue):
             for lang in self.langs:
                 pdf_urls.add(urls.issue_pdf(value.year, value.number, lang))
+                pdf_urls.add(urls.issue_pdfa(value.year, value.number, lang))
             return f"I{value.key}:{value.content_hash}"
         if isinstance(value, PublicText):
             return f"T{value.lang}:{value.title}:{value.summary}:{value.keywords}:{value.translated}:" + (
