@@ -138,3 +138,12 @@ def test_unexpected_files(content: ContentFactory) -> None:
     content.write("attachments/2026/with-docx/a.pdf", b"%PDF")
     found = sorted(f.path for f in run(content) if f.code == "FILE-UNEXPECTED")
     assert found == ["documents/2026/with-docx.docx", "gazette/2026/2026-03.yaml"]
+
+
+def test_page_status_is_not_a_draft_marker(content: ContentFactory) -> None:
+    content.page("about", "zh", "关于本刊", "正文。\n")
+    path = content.root / "pages" / "about.zh.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("{title:", "{status: draft, title:", 1),
+                    encoding="utf-8")
+    found = [(f.code, f.field) for f in run(content)]
+    assert found == [("DOC-FIELD-UNKNOWN", "status")]  # pages are always published: say so
