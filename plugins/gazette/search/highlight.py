@@ -88,10 +88,24 @@ def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS)
     lo = max(0, first - size // 4)
     hi = min(len(text), lo + size)
     lo = max(0, min(lo, hi - size))
+    lo, hi = _whole_syllables(text, lo, first), _whole_syllables(text, hi, len(text))
     body = mark(text, wanted, (lo, hi))
     return Markup(("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""))
 
 
 def opening(text: str, size: int = SNIPPET_CHARS) -> Markup:
     """The beginning of a text, for a hit whose body does not contain the query."""
-    return Markup(escape(text[:size]) + ("…" if len(text) > size else ""))
+    end = _whole_syllables(text, min(size, len(text)), len(text))
+    return Markup(escape(text[:end]) + ("…" if len(text) > end else ""))
+
+
+def _in_tibetan_syllable(text: str, i: int) -> bool:
+    """True when a cut before text[i] would split a Tibetan syllable (a stack, a vowel sign, a suffix)."""
+    return 0 < i < len(text) and "\u0f40" <= text[i - 1] <= "\u0fbc" and "\u0f40" <= text[i] <= "\u0fbc"
+
+
+def _whole_syllables(text: str, i: int, limit: int) -> int:
+    """Move a cut forward (up to `limit`) to the next syllable boundary, so no stack is cut in half."""
+    while i < limit and _in_tibetan_syllable(text, i):
+        i += 1
+    return i
