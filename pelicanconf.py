@@ -26,7 +26,7 @@ AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
 THEME_STATIC_DIR = "theme"
 THEME_STATIC_PATHS = ["static"]
 # The print fonts (large TTF/OTF files beside the web font) are for the PDFs, not for the web root.
-IGNORE_FILES = [".#*", "*.ttf", "*.otf"]
+IGNORE_FILES = [".#*", "*.ttf", "*.otf", "glyphs-*.json"]
 CACHE_CONTENT = False
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n", "jinja2.ext.do"], "trim_blocks": True, "lstrip_blocks": True,
                      "autoescape": True}

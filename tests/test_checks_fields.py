@@ -140,10 +140,15 @@ def test_unexpected_files(content: ContentFactory) -> None:
     assert found == ["documents/2026/with-docx.docx", "gazette/2026/2026-03.yaml"]
 
 
-def test_page_status_is_not_a_draft_marker(content: ContentFactory) -> None:
+def test_a_page_can_be_a_draft_and_is_not_published(content: ContentFactory) -> None:
+    from gazette.loader import load_corpus
+    from gazette.publication import build_publication
+
     content.page("about", "zh", "关于本刊", "正文。\n")
-    path = content.root / "pages" / "about.zh.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("{title:", "{status: draft, title:", 1),
-                    encoding="utf-8")
-    found = [(f.code, f.field) for f in run(content)]
-    assert found == [("DOC-FIELD-UNKNOWN", "status")]  # pages are always published: say so
+    path = content.write("pages/plans.zh.md",
+                         "---\ntitle: 工作计划\nslug: plans\nlang: zh\nstatus: draft\n---\n正文。\n")
+    assert [(f.code, f.field) for f in run(content)] == []
+    pub = build_publication(load_corpus(content.root)[0])
+    assert set(pub.pages) == {("about", "zh")}
+    path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: drafts"), encoding="utf-8")
+    assert [(f.code, f.field) for f in run(content)] == [("DOC-STATUS", "status")]

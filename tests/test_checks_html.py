@@ -92,11 +92,15 @@ def test_fonts_not_installed(content: ContentFactory, monkeypatch: pytest.Monkey
 
 
 def test_font_coverage_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("GAZETTE_CACHE_DIR", str(tmp_path / "cache"))
+    cache = tmp_path / "glyphs-test.json"
+    monkeypatch.setattr(font_checks, "_cache_file", lambda paths: cache)
     font_checks.coverage.cache_clear()
     try:
         read = font_checks.coverage()
-        files = list((tmp_path / "cache").glob("glyphs-*.json"))
+        assert not cache.exists()  # a check only reads the cache: `gazette.fonts install` writes it
+        font_checks.coverage.cache_clear()
+        assert font_checks.coverage(write_cache=True) == read
+        files = list(tmp_path.glob("glyphs-*.json"))
         assert len(files) == 1
         font_checks.coverage.cache_clear()
         assert font_checks.coverage() == read  # now from the JSON file

@@ -118,6 +118,10 @@ def install() -> None:
             web = TTFont(str(FONT_DIR / ttf))
             web.flavor = "woff2"
             web.save(str(target))
+    # The characters each font draws, for the font check (read by `gazette check`, written only here).
+    from .checks.fonts import coverage
+
+    coverage(write_cache=True)
 
 
 if __name__ == "__main__":

@@ -300,6 +300,10 @@ class Page:
         return text(self.source.meta.get("title")).strip()
 
     @property
+    def is_draft(self) -> bool:
+        return text(self.source.meta.get("status")) == "draft"
+
+    @property
     def body(self) -> str:
         return self.source.body
 

@@ -289,6 +289,8 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
 
     pages: dict[tuple[str, str], PublicPage] = {}
     for (slug, lang), page in corpus.pages.items():
+        if page.is_draft:
+            continue
         html = renderer.render(page.body, _Links(corpus, public, lang, page.source.path, static_files))
         pages[(slug, lang)] = PublicPage(slug, lang, page.title, html)
 

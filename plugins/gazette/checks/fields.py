@@ -26,8 +26,8 @@ KNOWN_FIELDS = frozenset({
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
     "replaced_by", "attachments", "status", "public_numbers",
 })
-# Pages have no drafts (every page is published): `status` on a page is reported as unknown.
-PAGE_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", "public_numbers"})
+# A page may be a draft too (status: draft), which is never published.
+PAGE_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", "public_numbers", "status"})
 
 
 def _missing(value: object) -> bool:
@@ -156,7 +156,7 @@ def replaced_by(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 @rule
 def status_value(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DOC-STATUS: status is `draft` or absent; a misspelt draft would otherwise be published."""
-    for source in [d.source for d in corpus.documents.values()]:
+    for source in [d.source for d in corpus.documents.values()] + [p.source for p in corpus.pages.values()]:
         value = source.meta.get("status")
         if value is not None and value not in STATUS_VALUES:
             yield error("DOC-STATUS", source.path, source.line("status"), "status",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -46,18 +45,16 @@ def _font_key(path: Path) -> str:
 
 def _cache_file(paths: list[Path]) -> Path:
     key = hashlib.sha256("|".join(_font_key(p) for p in paths).encode()).hexdigest()[:16]
-    explicit = os.environ.get("GAZETTE_CACHE_DIR")
-    base = Path(explicit) if explicit else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gazette"
-    return base / f"glyphs-{key}.json"
+    return FONT_DIR / f"glyphs-{key}.json"
 
 
 @lru_cache(maxsize=1)
-def coverage() -> tuple[frozenset[str], frozenset[str]]:
+def coverage(write_cache: bool = False) -> tuple[frozenset[str], frozenset[str]]:
     """(Tibetan font's characters, characters every CJK face has).
 
-    Read once per process; the character lists are also kept in a small JSON file keyed by the fonts'
-    checksums (in $GAZETTE_CACHE_DIR, else ~/.cache/gazette: a per-user cache, not an output), so a
-    check does not parse the 20 MB CJK fonts every time.
+    Read once per process. `python -m gazette.fonts install` also writes the character lists beside the
+    fonts (a small JSON file keyed by the fonts' checksums), so a check does not parse the 20 MB CJK
+    fonts every time; a check or a build only reads that file and never writes outside its output.
     """
     paths = [FONT_DIR / name for name in (TIBETAN_FONT, *CJK_FONTS)]
     for path in paths:
@@ -80,11 +77,8 @@ def coverage() -> tuple[frozenset[str], frozenset[str]]:
 
     tibetan = cmap(paths[0])
     cjk = frozenset.intersection(*(cmap(path) for path in paths[1:]))
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
+    if write_cache:
         cache.write_text(json.dumps({"tibetan": sorted(tibetan), "cjk": sorted(cjk)}), encoding="utf-8")
-    except OSError:
-        pass  # a read-only home: read the fonts again next time
     return frozenset(map(chr, tibetan)), frozenset(map(chr, cjk))
 
 
