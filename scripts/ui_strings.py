@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 THEME = ROOT / "themes" / "gazette"

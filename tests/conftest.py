@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from factory import ROOT, ContentFactory
 
 # Tests see a fixed "today" (Beijing), so date rules do not drift with the calendar.
