@@ -28,6 +28,8 @@ THEME_STATIC_PATHS = ["static"]
 # The print fonts (large TTF/OTF files beside the web font) are for the PDFs, not for the web root.
 IGNORE_FILES = [".#*", "*.ttf", "*.otf", "glyphs-*.json"]
 CACHE_CONTENT = False
+# No reStructuredText here; disabling its reader also keeps docutils from warning about the zh locale.
+READERS = {"rst": None}
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n", "jinja2.ext.do"], "trim_blocks": True, "lstrip_blocks": True,
                      "autoescape": True}
 

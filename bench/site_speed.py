@@ -4,7 +4,8 @@ Generates N documents with the same generator as bench/check_speed.py, then, in 
 
   baseline   `check_content`: reading and checking the corpus (what every build does first)
   cold       `gazette build --only site` with an empty cache (Markdown rendered, every page written)
-  warm       the same build again, nothing changed (Markdown from the cache, every page written)
+  warm       the same build again, nothing changed (Markdown from the cache, pages from the last build)
+  one edit   the same build after one document's body changed (that document's pages are drawn again)
 
 and prints pages per second and the ratios of the site builds to the baseline.
 
@@ -57,15 +58,19 @@ def main() -> int:
         try:
             code_cold, cold = _timed(lambda: build(content, output, ["site"]))
             code_warm, warm = _timed(lambda: build(content, output, ["site"]))
+            edited = next(iter(sorted((content / "documents").rglob("*.zh.md"))))
+            edited.write_text(edited.read_text(encoding="utf-8") + "\n本段为性能测试所加。\n", encoding="utf-8")
+            code_edit, edit = _timed(lambda: build(content, output, ["site"]))
         finally:
             sys.stderr = stderr
-        assert code_cold == code_warm == 0
+        assert code_cold == code_warm == code_edit == 0
         pages = sum(1 for _ in (output / "site").rglob("*.html"))
         print(f"documents: {args.documents}, HTML pages: {pages}")
         print(f"baseline (check): {baseline:6.1f} s")
         print(f"site, cold cache: {cold:6.1f} s  ({cold / baseline:4.1f}× baseline, {pages / cold:6.0f} pages/s)")
         print(f"site, warm cache: {warm:6.1f} s  ({warm / baseline:4.1f}× baseline, {pages / warm:6.0f} pages/s)")
-        print(f"cold / warm: {cold / warm:.2f}×")
+        print(f"site, one edit:   {edit:6.1f} s  ({edit / baseline:4.1f}× baseline)")
+        print(f"cold / warm: {cold / warm:.2f}×, cold / one edit: {cold / edit:.2f}×")
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
