@@ -38,6 +38,14 @@ def test_legacy_encoding_is_an_error(content: ContentFactory, legacy: str) -> No
     assert len(hits) == 1 and hits[0].is_error and hits[0].line == 6
 
 
+def test_one_latin_word_beside_tibetan_is_not_legacy(content: ContentFactory) -> None:
+    hits = [f.code for f in translated(content, "ཡིག་ཆའི་ནང་དོན། Gesetzgebungsverfahren\n")]
+    assert "BO-LEGACY" not in hits and "BO-FOREIGN" in hits
+    # but one run of legacy symbols beside a Tibetan word still is
+    hits = [f.code for f in translated(content, "ཡིག 2R.-3A$-<A-;A-'J-2R.-;A$-.%\n")]
+    assert "BO-LEGACY" in hits
+
+
 def test_legacy_title(content: ContentFactory) -> None:
     hits = [f for f in translated(content, GOOD + "\n", title="2R.-3A$-<A-;A-'J") if f.code == "BO-LEGACY"]
     assert [(h.field, h.line) for h in hits] == [("title", 2)]

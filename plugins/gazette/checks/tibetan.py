@@ -28,6 +28,7 @@ TIBETAN_LETTER = re.compile("[\u0f40-\u0fbc]")
 # legacy encodings map Tibetan letters onto. Hyphen, full stop, comma, colon, brackets and Markdown
 # markers are left out: Tibetan text uses them.
 LEGACY_SUSPECT = re.compile("[A-Za-z\u00c0-\u024f!\"$%&'+/;<=>?@\\[\\\\\\]^_`{}~]")
+LEGACY_TOKEN = re.compile(f"[^\\s\u0f00-\u0fff]*{LEGACY_SUSPECT.pattern}[^\\s\u0f00-\u0fff]*")
 CJK_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 # Short Latin words (GDP, PDF, 5G, App) are allowed: Tibetan official text uses them; longer Latin
 # words are reported, and mostly-Latin lines are BO-LEGACY.
@@ -74,9 +75,16 @@ def _lines_with(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, str]
 
 
 def legacy_encoded(line: str) -> bool:
-    """Mostly Latin letters and ASCII symbols where Tibetan letters should be."""
+    """Mostly Latin letters and ASCII symbols where Tibetan letters should be.
+
+    One Latin word beside real Tibetan (a name, a product) is not an old encoding: at most a BO-FOREIGN
+    warning. Legacy text is a run of such tokens."""
     suspect = len(LEGACY_SUSPECT.findall(line))
-    return suspect >= 6 and suspect > len(TIBETAN_LETTER.findall(line))
+    tibetan = len(TIBETAN_LETTER.findall(line))
+    tokens = LEGACY_TOKEN.findall(line)
+    if tibetan and len(tokens) == 1 and tokens[0].isalpha() and tokens[0].isascii():
+        return False
+    return suspect >= 6 and suspect > tibetan
 
 
 @rule
