@@ -44,3 +44,26 @@ def test_changed_content_drops_stale_outputs(built: tuple[ContentFactory, Path])
     assert build(content.root, output, ["pdf", "site", "search"]) == 0
     assert (output / "site/pdf/documents/kept.zh.pdf").is_file()
     assert not (output / "site/pdf/documents/withdrawn.zh.pdf").exists()
+
+
+def test_a_failing_stage_leaves_the_last_good_output(built: tuple[ContentFactory, Path],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import gazette.build as build_module
+
+    content, output = built
+    before = {p: p.read_bytes() for p in (output / "site").rglob("*") if p.is_file()}
+    content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知（修订）")
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    real = build_module._stage
+    monkeypatch.setattr(build_module, "_stage", lambda name: broken if name == "search" else real(name))
+    capsys.readouterr()
+    assert build(content.root, output, ["pdf", "site", "search"]) == 1
+    err = capsys.readouterr().err
+    assert "disk full" in err and "Traceback" not in err
+    assert "Traceback" in (output / ".cache" / "last-failure.txt").read_text(encoding="utf-8")
+    after = {p: p.read_bytes() for p in (output / "site").rglob("*") if p.is_file()}
+    assert after == before and not (output / ".staging").exists()

@@ -99,9 +99,11 @@ def build(content: Path, output: Path, only: list[str], settings_path: str | Non
                 made_from.pop(name)
     except Exception as exc:  # any failure: the staging folder goes, the last good output stays
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"构建失败，上次的输出保持不变 / build failed, the previous output is unchanged: {exc}",
-              file=sys.stderr)
-        traceback.print_exc(file=sys.stderr)
+        # The details are for whoever maintains the system; the editor gets the message.
+        details = dirs.cache / "last-failure.txt"
+        details.write_text(traceback.format_exc(), encoding="utf-8")
+        print(f"构建失败，上次的输出保持不变：{exc}（详情见 {details}）/ build failed, the previous output is "
+              f"unchanged: {exc} (details in {details})", file=sys.stderr)
         return 1
     _swap(staging, output)
     made_from.update({name: fingerprint for name in only})
