@@ -1,6 +1,7 @@
 """Search index speed: full build, incremental update, query latency under concurrent clients.
 
     .venv/bin/python bench/search_speed.py [--docs 10000] [--large] [--procs N] [--clients 4] [--queries 300]
+                                           [--keep DIR | --index DIR]
 
 Generates a Publication of `--docs` documents (Chinese texts of about 1,500 characters drawn from official
 vocabulary; every other document also in Tibetan, about 400 syllables with case affixes; one in ten on
@@ -12,7 +13,8 @@ request, metadata only) with the project's real registries, then in one run:
 3. runs `--clients` threads sending `--queries` requests each to the WSGI application (/api/search and
    the HTML page), no network: median and p95 latency, requests/s.
 
-`--large` repeats 1–2 at 100,000 documents (long: tens of minutes).
+`--large` repeats 1–2 at 100,000 documents (long: tens of minutes). `--keep DIR` keeps the full index in
+DIR; `--index DIR` skips 1–2 and measures 3 on that kept index (to compare code changes on one index).
 """
 
 from __future__ import annotations
@@ -230,10 +232,20 @@ def main() -> None:
     p.add_argument("--procs", type=int, default=os.cpu_count() or 1)
     p.add_argument("--clients", type=int, default=4)
     p.add_argument("--queries", type=int, default=300, help="requests per client")
+    kept = p.add_mutually_exclusive_group()
+    kept.add_argument("--keep", type=Path, help="copy the full index of --docs documents to this folder")
+    kept.add_argument("--index", type=Path, help="measure query latency only, on this kept index")
     args = p.parse_args()
+    if args.index:
+        print(f"\n== query latency on the index in {args.index} ({len(QUERIES)} queries in turn) ==")
+        latency_figures(args.index, args.clients, args.queries)
+        return
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         work = Path(tmp)
         index = build_figures(args.docs, args.procs, work)
+        if args.keep:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            shutil.copytree(index, args.keep)
         print(f"\n== query latency on {args.docs:,} documents ({len(QUERIES)} queries in turn) ==")
         latency_figures(index, args.clients, args.queries)
         if args.large:

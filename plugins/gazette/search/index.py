@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import threading
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,9 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.matching import UnionMatcher
-from whoosh.query.spans import Span, SpanNear2
 from whoosh.reading import SegmentReader
 from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
-from whoosh.util import make_binary_tree
+from whoosh.system import _INT_SIZE
 
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
 from .query import Clause, RawPage, SearchRequest
@@ -224,37 +225,119 @@ class IndexWriter:
         self.ix.close()
 
 
-class _PositionsMatcher(SpanNear2.SpanNear2Matcher):
-    """Documents with terms at given offsets from one another, found by intersecting position sets.
+def _lengths(searcher: Any, fieldname: str) -> list[int]:
+    """The length of `fieldname` in every document of a segment searcher, as its scorer reads it, kept
+    with the segment's reader (a searcher and its readers live until the index is replaced)."""
+    reader = searcher.reader()
+    cache = _LENGTHS.get(reader)
+    if cache is None:
+        cache = _LENGTHS[reader] = {}
+    lengths = cache.get(fieldname)
+    if lengths is None:
+        lengths = cache[fieldname] = [searcher.doc_field_length(d, fieldname, 1)
+                                      for d in range(reader.doc_count_all())]
+    return lengths
 
-    Each offset has a group of term matchers: one term, or every term of a prefix (a lone character
-    ending a phrase: 2026年 also matches 2026年度). Whoosh's own phrase matcher builds a Span object for
-    every position to allow for slop and order; on bigrams as frequent as 政府 that costs several times as
-    much, and bigram phrases need exact offsets only."""
 
-    def __init__(self, groups: list[list[Any]], offsets: list[int]) -> None:
-        self.groups, self.offsets = groups, offsets
-        parts = [g[0] if len(g) == 1 else make_binary_tree(UnionMatcher, g) for g in groups]
-        super().__init__(parts, slop=1, ordered=True, mindist=1)
+_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
 
-    def copy(self) -> _PositionsMatcher:
-        return self.__class__([[m.copy() for m in g] for g in self.groups], self.offsets)
 
-    def _get_spans(self) -> list[Span]:
-        doc = self.child.id()
-        starts: set[int] | None = None
-        for offset, group in zip(self.offsets, self.groups, strict=True):
-            shifted = {p - offset for m in group if m.is_active() and m.id() == doc
-                       for p in m.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return []
-        end = self.offsets[-1]
-        return [Span(p, p + end) for p in sorted(starts or ())]
+@dataclass
+class _Postings:
+    """The postings of one term in one segment, read block by block, with each document's score."""
+
+    ids: list[int]
+    scores: list[float]
+    values: dict[int, bytes]  # docnum → positions (encoded), read only for phrases
+
+
+def _postings(searcher: Any, context: Any, fieldname: str, text: str, values: bool) -> _Postings | None:
+    field, reader = searcher.schema[fieldname], searcher.reader()
+    btext = field.to_bytes(text)
+    if (fieldname, btext) not in reader:
+        return None
+    weighting = context.weighting if context is not None else searcher.weighting
+    # The scorer Whoosh's own term matcher would use (global statistics through the parent searcher).
+    scorer = weighting.scorer(searcher, fieldname, btext)
+    m = reader.postings(fieldname, btext)
+    ids: list[int] = []
+    weights: list[float] = []
+    raw: list[bytes] = []
+    if hasattr(m, "_read_values") and hasattr(m, "_next_block"):  # the W3 codec: a block at a time
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if values:
+                m._read_values()
+                raw.extend(m._values)
+            m._next_block()
+    else:  # postings stored inline (a term in one document)
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            if values:
+                raw.append(m.value())
+            m.next()
+    lengths = _lengths(searcher, fieldname)
+    score = scorer._score
+    return _Postings(ids, [score(w, lengths[d]) for d, w in zip(ids, weights, strict=True)],
+                     dict(zip(ids, raw, strict=True)) if values else {})
+
+
+def _scored(ids: list[int], scores: list[float], boost: float) -> Any:
+    if not ids:
+        return matching.NullMatcher()
+    m = matching.ListMatcher(ids, weights=scores)
+    return matching.WrappingMatcher(m, boost=boost) if boost != 1.0 else m
+
+
+def _decode_positions(value: bytes) -> Iterator[int]:
+    """Whoosh's Positions format (a count, then pickled deltas), decoded without its Python loop."""
+    if not value.endswith(b"."):
+        value += b"."
+    return accumulate(pickle.loads(value[_INT_SIZE:]))
+
+
+def _tree_sum(scores: list[float | None]) -> float | None:
+    """The score of a binary tree of union (or intersection) matchers over `scores`, in the same order of
+    additions as Whoosh's tree (make_binary_tree), so that results rank exactly as Whoosh ranks them;
+    None stands for a matcher not on the document."""
+    if len(scores) == 1:
+        return scores[0]
+    half = len(scores) // 2
+    a, b = _tree_sum(scores[:half]), _tree_sum(scores[half:])
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+class _Term(wq.Term):
+    """A scored term whose matcher is precomputed: scores come from the same scorer as Whoosh's, with the
+    field lengths read once per segment instead of once per document."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        if self.fieldname not in searcher.schema or (context is not None and context.weighting is None):
+            return super().matcher(searcher, context)
+        found = _postings(searcher, context, self.fieldname, self.text, values=False)
+        if found is None:
+            return matching.NullMatcher()
+        return _scored(found.ids, found.scores, self.boost)
 
 
 class _Positions(wq.Phrase):
-    """Terms (or prefixes) at fixed offsets: a phrase thinned by `analysis.phrase_cover`."""
+    """Terms (or prefixes) at fixed offsets: a phrase thinned by `analysis.phrase_cover`.
+
+    The matcher finds the documents with every term at its offset from the first by intersecting position
+    sets, for each segment at once, and hands Whoosh the verified documents with their scores (what the
+    intersection of the terms would score: positions only decide whether a document matches). Whoosh's own
+    phrase matcher builds a Span object for every position to allow for slop and order, and scores each
+    document through several layers of matchers; on bigrams as frequent as 政府 that costs many times as
+    much, and bigram phrases need exact offsets only. A group of terms (a prefix: a lone character ending
+    a phrase, as 2026年 also matches 2026年度) counts as one term at its offset."""
 
     def __init__(self, fieldname: str, parts: list[QueryToken], boost: float = 1.0) -> None:
         super().__init__(fieldname, [t.text for t in parts], boost=boost)
@@ -266,25 +349,47 @@ class _Positions(wq.Phrase):
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.fieldname not in searcher.schema:
             return matching.NullMatcher()
-        field, reader = searcher.schema[self.fieldname], searcher.reader()
-        groups: list[list[Any]] = []
+        reader = searcher.reader()
+        groups: list[list[_Postings]] = []
         for part in self.parts:
             if part.prefix:
                 terms = [t.decode("utf-8") for t in reader.expand_prefix(self.fieldname, part.text)]
             else:
-                terms = [part.text] if (self.fieldname, field.to_bytes(part.text)) in reader else []
-            if not terms:
+                terms = [part.text]
+            found = [p for p in (_postings(searcher, context, self.fieldname, t, values=True) for t in terms)
+                     if p is not None]
+            if not found:
                 return matching.NullMatcher()
-            groups.append([wq.Term(self.fieldname, t).matcher(searcher, context) for t in terms])
-        m = _PositionsMatcher(groups, [p.pos - self.parts[0].pos for p in self.parts])
-        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+            groups.append(found)
+        offsets = [p.pos - self.parts[0].pos for p in self.parts]
+        candidates: set[int] | None = None
+        for group in groups:
+            docs = set(group[0].values).union(*(g.values for g in group[1:]))
+            candidates = docs if candidates is None else candidates & docs
+        # The score of each term on each document, for the intersection's sum.
+        scores = [[dict(zip(p.ids, p.scores, strict=True)) for p in group] for group in groups]
+        ids: list[int] = []
+        total: list[float] = []
+        for doc in sorted(candidates or ()):
+            starts: set[int] | None = None
+            for offset, group in zip(offsets, groups, strict=True):
+                shifted = {p - offset for g in group if doc in g.values for p in _decode_positions(g.values[doc])}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if not starts:
+                continue
+            part_scores = [_tree_sum([s.get(doc) for s in group]) for group in scores]
+            ids.append(doc)
+            total.append(_tree_sum(part_scores))  # type: ignore[arg-type]
+        return _scored(ids, total, self.boost)
 
 
 def _field_query(fieldname: str, clause: Clause) -> wq.Query:
     cover = phrase_cover(list(clause.tokens))
     if len(cover) == 1:
         token = cover[0]
-        return wq.Prefix(fieldname, token.text) if token.prefix else wq.Term(fieldname, token.text)
+        return wq.Prefix(fieldname, token.text) if token.prefix else _Term(fieldname, token.text)
     return _Positions(fieldname, cover)
 
 
