@@ -328,6 +328,46 @@ class _Term(wq.Term):
         return _scored(found.ids, found.scores, self.boost)
 
 
+def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> list[int]:
+    """The documents of one term in one segment, without weights or positions."""
+    m = reader.postings(fieldname, btext)
+    ids: list[int] = []
+    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
+        while m.is_active():
+            m._read_ids()
+            ids.extend(m._ids)
+            m._next_block()
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            m.next()
+    return ids
+
+
+class _Prefix(wq.Prefix):
+    """A lone character: every term that starts with it, at a constant score (as Whoosh's Prefix scores
+    it), found by reading the terms' document lists only.
+
+    Whoosh ORs the terms with a matcher of one term each (and a scorer each) and, where it preloads the
+    union into an array, gives every document the score 1; that case is done here directly, the others
+    (one term, a segment over 5,000 documents, a parent that needs the current match) are left to it."""
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        if self.fieldname not in searcher.schema or not self.constantscore or context is None:
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        terms = [t for t in self._btexts(reader) if t]
+        if len(terms) < 3 or searcher.doc_count_all() > 5000:  # DefaultOr's conditions (two terms: a tree)
+            return super().matcher(searcher, context)
+        if len(terms) < wq.Or.TOO_MANY_CLAUSES and context.needs_current:
+            return super().matcher(searcher, context)
+        docs: set[int] = set()
+        for t in terms:
+            docs.update(_doc_ids(reader, self.fieldname, t))
+        ids = sorted(docs)
+        return matching.ListMatcher(ids, all_weights=1.0) if ids else matching.NullMatcher()
+
+
 class _Positions(wq.Phrase):
     """Terms (or prefixes) at fixed offsets: a phrase thinned by `analysis.phrase_cover`.
 
@@ -389,7 +429,7 @@ def _field_query(fieldname: str, clause: Clause) -> wq.Query:
     cover = phrase_cover(list(clause.tokens))
     if len(cover) == 1:
         token = cover[0]
-        return wq.Prefix(fieldname, token.text) if token.prefix else _Term(fieldname, token.text)
+        return _Prefix(fieldname, token.text) if token.prefix else _Term(fieldname, token.text)
     return _Positions(fieldname, cover)
 
 
