@@ -19,6 +19,7 @@ import os
 import pickle
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import accumulate
@@ -31,7 +32,7 @@ from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.reading import SegmentReader
-from whoosh.sorting import FieldFacet, MultiFacet, ScoreFacet
+from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet, ScoreFacet
 from whoosh.system import _INT_SIZE
 
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
@@ -225,21 +226,58 @@ class IndexWriter:
         self.ix.close()
 
 
-def _lengths(searcher: Any, fieldname: str) -> list[int]:
-    """The length of `fieldname` in every document of a segment searcher, as its scorer reads it, kept
-    with the segment's reader (a searcher and its readers live until the index is replaced)."""
+MATCH_CACHE_ENTRIES = 128  # per segment: the documents and scores of the last terms and phrases asked for
+
+
+class _SegmentCache:
+    """What is kept with one segment's reader (a searcher and its readers live until the index is
+    replaced, one searcher a thread): every document's field lengths, and the documents and scores of the
+    last `MATCH_CACHE_ENTRIES` terms, phrases and prefixes, so that a common query asked again does not
+    read and check the same postings again. Results stay exact: scores use the index-wide statistics of
+    this searcher, which do not change while it is open."""
+
+    def __init__(self) -> None:
+        self.lengths: dict[str, list[int]] = {}
+        self.ranks: dict[str, dict[Any, int]] = {}  # of a sortable column's values (on the whole index)
+        self.matches: OrderedDict[tuple[Any, ...], tuple[list[int], list[float]]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[list[int], list[float]] | None:
+        found = self.matches.get(key)
+        if found is not None:
+            self.matches.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[Any, ...], value: tuple[list[int], list[float]]) -> None:
+        if MATCH_CACHE_ENTRIES <= 0:
+            return
+        self.matches[key] = value
+        while len(self.matches) > MATCH_CACHE_ENTRIES:
+            self.matches.popitem(last=False)
+
+
+_SEGMENTS: weakref.WeakKeyDictionary[Any, _SegmentCache] = weakref.WeakKeyDictionary()
+_SEGMENTS_LOCK = threading.Lock()
+
+
+def _segment_cache(searcher: Any) -> _SegmentCache:
     reader = searcher.reader()
-    cache = _LENGTHS.get(reader)
+    cache = _SEGMENTS.get(reader)
     if cache is None:
-        cache = _LENGTHS[reader] = {}
+        with _SEGMENTS_LOCK:
+            cache = _SEGMENTS.get(reader)
+            if cache is None:
+                cache = _SEGMENTS[reader] = _SegmentCache()
+    return cache
+
+
+def _lengths(searcher: Any, fieldname: str) -> list[int]:
+    """The length of `fieldname` in every document of a segment searcher, as its scorer reads it."""
+    cache = _segment_cache(searcher).lengths
     lengths = cache.get(fieldname)
     if lengths is None:
         lengths = cache[fieldname] = [searcher.doc_field_length(d, fieldname, 1)
-                                      for d in range(reader.doc_count_all())]
+                                      for d in range(searcher.reader().doc_count_all())]
     return lengths
-
-
-_LENGTHS: weakref.WeakKeyDictionary[Any, dict[str, list[int]]] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -306,6 +344,8 @@ def _tree_sum(scores: list[float | None]) -> float | None:
     None stands for a matcher not on the document."""
     if len(scores) == 1:
         return scores[0]
+    if len(scores) == 2 and scores[0] is not None and scores[1] is not None:
+        return scores[0] + scores[1]
     half = len(scores) // 2
     a, b = _tree_sum(scores[:half]), _tree_sum(scores[half:])
     if a is None:
@@ -315,6 +355,25 @@ def _tree_sum(scores: list[float | None]) -> float | None:
     return a + b
 
 
+def _at_offsets(doc: int, groups: list[list[_Postings]], offsets: list[int]) -> bool:
+    """Whether `doc` has a term of each group at its offset from some common start."""
+    starts: set[int] | None = None
+    for offset, group in zip(offsets, groups, strict=True):
+        shifted: set[int] = set()
+        for g in group:
+            value = g.values.get(doc)
+            if value is not None:
+                # positions - offset, with the iteration in C (map over accumulate over the unpickled list)
+                shifted.update(map((-offset).__add__, _decode_positions(value)))
+        if starts is None:
+            starts = shifted
+        else:
+            starts &= shifted
+        if not starts:
+            return False
+    return bool(starts)
+
+
 class _Term(wq.Term):
     """A scored term whose matcher is precomputed: scores come from the same scorer as Whoosh's, with the
     field lengths read once per segment instead of once per document."""
@@ -322,10 +381,14 @@ class _Term(wq.Term):
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.fieldname not in searcher.schema or (context is not None and context.weighting is None):
             return super().matcher(searcher, context)
-        found = _postings(searcher, context, self.fieldname, self.text, values=False)
-        if found is None:
-            return matching.NullMatcher()
-        return _scored(found.ids, found.scores, self.boost)
+        weighting = context.weighting if context is not None else searcher.weighting
+        cache, key = _segment_cache(searcher), ("term", weighting, self.fieldname, self.text)
+        hit = cache.get(key)
+        if hit is None:
+            found = _postings(searcher, context, self.fieldname, self.text, values=False)
+            hit = (found.ids, found.scores) if found is not None else ([], [])
+            cache.put(key, hit)
+        return _scored(hit[0], hit[1], self.boost)
 
 
 def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> list[int]:
@@ -361,10 +424,15 @@ class _Prefix(wq.Prefix):
             return super().matcher(searcher, context)
         if len(terms) < wq.Or.TOO_MANY_CLAUSES and context.needs_current:
             return super().matcher(searcher, context)
-        docs: set[int] = set()
-        for t in terms:
-            docs.update(_doc_ids(reader, self.fieldname, t))
-        ids = sorted(docs)
+        cache, key = _segment_cache(searcher), ("prefix", self.fieldname, self.text)
+        hit = cache.get(key)
+        if hit is None:
+            docs: set[int] = set()
+            for t in terms:
+                docs.update(_doc_ids(reader, self.fieldname, t))
+            hit = (sorted(docs), [])
+            cache.put(key, hit)
+        ids = hit[0]
         return matching.ListMatcher(ids, all_weights=1.0) if ids else matching.NullMatcher()
 
 
@@ -389,6 +457,17 @@ class _Positions(wq.Phrase):
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.fieldname not in searcher.schema:
             return matching.NullMatcher()
+        weighting = context.weighting if context is not None else searcher.weighting
+        cache = _segment_cache(searcher)
+        key = ("phrase", weighting, self.fieldname, tuple((p.text, p.prefix, p.pos) for p in self.parts))
+        hit = cache.get(key)
+        if hit is None:
+            hit = self._match(searcher, context)
+            cache.put(key, hit)
+        return _scored(hit[0], hit[1], self.boost)
+
+    def _match(self, searcher: Any, context: Any) -> tuple[list[int], list[float]]:
+        """The documents of this segment with the phrase, and their scores (without the boost)."""
         reader = searcher.reader()
         groups: list[list[_Postings]] = []
         for part in self.parts:
@@ -399,7 +478,7 @@ class _Positions(wq.Phrase):
             found = [p for p in (_postings(searcher, context, self.fieldname, t, values=True) for t in terms)
                      if p is not None]
             if not found:
-                return matching.NullMatcher()
+                return [], []
             groups.append(found)
         offsets = [p.pos - self.parts[0].pos for p in self.parts]
         candidates: set[int] | None = None
@@ -408,21 +487,19 @@ class _Positions(wq.Phrase):
             candidates = docs if candidates is None else candidates & docs
         # The score of each term on each document, for the intersection's sum.
         scores = [[dict(zip(p.ids, p.scores, strict=True)) for p in group] for group in groups]
+        single = all(len(group) == 1 for group in groups)
         ids: list[int] = []
         total: list[float] = []
         for doc in sorted(candidates or ()):
-            starts: set[int] | None = None
-            for offset, group in zip(offsets, groups, strict=True):
-                shifted = {p - offset for g in group if doc in g.values for p in _decode_positions(g.values[doc])}
-                starts = shifted if starts is None else starts & shifted
-                if not starts:
-                    break
-            if not starts:
+            if not _at_offsets(doc, groups, offsets):
                 continue
-            part_scores = [_tree_sum([s.get(doc) for s in group]) for group in scores]
+            if single:
+                part_scores: list[float | None] = [group[0][doc] for group in scores]
+            else:
+                part_scores = [_tree_sum([s.get(doc) for s in group]) for group in scores]
             ids.append(doc)
             total.append(_tree_sum(part_scores))  # type: ignore[arg-type]
-        return _scored(ids, total, self.boost)
+        return ids, total
 
 
 def _field_query(fieldname: str, clause: Clause) -> wq.Query:
@@ -457,6 +534,35 @@ def _filter_query(request: SearchRequest) -> wq.Query | None:
     if f.year_from or f.year_to:
         parts.append(wq.NumericRange("year", f.year_from, f.year_to))
     return wq.And(parts) if parts else None
+
+
+class _NewestFirst(ColumnCategorizer):
+    """Whoosh's key for a sortable column in reverse (ReversedColumnCategorizer: minus the value's rank
+    among the index's values), with the ranks looked up in a dict made once per searcher instead of by
+    a search through the list for every document."""
+
+    def __init__(self, global_searcher: Any, fieldname: str) -> None:
+        super().__init__(global_searcher, fieldname)
+        cache = _segment_cache(global_searcher).ranks
+        ranks = cache.get(fieldname)
+        if ranks is None:
+            values = sorted(set(global_searcher.reader().column_reader(fieldname, translate=False)))
+            ranks = cache[fieldname] = {v: i for i, v in enumerate(values)}
+        self._ranks = ranks
+
+    def key_for(self, matcher: Any, segment_docnum: int) -> int:
+        return 0 - self._ranks[self._creader[segment_docnum]]
+
+
+class _NewestFirstFacet(FieldFacet):
+    def __init__(self, fieldname: str) -> None:
+        super().__init__(fieldname, reverse=True)
+
+    def categorizer(self, global_searcher: Any) -> Any:
+        fieldobj = global_searcher.schema[self.fieldname]
+        if global_searcher.reader().has_column(self.fieldname) and not fieldobj.column_type.reversible:
+            return _NewestFirst(global_searcher, self.fieldname)
+        return super().categorizer(global_searcher)
 
 
 class SearchIndex:
@@ -518,7 +624,7 @@ class SearchIndex:
         # with a limit, Whoosh skips low-scoring blocks and counts by running the query a second time.
         kwargs: dict[str, Any] = {"filter": _filter_query(request), "limit": None}
         if request.sort == "date":
-            kwargs["sortedby"] = MultiFacet([FieldFacet("published", reverse=True), ScoreFacet()])
+            kwargs["sortedby"] = MultiFacet([_NewestFirstFacet("published"), ScoreFacet()])
         if request.collapse:
             kwargs["collapse"] = FieldFacet("slug")
         results = searcher.search(q, **kwargs)
