@@ -1,7 +1,7 @@
 """Search index speed: full build, incremental update, query latency under concurrent clients.
 
     .venv/bin/python bench/search_speed.py [--docs 10000] [--large] [--procs N] [--clients 4] [--queries 300]
-                                           [--keep DIR | --index DIR]
+                                           [--keep DIR | --index DIR] [--no-cache]
 
 Generates a Publication of `--docs` documents (Chinese texts of about 1,500 characters drawn from official
 vocabulary; every other document also in Tibetan, about 400 syllables with case affixes; one in ten on
@@ -10,8 +10,10 @@ request, metadata only) with the project's real registries, then in one run:
 1. builds the index from scratch with the search stage's own code (`update_index`): time, entries/s, size;
 2. rebuilds with nothing changed (copy of the last index + fingerprint scan), and after one changed
    document: time, entries written, ratio against the full build;
-3. runs `--clients` threads sending `--queries` requests each to the WSGI application (/api/search and
-   the HTML page), no network: median and p95 latency, requests/s.
+3. asks each query once on a freshly opened index (one client, nothing cached), then runs `--clients`
+   threads sending `--queries` requests each to the WSGI application (/api/search and the HTML page),
+   no network: median and p95 latency, requests/s. The queries repeat, so most answers then use the
+   searchers' cache of matched documents; `--no-cache` turns it off.
 
 `--large` repeats 1–2 at 100,000 documents (long: tens of minutes). `--keep DIR` keeps the full index in
 DIR; `--index DIR` skips 1–2 and measures 3 on that kept index (to compare code changes on one index).
@@ -44,6 +46,7 @@ from gazette.publication import (  # noqa: E402
     Visibility,
 )
 from gazette.registry import load_registry  # noqa: E402
+from gazette.search import index as search_index  # noqa: E402
 from gazette.search.build import entries, facets, update_index  # noqa: E402
 from gazette.search.index import write_facets  # noqa: E402
 from gazette.search.service import SearchService  # noqa: E402
@@ -193,13 +196,29 @@ QUERIES = [
 ]
 
 
-def latency_figures(index_folder: Path, clients: int, per_client: int) -> None:
-    service = SearchService(index_folder, load_settings())
-
+def caller(service: SearchService):
     def call(path: str, params: dict[str, str]) -> None:
         environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": urlencode(params),
                    "wsgi.errors": sys.stderr}
         b"".join(service(environ, lambda status, headers: None))
+    return call
+
+
+def first_time_figures(index_folder: Path) -> None:
+    """Each query once, by one client, on a freshly opened index: no answer comes from a cache."""
+    call = caller(SearchService(index_folder, load_settings()))
+    call("/api/search", {"q": "通知"})  # open the index (a query not in QUERIES)
+    times = []
+    for params in QUERIES:
+        started = time.perf_counter()
+        call("/api/search", params)
+        times.append(time.perf_counter() - started)
+    print(f"{'/api/search':12} each query asked once, 1 client: median {statistics.median(times) * 1000:6.1f} ms  "
+          f"max {max(times) * 1000:6.1f} ms  all {len(times)} {sum(times) * 1000:7.1f} ms")
+
+
+def latency_figures(index_folder: Path, clients: int, per_client: int) -> None:
+    call = caller(SearchService(index_folder, load_settings()))
 
     for path in ("/api/search", "/zh/search/"):
         call(path, QUERIES[0])  # open the index and the templates once
@@ -235,9 +254,13 @@ def main() -> None:
     kept = p.add_mutually_exclusive_group()
     kept.add_argument("--keep", type=Path, help="copy the full index of --docs documents to this folder")
     kept.add_argument("--index", type=Path, help="measure query latency only, on this kept index")
+    p.add_argument("--no-cache", action="store_true", help="keep no matched documents between queries")
     args = p.parse_args()
+    if args.no_cache:
+        search_index.MATCH_CACHE_ENTRIES = 0
     if args.index:
         print(f"\n== query latency on the index in {args.index} ({len(QUERIES)} queries in turn) ==")
+        first_time_figures(args.index)
         latency_figures(args.index, args.clients, args.queries)
         return
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
@@ -247,6 +270,7 @@ def main() -> None:
             shutil.rmtree(args.keep, ignore_errors=True)
             shutil.copytree(index, args.keep)
         print(f"\n== query latency on {args.docs:,} documents ({len(QUERIES)} queries in turn) ==")
+        first_time_figures(index)
         latency_figures(index, args.clients, args.queries)
         if args.large:
             build_figures(100_000, args.procs, work)

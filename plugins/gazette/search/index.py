@@ -359,16 +359,13 @@ def _at_offsets(doc: int, groups: list[list[_Postings]], offsets: list[int]) -> 
     """Whether `doc` has a term of each group at its offset from some common start."""
     starts: set[int] | None = None
     for offset, group in zip(offsets, groups, strict=True):
-        shifted: set[int] = set()
-        for g in group:
-            value = g.values.get(doc)
-            if value is not None:
-                # positions - offset, with the iteration in C (map over accumulate over the unpickled list)
-                shifted.update(map((-offset).__add__, _decode_positions(value)))
-        if starts is None:
-            starts = shifted
+        values = [v for v in (g.values.get(doc) for g in group) if v is not None]
+        # positions - offset, iterated in C (map over accumulate over the unpickled deltas)
+        if len(values) == 1:
+            shifted: Any = map((-offset).__add__, _decode_positions(values[0]))
         else:
-            starts &= shifted
+            shifted = {p - offset for v in values for p in _decode_positions(v)}
+        starts = set(shifted) if starts is None else starts.intersection(shifted)
         if not starts:
             return False
     return bool(starts)
