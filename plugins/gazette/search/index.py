@@ -31,6 +31,7 @@ from whoosh import matching
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.idsets import BitSet
 from whoosh.reading import SegmentReader
 from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet, ScoreFacet
 from whoosh.system import _INT_SIZE
@@ -234,11 +235,13 @@ class _SegmentCache:
     replaced, one searcher a thread): every document's field lengths, and the documents and scores of the
     last `MATCH_CACHE_ENTRIES` terms, phrases and prefixes, so that a common query asked again does not
     read and check the same postings again. Results stay exact: scores use the index-wide statistics of
-    this searcher, which do not change while it is open."""
+    this searcher, which do not change while it is open. The searcher's own (whole-index) reader keeps the
+    ranks of the dates and the documents of recent filters here too."""
 
     def __init__(self) -> None:
         self.lengths: dict[str, list[int]] = {}
         self.ranks: dict[str, dict[Any, int]] = {}  # of a sortable column's values (on the whole index)
+        self.filters: OrderedDict[Any, Any] = OrderedDict()  # Filters → documents (on the whole index)
         self.matches: OrderedDict[tuple[Any, ...], tuple[list[int], list[float]]] = OrderedDict()
 
     def get(self, key: tuple[Any, ...]) -> tuple[list[int], list[float]] | None:
@@ -533,6 +536,29 @@ def _filter_query(request: SearchRequest) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
+FILTER_CACHE_ENTRIES = 32  # per searcher: the documents of the last filters (a language, a publisher…)
+
+
+def _allowed(searcher: Any, request: SearchRequest) -> Any:
+    """The documents a request's filters let through, as the set Whoosh would make of the filter query,
+    kept with the searcher: every page a reader's language filters (lang=zh) would otherwise read the
+    same postings again."""
+    fq = _filter_query(request)
+    if fq is None:
+        return None
+    cache = _segment_cache(searcher).filters
+    found = cache.get(request.filters)
+    if found is None:
+        found = BitSet(searcher.docs_for_query(fq), size=searcher.doc_count_all())
+        if FILTER_CACHE_ENTRIES > 0:
+            cache[request.filters] = found
+            while len(cache) > FILTER_CACHE_ENTRIES:
+                cache.popitem(last=False)
+    else:
+        cache.move_to_end(request.filters)
+    return found
+
+
 class _NewestFirst(ColumnCategorizer):
     """Whoosh's key for a sortable column in reverse (ReversedColumnCategorizer: minus the value's rank
     among the index's values), with the ranks looked up in a dict made once per searcher instead of by
@@ -619,7 +645,11 @@ class SearchIndex:
         q = wq.And([_clause_query(c) for c in request.clauses])
         # Readers are told the exact number of results, so every match is collected in one pass (no limit):
         # with a limit, Whoosh skips low-scoring blocks and counts by running the query a second time.
-        kwargs: dict[str, Any] = {"filter": _filter_query(request), "limit": None}
+        allowed = _allowed(searcher, request)
+        if allowed is not None and not allowed:
+            # Nothing passes the filters. (Whoosh takes an empty set for no filter at all.)
+            return RawPage(total=0, page=1, hits=[])
+        kwargs: dict[str, Any] = {"filter": allowed, "limit": None}
         if request.sort == "date":
             kwargs["sortedby"] = MultiFacet([_NewestFirstFacet("published"), ScoreFacet()])
         if request.collapse:
