@@ -257,7 +257,7 @@ def main() -> None:
     p.add_argument("--no-cache", action="store_true", help="keep no matched documents between queries")
     args = p.parse_args()
     if args.no_cache:
-        search_index.MATCH_CACHE_ENTRIES = 0
+        search_index.MATCH_CACHE_DOCUMENTS = 0
     if args.index:
         print(f"\n== query latency on the index in {args.index} ({len(QUERIES)} queries in turn) ==")
         first_time_figures(args.index)

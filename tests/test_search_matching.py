@@ -162,9 +162,9 @@ def test_pages_totals_and_filters_are_unchanged(index, monkeypatch):
 def test_the_cache_changes_nothing_when_full_or_off(index, monkeypatch):
     first = {q: scored(index, q) for q in QUERIES}
     assert {q: scored(index, q) for q in QUERIES} == first  # served from the cache
-    monkeypatch.setattr(ix, "MATCH_CACHE_ENTRIES", 2)  # constantly evicting
+    monkeypatch.setattr(ix, "MATCH_CACHE_DOCUMENTS", 30)  # constantly evicting
     assert {q: scored(index, q) for q in reversed(QUERIES)} == dict(reversed(first.items()))
-    monkeypatch.setattr(ix, "MATCH_CACHE_ENTRIES", 0)  # off
+    monkeypatch.setattr(ix, "MATCH_CACHE_DOCUMENTS", 0)  # off
     assert {q: scored(index, q) for q in QUERIES} == first
 
 

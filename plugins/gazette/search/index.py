@@ -19,6 +19,7 @@ import os
 import pickle
 import threading
 import weakref
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -227,35 +228,47 @@ class IndexWriter:
         self.ix.close()
 
 
-MATCH_CACHE_ENTRIES = 128  # per segment: the documents and scores of the last terms and phrases asked for
+# Per searcher (one a thread), all segments together: the documents of the terms, phrases and prefixes
+# last matched, at most this many (about 12 bytes each), with their scores.
+MATCH_CACHE_DOCUMENTS = 1_000_000
+
+Matches = tuple[array, array]  # docnums ("I") and scores ("d", exactly the floats computed)
 
 
 class _SegmentCache:
-    """What is kept with one segment's reader (a searcher and its readers live until the index is
-    replaced, one searcher a thread): every document's field lengths, and the documents and scores of the
-    last `MATCH_CACHE_ENTRIES` terms, phrases and prefixes, so that a common query asked again does not
-    read and check the same postings again. Results stay exact: scores use the index-wide statistics of
-    this searcher, which do not change while it is open. The searcher's own (whole-index) reader keeps the
-    ranks of the dates and the documents of recent filters here too."""
+    """What is kept with a reader while its searcher is open (a searcher and its readers live until the
+    index is replaced; one searcher a thread). A segment's reader keeps every document's field lengths;
+    the searcher's own (whole-index) reader keeps the ranks of the dates, the documents of recent
+    filters, and the documents and scores of the terms, phrases and prefixes last matched in each
+    segment, so that a common query asked again does not read and check the same postings again.
+    Results stay exact: scores use the index-wide statistics of this searcher, which do not change while
+    it is open, and a new build is opened with new readers."""
 
     def __init__(self) -> None:
         self.lengths: dict[str, list[int]] = {}
-        self.ranks: dict[str, dict[Any, int]] = {}  # of a sortable column's values (on the whole index)
-        self.filters: OrderedDict[Any, Any] = OrderedDict()  # Filters → documents (on the whole index)
-        self.matches: OrderedDict[tuple[Any, ...], tuple[list[int], list[float]]] = OrderedDict()
+        self.ranks: dict[str, dict[Any, int]] = {}
+        self.filters: OrderedDict[Any, Any] = OrderedDict()
+        self.matches: OrderedDict[tuple[Any, ...], Matches] = OrderedDict()
+        self.documents = 0  # in `matches`
 
-    def get(self, key: tuple[Any, ...]) -> tuple[list[int], list[float]] | None:
+    def get(self, key: tuple[Any, ...]) -> Matches | None:
         found = self.matches.get(key)
         if found is not None:
             self.matches.move_to_end(key)
         return found
 
-    def put(self, key: tuple[Any, ...], value: tuple[list[int], list[float]]) -> None:
-        if MATCH_CACHE_ENTRIES <= 0:
+    def put(self, key: tuple[Any, ...], value: Matches) -> None:
+        size = max(1, len(value[0]))  # an empty match counts as one, so there are never unboundedly many
+        if size > MATCH_CACHE_DOCUMENTS:
             return
+        old = self.matches.pop(key, None)
+        if old is not None:
+            self.documents -= max(1, len(old[0]))
         self.matches[key] = value
-        while len(self.matches) > MATCH_CACHE_ENTRIES:
-            self.matches.popitem(last=False)
+        self.documents += size
+        while self.documents > MATCH_CACHE_DOCUMENTS:
+            _, (ids, _) = self.matches.popitem(last=False)
+            self.documents -= max(1, len(ids))
 
 
 _SEGMENTS: weakref.WeakKeyDictionary[Any, _SegmentCache] = weakref.WeakKeyDictionary()
@@ -271,6 +284,11 @@ def _segment_cache(searcher: Any) -> _SegmentCache:
             if cache is None:
                 cache = _SEGMENTS[reader] = _SegmentCache()
     return cache
+
+
+def _match_cache(searcher: Any) -> tuple[_SegmentCache, int]:
+    """The cache of matches of a segment searcher's parent, and the segment's key in it."""
+    return _segment_cache(searcher.get_parent()), id(searcher.reader())
 
 
 def _lengths(searcher: Any, fieldname: str) -> list[int]:
@@ -327,7 +345,11 @@ def _postings(searcher: Any, context: Any, fieldname: str, text: str, values: bo
                      dict(zip(ids, raw, strict=True)) if values else {})
 
 
-def _scored(ids: list[int], scores: list[float], boost: float) -> Any:
+def _matches(ids: list[int], scores: list[float]) -> Matches:
+    return array("I", ids), array("d", scores)
+
+
+def _scored(ids: Any, scores: Any, boost: float) -> Any:
     if not ids:
         return matching.NullMatcher()
     m = matching.ListMatcher(ids, weights=scores)
@@ -382,11 +404,12 @@ class _Term(wq.Term):
         if self.fieldname not in searcher.schema or (context is not None and context.weighting is None):
             return super().matcher(searcher, context)
         weighting = context.weighting if context is not None else searcher.weighting
-        cache, key = _segment_cache(searcher), ("term", weighting, self.fieldname, self.text)
+        cache, segment = _match_cache(searcher)
+        key = ("term", segment, weighting, self.fieldname, self.text)
         hit = cache.get(key)
         if hit is None:
             found = _postings(searcher, context, self.fieldname, self.text, values=False)
-            hit = (found.ids, found.scores) if found is not None else ([], [])
+            hit = _matches(found.ids, found.scores) if found is not None else _matches([], [])
             cache.put(key, hit)
         return _scored(hit[0], hit[1], self.boost)
 
@@ -424,13 +447,14 @@ class _Prefix(wq.Prefix):
             return super().matcher(searcher, context)
         if len(terms) < wq.Or.TOO_MANY_CLAUSES and context.needs_current:
             return super().matcher(searcher, context)
-        cache, key = _segment_cache(searcher), ("prefix", self.fieldname, self.text)
+        cache, segment = _match_cache(searcher)
+        key = ("prefix", segment, self.fieldname, self.text)
         hit = cache.get(key)
         if hit is None:
             docs: set[int] = set()
             for t in terms:
                 docs.update(_doc_ids(reader, self.fieldname, t))
-            hit = (sorted(docs), [])
+            hit = _matches(sorted(docs), [])
             cache.put(key, hit)
         ids = hit[0]
         return matching.ListMatcher(ids, all_weights=1.0) if ids else matching.NullMatcher()
@@ -458,11 +482,11 @@ class _Positions(wq.Phrase):
         if self.fieldname not in searcher.schema:
             return matching.NullMatcher()
         weighting = context.weighting if context is not None else searcher.weighting
-        cache = _segment_cache(searcher)
-        key = ("phrase", weighting, self.fieldname, tuple((p.text, p.prefix, p.pos) for p in self.parts))
+        cache, segment = _match_cache(searcher)
+        key = ("phrase", segment, weighting, self.fieldname, tuple((p.text, p.prefix, p.pos) for p in self.parts))
         hit = cache.get(key)
         if hit is None:
-            hit = self._match(searcher, context)
+            hit = _matches(*self._match(searcher, context))
             cache.put(key, hit)
         return _scored(hit[0], hit[1], self.boost)
 
