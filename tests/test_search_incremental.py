@@ -117,3 +117,15 @@ def test_small_segments_from_many_builds_are_merged(corpus, tmp_path):
     assert writer.segment_count() <= SMALL_SEGMENTS + 1
     writer.close()
     assert len(_keys(output, "新增文件")) == SMALL_SEGMENTS + 3
+
+
+def test_segments_are_separate_files_not_compound(corpus, tmp_path, capsys):
+    # Whoosh copies every file of a compound segment into memory for each searcher (one a thread);
+    # separate segment files are read through the OS cache instead.
+    output = tmp_path / "build"
+    _build(corpus, output, capsys)
+    corpus.document("doc-2", body="第2号文件已修订。")
+    _build(corpus, output, capsys)
+    names = [p.name for p in (output / "search-index").iterdir()]
+    assert any(name.endswith(".pst") for name in names)
+    assert not any(name.endswith(".seg") for name in names)
