@@ -129,3 +129,25 @@ def test_segments_are_separate_files_not_compound(corpus, tmp_path, capsys):
     names = [p.name for p in (output / "search-index").iterdir()]
     assert any(name.endswith(".pst") for name in names)
     assert not any(name.endswith(".seg") for name in names)
+
+
+def test_an_update_never_changes_the_last_index(corpus, tmp_path):
+    # The staging index shares segment files with the last good one (hard links): an update must leave
+    # every file of the last index as it was, so a failed build can still fall back on it.
+    from gazette.build import build as run_build
+    from gazette.search.build import entries as public_entries
+    from gazette.search.build import update_index
+
+    output = tmp_path / "build"
+    assert run_build(corpus.root, output, ["search"]) == 0
+    previous = output / "search-index"
+    before = {p.name: p.read_bytes() for p in previous.iterdir() if p.is_file()}
+    corpus.document("doc-1", body="第1号文件已修订。zqxrevised1")
+    from gazette.checks import check_content
+    from gazette.publication import build_publication
+
+    wanted = list(public_entries(build_publication(check_content(corpus.root)[0])))
+    stats = update_index(tmp_path / "staging", previous, wanted)
+    assert stats.written == 1 and not stats.rebuilt
+    after = {p.name: p.read_bytes() for p in previous.iterdir() if p.is_file()}
+    assert after == before

@@ -108,6 +108,21 @@ class IndexStats:
     rebuilt: bool  # built from scratch
 
 
+def _link_segment_files(source: str, target: str) -> None:
+    """Hard-link Whoosh's segment files, copy the rest. A segment file is never changed once written
+    (new and merged segments get new files; old ones are unlinked), so the last good index shares them
+    safely and a large index is not copied byte by byte on every build. Anything else (the table of
+    contents, the lock, our JSON files) is copied, since it may be rewritten in place."""
+    name = Path(source).name
+    if name.startswith("MAIN_") and name != "MAIN_WRITELOCK":
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass  # another file system: copy
+    shutil.copy2(source, target)
+
+
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
                  progress: Callable[[str], None] = lambda _: None) -> IndexStats:
     """Write the index of `wanted` into `target`, starting from a copy of `previous` when it can."""
@@ -115,7 +130,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     have: dict[str, str] = {}
     shutil.rmtree(target, ignore_errors=True)
     if is_compatible(previous):
-        shutil.copytree(previous, target)
+        shutil.copytree(previous, target, copy_function=_link_segment_files)
         try:
             writer = IndexWriter.open(target)
             have = writer.fingerprints()
