@@ -56,6 +56,13 @@ def _masked(text: Text) -> str:
     return masked
 
 
+def _tibetan_texts(corpus: Corpus, context: CheckContext) -> Iterator[tuple[Text, str]]:
+    """Every Tibetan text, with document numbers and other quoted codes masked out."""
+    for text in all_texts(corpus, context):
+        if text.lang == "bo":
+            yield text, _masked(text)
+
+
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, pos) + 1
     end = text.find("\n", pos)
@@ -90,10 +97,7 @@ def legacy_encoded(line: str) -> bool:
 @rule
 def tibetan_encoding(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """BO-LEGACY, BO-NOT-TIBETAN: Tibetan text is Unicode Tibetan."""
-    for text in all_texts(corpus, context):
-        if text.lang != "bo":
-            continue
-        masked = _masked(text)
+    for text, masked in _tibetan_texts(corpus, context):
         for offset, line in _lines_with(LEGACY_SUSPECT, masked):
             if legacy_encoded(line):
                 near = excerpt(text.text, offset + len(line) - len(line.lstrip()), 16)
@@ -129,10 +133,7 @@ SYLLABLE_PROBLEMS = (
 @rule
 def tibetan_characters(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """BO-DISCOURAGED, BO-FOREIGN, BO-SYLLABLE (warnings)."""
-    for text in all_texts(corpus, context):
-        if text.lang != "bo":
-            continue
-        masked = _masked(text)
+    for text, masked in _tibetan_texts(corpus, context):
         for offset, line in _lines_with(DISCOURAGED_RE, masked):
             chars = sorted(set(DISCOURAGED_RE.findall(line)))
             yield warning("BO-DISCOURAGED", text.path, text.line_at(offset), text.field,
