@@ -32,6 +32,40 @@ API_PATH = "/api/search"
 FILTER_PARAMS = ("publisher", "class", "genre", "from", "to", "validity", "lang")
 MAX_QUERY_STRING = 4096  # bytes of a query string read at all; a longer one is cut (and the query reported)
 
+# Sent with every answer of the service and of `gazette serve` (docs/search.md gives nginx the same). The
+# site is plain HTML without JavaScript: its styles, fonts and images come from the site itself, its forms
+# go to the site, and nothing else may load, run, frame a page or change its base URL.
+CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# Browsers' PDF viewers draw a page of their own around a PDF under the PDF's policy, with inline styles
+# and the PDF as a plugin object; a PDF has no markup into which anything could be injected.
+PDF_SECURITY_POLICY = ("default-src 'none'; object-src 'self'; style-src 'unsafe-inline'; "
+                       "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+# An attachment sent as a download: should a browser render it anyway, it runs nothing and loads nothing.
+DOWNLOAD_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox"
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),  # a type is never guessed from the bytes
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Frame-Options", "DENY"),  # frame-ancestors for browsers without CSP
+    ("Referrer-Policy", "same-origin"),  # a search query in the URL never reaches another site
+)
+
+
+def with_security_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`headers` and each security header they do not set themselves (a PDF has its own policy)."""
+    headers = list(headers)
+    present = {name.lower() for name, _ in headers}
+    return headers + [h for h in SECURITY_HEADERS if h[0].lower() not in present]
+
+
+def secure_start_response(start_response: StartResponse) -> StartResponse:
+    """`start_response` that adds the security headers to whatever answer is started through it."""
+
+    def secured(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+        return start_response(status, with_security_headers(headers), *exc_info)
+
+    return secured
+
 
 def _params(environ: dict[str, Any]) -> dict[str, str]:
     raw = environ.get("QUERY_STRING", "")[:MAX_QUERY_STRING]
@@ -74,6 +108,7 @@ class SearchService:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
+        start_response = secure_start_response(start_response)
         try:
             if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
                 return self._plain(start_response, "405 Method Not Allowed", "GET only",
