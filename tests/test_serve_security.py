@@ -1,5 +1,6 @@
-"""What `gazette serve` and the search service answer to hostile requests. The WSGI applications are called
-directly on a small hand-made web root: no build, no sockets."""
+"""What `gazette serve` and the search service answer to hostile requests, and where `gazette report --out`
+refuses to write. The WSGI applications are called directly on a small hand-made web root: no build, no
+sockets."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gazette.cli import main
 from gazette.search.service import SearchService
 from gazette.serve import preview_app
 from gazette.settings import load_settings
+from test_checks_cli import _report_content
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-WEB-ROOT"
 
@@ -275,3 +278,50 @@ def test_only_get_and_head_are_answered(app: Any) -> None:
     for method in ("POST", "PUT", "DELETE"):
         r = Response(app, "/zh/", method=method)
         assert r.code == 405 and "GET" in r.headers["allow"]
+
+
+# --- gazette report --out ---------------------------------------------------------------------------
+
+
+def test_report_refuses_any_web_root(content: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    _report_content(content)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    (work / "public").mkdir()
+    (work / "public/index.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    (work / "old-site").mkdir()
+    (work / "old-site/index.htm").write_text("<!DOCTYPE html>", encoding="utf-8")
+    (work / "link").symlink_to(work / "public", target_is_directory=True)
+    (work / "to-output").symlink_to(work / "out", target_is_directory=True)
+    refused = [
+        ["--output", "out", "--out", "out/late.txt"],  # the build output given with --output
+        ["--output", "out", "--out", "out/site/late.txt"],
+        ["--output", "out", "--out", "to-output/late.txt"],  # reached through a symlink
+        ["--output", str(work / "out"), "--out", "out/reports/x/late.txt"],
+        ["--out", "build/site/late.txt"],  # the default output
+        ["--out", "public/late.txt"],  # a folder holding an index page is a web root
+        ["--out", "public/reports/2026/late.txt"],
+        ["--out", "old-site/late.txt"],
+        ["--out", "link/late.txt"],  # a symlink to one
+        ["--out", "reports/../public/late.txt"],
+        ["--out", "/var/www/html/late.txt"], ["--out", "/var/www/late.txt"],
+        ["--out", "/srv/www/gazette/late.txt"], ["--out", "/usr/share/nginx/html/late.txt"],
+        ["--out", "/usr/share/httpd/late.txt"], ["--out", "/var/lib/nginx/late.txt"],
+    ]
+    before = {p for p in Path("/var/www").rglob("late.txt")} if Path("/var/www").is_dir() else set()
+    for args in refused:
+        code = main(["report", "late", "--content", str(content.root), *args])
+        err = capsys.readouterr().err
+        assert code == 2, args
+        assert "报表不能写在" in err and "a report is never written" in err, args
+    assert not list(work.rglob("late.txt"))
+    for root in ("/var/www", "/srv/www", "/usr/share/nginx", "/usr/share/httpd", "/var/lib/nginx"):
+        found = {p for p in Path(root).rglob("late.txt")} if Path(root).is_dir() else set()
+        assert found <= before
+    # Elsewhere is fine, also beside a web root.
+    assert main(["report", "late", "--content", str(content.root), "--out", "reports/late.txt"]) == 0
+    assert main(["report", "late", "--content", str(content.root), "--output", "out",
+                 "--out", "outputs/late.txt"]) == 0
+    assert (work / "reports/late.txt").is_file() and (work / "outputs/late.txt").is_file()

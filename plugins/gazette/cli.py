@@ -91,7 +91,10 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("kind", choices=("late", "translations"))
     report.add_argument("--content", default="content")
     report.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    report.add_argument("--out", help="写入文件（不得在构建输出目录下）/ write to this file")
+    report.add_argument("--out", help="写入文件（不得在构建输出目录或网站根目录下）/ write to this file "
+                        "(never under the build output or a web root)")
+    report.add_argument("--output", default="build",
+                        help="构建输出目录，报表不写在其下 / the build output, which --out must stay out of")
     report.set_defaults(func=_report)
     return p
 

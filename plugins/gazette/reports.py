@@ -196,13 +196,46 @@ def _csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def under_build_output(path: Path) -> bool:
-    """True when `path` is inside a build output folder (./build or the project's build/)."""
-    target = path.resolve()
-    for root in {(Path.cwd() / BUILD_FOLDER).resolve(), (PROJECT_ROOT / BUILD_FOLDER).resolve()}:
-        if target == root or root in target.parents:
-            return True
-    return False
+# Folders web servers publish by default (Debian, Red Hat, nginx's own packages).
+WEB_ROOTS = ("/var/www", "/srv/www", "/usr/share/nginx", "/usr/share/httpd", "/var/lib/nginx")
+INDEX_PAGES = ("index.html", "index.htm")
+
+
+def _both(path: Path) -> list[Path]:
+    """`path` as written (made absolute) and with symlinks resolved: a link to a web root is one."""
+    return [path.absolute(), path.resolve()]
+
+
+def _folders(path: Path) -> list[Path]:
+    """`path` and its ancestors, both ways."""
+    return [*dict.fromkeys(folder for p in _both(path) for folder in (p, *p.parents))]
+
+
+def out_refusal(out: Path, output: Path | None = None) -> str | None:
+    """Why a report may not be written at `out`, or None. A report holds withheld items, so it is never
+    written where a web server could publish it: the build output (`output`, ./build, the project's
+    build/) and its site/, a folder holding an index page (a web root), or a conventional web root."""
+    outputs = [Path(BUILD_FOLDER), PROJECT_ROOT / BUILD_FOLDER, *([output] if output else [])]
+    published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
+    web_roots = {p for root in WEB_ROOTS for p in _both(Path(root))}
+    for folder in _folders(out):
+        if folder in published:
+            return (f"报表不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
+                    f"reports/ / a report is never written under the build output folder {folder}/ (it is "
+                    f"published as it stands): {out}; write it elsewhere, e.g. reports/")
+        if folder in web_roots:
+            return (f"报表不能写在网站根目录 {folder} 下（会被网站服务器发布）：{out}；请写到其他位置，如 reports/ "
+                    f"/ a report is never written under the web root {folder} (a web server publishes it): "
+                    f"{out}; write it elsewhere, e.g. reports/")
+        try:
+            index = next((folder / name for name in INDEX_PAGES if (folder / name).exists()), None)
+        except OSError:  # a folder that cannot be read is no reason to refuse
+            index = None
+        if index is not None:
+            return (f"报表不能写在网站根目录下（{index} 表明 {folder} 是网站根目录）：{out}；请写到其他位置，如 "
+                    f"reports/ / a report is never written in a web root ({index} makes {folder} one): {out}; "
+                    "write it elsewhere, e.g. reports/")
+    return None
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -211,10 +244,9 @@ def report_command(args: argparse.Namespace) -> int:
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else None
-    if out is not None and under_build_output(out):
-        print(f"报表不能写在构建输出目录 {BUILD_FOLDER}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 reports/ "
-              f"/ a report is never written under the build output folder {BUILD_FOLDER}/ (it is published as it "
-              f"stands): {out}; write it elsewhere, e.g. reports/", file=sys.stderr)
+    refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER)) if out else None
+    if refusal:
+        print(refusal, file=sys.stderr)
         return 2
     corpus, problems = load_corpus(content)
     if problems:
@@ -224,8 +256,12 @@ def report_command(args: argparse.Namespace) -> int:
     if out is None:
         sys.stdout.write(text)
         return 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # CSV with a byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
-    out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # CSV with a byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
+        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    except OSError as exc:
+        print(f"无法写入 {out} / cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"已写入 {out} / written to {out}", file=sys.stderr)
     return 0
