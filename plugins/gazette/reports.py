@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .loader import load_corpus
-from .model import NOT_SECRET, PROACTIVE, Corpus, Document
+from .model import Corpus, Document
 from .settings import PROJECT_ROOT
+from .visibility import Visibility, visibility
 from .workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
 
 BUILD_FOLDER = "build"
@@ -72,7 +73,7 @@ def _publisher(corpus: Corpus, doc: Document) -> tuple[str, str]:
 def late_report(corpus: Corpus) -> list[PublisherLateness]:
     publishers: dict[str, PublisherLateness] = {}
     for doc in corpus.documents.values():
-        if doc.disclosure != PROACTIVE or doc.is_draft or not doc.signed or not doc.published:
+        if visibility(doc) is not Visibility.FULL or not doc.signed or not doc.published:
             continue
         pid, name = _publisher(corpus, doc)
         entry = publishers.setdefault(pid, PublisherLateness(pid, name))
@@ -113,7 +114,7 @@ def translation_report(corpus: Corpus) -> list[Coverage]:
     rows.extend(sections.values())
     publishers: dict[str, Coverage] = {}
     for doc in corpus.documents.values():
-        if doc.disclosure != PROACTIVE or doc.is_draft or doc.secrecy != NOT_SECRET:
+        if visibility(doc) is not Visibility.FULL:
             continue
         pid, name = _publisher(corpus, doc)
         row = publishers.setdefault(pid, Coverage("publisher", pid, name))

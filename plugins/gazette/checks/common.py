@@ -14,7 +14,7 @@ from functools import cached_property
 
 from ..frontmatter import Source
 from ..model import LANGS, ORIGINAL_LANG, Corpus, Document, as_list
-from ..publication import Visibility, visibility
+from ..visibility import Visibility, visibility
 from . import CheckContext
 
 # Markdown and HTML that is syntax, not text: code, URLs, link targets, tags, Pelican link markers.

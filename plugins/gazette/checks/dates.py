@@ -12,7 +12,8 @@ from typing import Any
 
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
-from ..model import PROACTIVE, Corpus
+from ..model import Corpus
+from ..visibility import Visibility, visibility
 from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
 from . import CheckContext, rule
 
@@ -111,7 +112,7 @@ def year_folder(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 def timeliness(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-LATE, DATE-CALENDAR: 主动公开 within 20 working days of signing (Art. 26)."""
     for doc in corpus.documents.values():
-        if doc.disclosure != PROACTIVE or doc.is_draft or not doc.signed or not doc.published:
+        if visibility(doc) is not Visibility.FULL or not doc.signed or not doc.published:
             continue
         if doc.published <= doc.signed:
             continue

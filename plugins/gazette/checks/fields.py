@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import DISCLOSURE_VALUES, LANGS, VALIDITY_VALUES, Corpus, as_list
-from ..publication import Visibility
+from ..visibility import Visibility
 from . import CheckContext, rule
 from .common import public_documents
 
@@ -26,8 +26,10 @@ KNOWN_FIELDS = frozenset({
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
     "replaced_by", "attachments", "status", "public_numbers",
 })
-# A page may be a draft too (status: draft), which is never published.
-PAGE_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", "public_numbers", "status"})
+# A page may be a draft too (status: draft), which is never published. It may state its secrecy and
+# disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.
+PAGE_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", "public_numbers", "status", "secrecy",
+                         "disclosure", "secrecy_review"})
 
 
 def _missing(value: object) -> bool:
@@ -96,10 +98,12 @@ def field_types(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 @rule
 def disclosure_value(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DOC-DISCLOSURE: the disclosure attribute is one of the three values."""
-    for doc in corpus.documents.values():
-        if doc.disclosure and doc.disclosure not in DISCLOSURE_VALUES:
-            yield error("DOC-DISCLOSURE", doc.path, doc.line("disclosure"), "disclosure",
-                        f"公开属性“{doc.disclosure}”无效", f"unknown disclosure value '{doc.disclosure}'",
+    sources = [(doc.source, doc.disclosure) for doc in corpus.documents.values()]
+    sources += [(page.source, page.source.meta.get("disclosure")) for page in corpus.pages.values()]
+    for source, value in sources:
+        if value is not None and value != "" and value not in DISCLOSURE_VALUES:
+            yield error("DOC-DISCLOSURE", source.path, source.line("disclosure"), "disclosure",
+                        f"公开属性“{value}”无效", f"unknown disclosure value '{value}'",
                         "写 主动公开、依申请公开 或 不予公开", "write 主动公开, 依申请公开 or 不予公开")
 
 

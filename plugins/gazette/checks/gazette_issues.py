@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Finding, error, warning
-from ..model import NOT_SECRET, PROACTIVE, Corpus, GazetteIssue, as_list
+from ..model import Corpus, GazetteIssue, as_list
+from ..visibility import Visibility, visibility
 from . import CheckContext, rule
 
 STATUS_VALUES = ("published", "draft")
@@ -192,7 +193,7 @@ def _item(corpus: Corpus, issue: GazetteIssue, line: int, slug: str,
                                            "the repeat")
         return
     placed[slug] = issue
-    if doc.disclosure != PROACTIVE or doc.secrecy != NOT_SECRET or doc.is_draft:
+    if visibility(doc) is not Visibility.FULL:
         state = "草稿" if doc.is_draft else \
             f"{doc.disclosure or '未填公开属性'}、{doc.secrecy or '未填涉密状态'}"
         yield error("ISSUE-ITEM-NOT-PUBLIC", issue.path, line, "sections",
