@@ -1,10 +1,5 @@
-"""What may be published, derived from the content model. The disclosure rules live here and only here.
-
-| value                   | what reaches the outputs                                             |
-|-------------------------|----------------------------------------------------------------------|
-| 主动公开 + 非涉密        | everything: page, body, attachments, PDF, search, feeds, open data   |
-| 依申请公开 + 非涉密      | a catalogue entry: metadata only, no body, no attachments            |
-| 不予公开, drafts, 涉密   | nothing (and 涉密 stops the build before this is ever called)        |
+"""What may be published, derived from the content model by the rules of `visibility.py` (what of an
+item) and `static_files.py` (which files of content/).
 
 The writers (site, PDFs, search index, feeds, open data) receive a `Publication` and nothing else, so
 a body that is not public never reaches one of them: it is not in the object they are given.
@@ -13,32 +8,24 @@ a body that is not public never reaches one of them: it is not in the object the
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from . import urls
-from .model import LANGS, NOT_SECRET, ON_REQUEST, ORIGINAL_LANG, PROACTIVE, Corpus, Document, Photo
+from .model import LANGS, ORIGINAL_LANG, Corpus, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer, plain_text
+from .static_files import StaticFiles, clean_target, read_plain_file
+from .visibility import Visibility, issue_is_public, page_visibility, visibility
+
+__all__ = ["Publication", "PublicDocument", "Unpublishable", "Visibility", "build_publication", "visibility"]
 
 
-class Visibility(Enum):
-    FULL = "full"  # 主动公开
-    METADATA = "metadata"  # 依申请公开: the catalogue entry only
-    NONE = "none"
-
-
-def visibility(doc: Document) -> Visibility:
-    """The one rule that decides what of a document may appear in any output."""
-    if doc.is_draft or doc.secrecy != NOT_SECRET:
-        return Visibility.NONE
-    if doc.disclosure == PROACTIVE:
-        return Visibility.FULL
-    if doc.disclosure == ON_REQUEST:
-        return Visibility.METADATA
-    return Visibility.NONE
+class Unpublishable(Exception):
+    """A link or file the build will not publish. The check refuses each of these first; should one reach
+    the build all the same, the build stops rather than publish it."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +46,7 @@ class PublicAttachment:
     file: str  # path under content/ (and under the web root)
     title: str
     size: int
+    sha256: str = ""
 
     @property
     def url(self) -> str:
@@ -155,14 +143,16 @@ class Publication:
     documents: dict[str, PublicDocument]  # newest published first
     issues: list[PublicIssue]  # published issues, oldest first
     pages: dict[tuple[str, str], PublicPage]
-    static_files: set[str]  # files under content/ that the site copies: public attachments and used images
+    # Files under content/ that the site copies (public attachments and the images published content
+    # uses) → the SHA-256 of their bytes. Nothing else of content/ is ever copied.
+    static_files: dict[str, str]
 
     def fingerprint(self) -> str:
-        """Changes whenever anything that reaches an output changes."""
+        """Changes whenever anything that reaches an output changes, the bytes of every copied file included."""
         parts: list[str] = [f"{slug}:{doc.content_hash}" for slug, doc in sorted(self.documents.items())]
         parts += [issue.content_hash for issue in self.issues]
         parts += [f"{slug}:{lang}:{page.html}" for (slug, lang), page in sorted(self.pages.items())]
-        parts += sorted(self.static_files)
+        parts += [f"{rel}:{digest}" for rel, digest in sorted(self.static_files.items())]
         parts += [source.raw.hex() for _, source in sorted(self.registry.sources.items())]
         return _hash(*parts)
 
@@ -174,38 +164,35 @@ class Publication:
 
 
 class _Links:
-    """Resolves {filename} and {static} links of one source file to public URLs."""
+    """Resolves the {filename}, {static} and {attach} links of one source file to public URLs."""
 
-    def __init__(self, corpus: Corpus, public: dict[str, Visibility], lang: str, source_path: str,
-                 static_files: set[str]) -> None:
-        self.corpus, self.public, self.lang = corpus, public, lang
-        self.folder = posixpath.dirname(source_path)
-        self.static_files = static_files
-
-    def _target(self, path: str) -> str:
-        path = path.split("#", 1)[0]
-        if path.startswith("/"):
-            return posixpath.normpath(path.lstrip("/"))
-        return posixpath.normpath(posixpath.join(self.folder, path))
+    def __init__(self, public: dict[str, Visibility], pages: set[tuple[str, str]], lang: str, source_path: str,
+                 static: StaticFiles, used: set[str]) -> None:
+        self.public, self.pages, self.lang, self.source_path = public, pages, lang, source_path
+        self.static, self.used = static, used
 
     def __call__(self, kind: str, path: str) -> str:
-        target = self._target(path)
+        target = clean_target(self.source_path, path)
+        if target is None:
+            raise Unpublishable(f"{self.source_path}: {{{kind}}}{path}")
         if kind == "filename":
-            name = posixpath.basename(target)
-            slug, _, rest = name.partition(".")
-            lang = rest.split(".")[0] if rest else ORIGINAL_LANG
-            if target.startswith("pages/"):
-                return urls.page(slug, lang)
-            # Links to documents that are not public resolve to nothing (the check refuses them first).
-            return urls.document(slug, lang) if self.public.get(slug) is Visibility.FULL else ""
-        if target.startswith("attachments/") and not self._attachment_public(target):
-            return ""
-        self.static_files.add(target)
+            return self._document(target, path)
+        refusal = self.static.refusal(target)
+        if refusal is not None:
+            raise Unpublishable(f"{self.source_path}: {{{kind}}}{path}: {refusal.en}")
+        self.used.add(target)
         return urls.static_file(target)
 
-    def _attachment_public(self, target: str) -> bool:
-        return any(a.file == target for slug, vis in self.public.items() if vis is Visibility.FULL
-                   for a in self.corpus.documents[slug].attachments)
+    def _document(self, target: str, written: str) -> str:
+        name = posixpath.basename(target)
+        slug, _, rest = name.partition(".")
+        lang = rest.split(".")[0] if rest else ORIGINAL_LANG
+        if target.startswith("pages/") and (slug, lang) in self.pages:
+            return urls.page(slug, lang)
+        if target.startswith("documents/") and self.public.get(slug) is Visibility.FULL:
+            return urls.document(slug, lang)
+        # The check refuses links to what is not public; an anchor without a target says nothing.
+        raise Unpublishable(f"{self.source_path}: {{filename}}{written}")
 
 
 def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
@@ -223,8 +210,14 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
     registry = corpus.registry
     content_root = Path(corpus.root)
     public = {slug: visibility(doc) for slug, doc in corpus.documents.items()}
+    static = StaticFiles(corpus, public)
+    published_pages = {key for key, page in corpus.pages.items() if page_visibility(page) is Visibility.FULL}
     static_files: set[str] = set()
+    digests = _Digests(content_root)
     documents: dict[str, PublicDocument] = {}
+
+    def links(lang: str, path: str) -> _Links:
+        return _Links(public, published_pages, lang, path, static, static_files)
 
     for slug, doc in corpus.documents.items():
         vis = public[slug]
@@ -241,15 +234,16 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or []))
             html = text = ""
             if vis is Visibility.FULL:
-                html = renderer.render(source.body, _Links(corpus, public, lang, source.path, static_files))
+                html = renderer.render(source.body, links(lang, source.path))
                 text = plain_text(html)
             texts[lang] = PublicText(lang, title, summary, keywords, html, text)
         attachments = []
         if vis is Visibility.FULL:
             for att in doc.attachments:
-                file = content_root / att.file
-                attachments.append(PublicAttachment(att.file, att.title, file.stat().st_size))
-                static_files.add(att.file)
+                file = _published_file(static, doc.path, att.file)
+                size, digest = digests.of(file)
+                attachments.append(PublicAttachment(file, att.title, size, digest))
+                static_files.add(file)
         replaced_by = doc.replaced_by if public.get(doc.replaced_by, Visibility.NONE) is not Visibility.NONE else ""
         documents[slug] = PublicDocument(
             slug=slug, visibility=vis, disclosure=doc.disclosure, index_no=doc.index_no,
@@ -257,7 +251,8 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             genre=registry.genres.get(doc.genre), catalogue=registry.catalogue.get(doc.catalogue),
             signed=doc.signed or dt.date.min, published=doc.published or dt.date.min, validity=doc.validity,
             replaced_by=replaced_by, texts=texts, attachments=attachments,
-            content_hash=doc.content_hash() + vis.value,
+            # The bytes of the attachments count: a replaced file must not keep its old size or copy.
+            content_hash=_hash(doc.content_hash(), vis.value, *(a.sha256 for a in attachments)),
         )
     for doc in documents.values():
         if doc.replaced_by:
@@ -265,8 +260,9 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
 
     issues: list[PublicIssue] = []
     for issue in corpus.issues:
-        if not issue.is_published or issue.year is None or issue.number is None:
+        if not issue_is_public(issue):
             continue
+        assert issue.year is not None and issue.number is not None  # issue_is_public says so
         public_issue = PublicIssue(
             year=issue.year, number=issue.number, total=issue.total or 0, date=issue.date or dt.date.min,
             cover_image=issue.cover_image, inside_front=issue.photos("inside_front"),
@@ -280,27 +276,50 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             for doc in docs:
                 doc.issue, doc.section = public_issue, entry
             public_issue.sections.append((entry, docs))
-        public_issue.content_hash = _hash(issue.source.raw, *(d.content_hash for d in public_issue.documents()))
-        for image in [issue.cover_image, *[p.image for key in ("inside_front", "inside_back", "back_cover")
-                                           for p in issue.photos(key)]]:
-            if image:
-                static_files.add(image)
+        images = [issue.cover_image, *[p.image for key in ("inside_front", "inside_back", "back_cover")
+                                       for p in issue.photos(key)]]
+        image_files = [_published_file(static, issue.path, image.lstrip("/")) for image in images if image]
+        static_files.update(image_files)
+        public_issue.content_hash = _hash(issue.source.raw, *(d.content_hash for d in public_issue.documents()),
+                                          *(digests.of(image)[1] for image in image_files))
         issues.append(public_issue)
 
     pages: dict[tuple[str, str], PublicPage] = {}
     for (slug, lang), page in corpus.pages.items():
-        if page.is_draft:
+        if (slug, lang) not in published_pages:
             continue
-        html = renderer.render(page.body, _Links(corpus, public, lang, page.source.path, static_files))
+        html = renderer.render(page.body, links(lang, page.source.path))
         pages[(slug, lang)] = PublicPage(slug, lang, page.title, html)
 
     ordered = dict(sorted(documents.items(), key=lambda kv: (kv[1].published, kv[1].signed, kv[0]), reverse=True))
-    return Publication(registry, content_root, ordered, issues, pages, static_files)
+    file_digests = {rel: digests.of(rel)[1] for rel in static_files}
+    return Publication(registry, content_root, ordered, issues, pages, file_digests)
+
+
+def _published_file(static: StaticFiles, source_path: str, written: str) -> str:
+    """A file an item lists (an attachment, an issue's photograph), if it may be published."""
+    target = clean_target("", "/" + written)
+    refusal = static.refusal(target) if target is not None else None
+    if target is None or refusal is not None:
+        raise Unpublishable(f"{source_path}: {written}: {refusal.en if refusal else 'not a clean path'}")
+    return target
+
+
+class _Digests:
+    """Size and SHA-256 of each published file, read once per build (without following links)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._known: dict[str, tuple[int, str]] = {}
+
+    def of(self, rel: str) -> tuple[int, str]:
+        if rel not in self._known:
+            data = read_plain_file(self.root, rel)
+            self._known[rel] = (len(data), hashlib.sha256(data).hexdigest())
+        return self._known[rel]
 
 
 def _hash(*parts: bytes | str) -> str:
-    import hashlib
-
     h = hashlib.sha256()
     for part in parts:
         h.update(part if isinstance(part, bytes) else part.encode())

@@ -32,7 +32,8 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
-# Pelican's intra-site link syntax: {filename}/documents/2026/x.zh.md, {static}/images/a.jpg
+# Pelican's intra-site link syntax: {filename}/documents/2026/x.zh.md, {static}/images/a.jpg. Matched in
+# the sanitised HTML, where every attribute is double-quoted and escaped, whatever quoting the editor used.
 LINK = re.compile(r'(?P<attr>href|src)="\{(?P<kind>filename|static|attach)\}(?P<path>[^"]*)"')
 
 LinkResolver = Callable[[str, str], str]  # (kind, path as written) → URL, or "" when it resolves to nothing
@@ -72,10 +73,11 @@ class MarkdownRenderer:
         return html
 
     def render(self, body: str, resolve: LinkResolver | None = None) -> str:
-        html = self.markdown(body)
+        html = sanitize(self.markdown(body))
         if resolve is not None:
-            html = LINK.sub(lambda m: f'{m["attr"]}="{resolve(m["kind"], m["path"])}"', html)
-        return sanitize(html)
+            html = LINK.sub(lambda m: '{}="{}"'.format(
+                m["attr"], html_lib.escape(resolve(m["kind"], html_lib.unescape(m["path"])))), html)
+        return html
 
     def close(self) -> None:
         """Keep only the entries this run used, so the cache does not grow with every edit."""
@@ -87,10 +89,6 @@ class MarkdownRenderer:
         self._db.commit()
         self._db.close()
         self._db = None
-
-
-def render_markdown(body: str, resolve: LinkResolver | None = None) -> str:
-    return MarkdownRenderer().render(body, resolve)
 
 
 def sanitize(html: str) -> str:

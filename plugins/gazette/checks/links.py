@@ -1,10 +1,11 @@
 """Links and attachments.
 
-Links between documents use Pelican's `{filename}` syntax; files use `{static}` or `{attach}`. A link
-resolves as `publication.py` resolves it: `/…` from the content folder, anything else from the linking
-file's folder. Public text (主动公开 documents, their translations, pages) may link only to public
-documents, and never to a file of a document that is not public: the catalogue entry of an
-依申请公开 item carries no body and no attachments.
+Links between documents use Pelican's `{filename}` syntax; files use `{static}` or `{attach}`. Every link
+and every listed file is resolved by `static_files.py`, the same code the build uses to decide what it
+copies: `/…` from the content folder, anything else from the linking file's folder, a clean path only.
+Public text (主动公开 documents, their translations, published pages) may link only to public documents
+and pages, and to files that `StaticFiles` lets through: under attachments/ or images/, a regular file of
+a published type, and never a file of a document that is not public.
 """
 
 from __future__ import annotations
@@ -12,39 +13,31 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from urllib.parse import unquote
 
 from ..findings import Finding, error
 from ..frontmatter import Source
 from ..model import LANGS, Corpus, as_list
-from ..publication import Visibility
+from ..static_files import ATTACHMENTS, BAD_PATH, IMAGES, PELICAN_LINK, Refusal, StaticFiles, clean_target
+from ..visibility import Visibility, page_visibility
 from . import CheckContext, rule
 from .common import all_markdown_sources, public_documents, public_markdown_sources
 
-PELICAN_LINK = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<path>[^\s)\"'>\]]+)")
 # Plain Markdown/HTML links straight to an attachment, without a Pelican marker.
 PLAIN_ATTACHMENT = re.compile(r"(?:\]\(|href=[\"']|src=[\"'])(?P<path>(?:/|\.\./)*attachments/[^\s)\"'>]+)")
 
 
-def resolve(source_path: str, path: str) -> str:
-    """A link's target as a path under content/ (as publication._Links resolves it)."""
-    path = unquote(path.split("#", 1)[0].split("?", 1)[0])
-    if path.startswith("/"):
-        return posixpath.normpath(path.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source_path), path))
-
-
-def links(source: Source) -> Iterator[tuple[str, str, str, int]]:
-    """(kind, as written, target under content/, line) for every link of a body to a local file."""
+def links(source: Source) -> Iterator[tuple[str, str, str | None, int]]:
+    """(kind, as written, target under content/ or None when the path is not clean, line) for every
+    link of a body to a local file."""
     body = source.body
     if "{" not in body and "attachments/" not in body:
         return
     for m in PELICAN_LINK.finditer(body):
         line = source.body_line + body.count("\n", 0, m.start())
-        yield m["kind"], m["path"], resolve(source.path, m["path"]), line
+        yield m["kind"], m["path"], clean_target(source.path, m["path"]), line
     for m in PLAIN_ATTACHMENT.finditer(body):
         line = source.body_line + body.count("\n", 0, m.start())
-        yield "plain", m["path"], resolve(source.path, m["path"]), line
+        yield "plain", m["path"], clean_target(source.path, m["path"]), line
 
 
 def _document_slug(target: str) -> str | None:
@@ -58,34 +51,28 @@ def _document_slug(target: str) -> str | None:
     return None
 
 
-def _private_attachments(corpus: Corpus, context: CheckContext) -> dict[str, str]:
-    """Files of documents that are not 主动公开 → the slug they belong to."""
-    vis = public_documents(corpus, context)
-    private: dict[str, str] = {}
-    folders: dict[str, str] = {}
-    for slug, doc in corpus.documents.items():
-        if vis[slug] is Visibility.FULL:
-            continue
-        for att in doc.attachments:
-            private[posixpath.normpath(att.file)] = slug
-        if doc.signed:
-            folders[f"attachments/{doc.signed.year}/{slug}/"] = slug
-    if folders:
-        for rel in corpus.files:
-            if rel.startswith("attachments/"):
-                folder = rel[: rel.rfind("/") + 1]
-                if folder in folders:
-                    private.setdefault(rel, folders[folder])
-    return private
+def static_files(corpus: Corpus, context: CheckContext) -> StaticFiles:
+    cached = context.cache.get("static_files")
+    if cached is None:
+        cached = context.cache["static_files"] = StaticFiles(corpus, public_documents(corpus, context))
+    return cached
+
+
+def _refused(refusal: Refusal, path: str, line: int, field: str, written: str) -> Finding:
+    return error(refusal.code, path, line, field, f"{refusal.zh}（{written}）", f"{refusal.en} ({written})",
+                 refusal.fix_zh, refusal.fix_en)
 
 
 @rule
 def link_targets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
-    """LINK-MISSING, LINK-KIND: every local link points at a file that exists, of the right kind."""
+    """LINK-PATH, LINK-MISSING, LINK-KIND: every local link points at a file that exists, of the right kind."""
     files = corpus.files
     for source in all_markdown_sources(corpus):
         for kind, written, target, line in links(source):
-            if kind == "filename" and not target.startswith(("documents/", "pages/")):
+            if target is None:
+                yield _refused(BAD_PATH, source.path, line, "body", written)
+            elif kind == "filename" and not (target.startswith(("documents/", "pages/"))
+                                             and target.endswith(".md")):
                 yield error("LINK-KIND", source.path, line, "body",
                             f"{{filename}} 只用于链接文件和页面：{written}",
                             f"{{filename}} links documents and pages only: {written}",
@@ -105,66 +92,94 @@ def link_targets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 
 @rule
 def public_links(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
-    """LINK-NOT-PUBLIC, LINK-ATTACHMENT-NOT-PUBLIC: public text links only to what is public."""
+    """LINK-NOT-PUBLIC and the file rules of `static_files.py`: public text links only to what is public."""
     vis = public_documents(corpus, context)
-    private = _private_attachments(corpus, context)
+    static = static_files(corpus, context)
     for source in public_markdown_sources(corpus, context):
         for kind, written, target, line in links(source):
+            if target is None or target not in corpus.files:
+                continue  # LINK-PATH, LINK-MISSING
             if kind == "filename":
-                slug = _document_slug(target)
-                if slug is None or target not in corpus.files:
-                    continue
-                state = vis.get(slug, Visibility.NONE)
-                if state is Visibility.FULL:
-                    continue
-                what_zh, what_en = (("依申请公开", "on request (依申请公开)") if state is Visibility.METADATA
-                                    else ("不公开（不予公开、草稿或涉密）", "not public (withheld, a draft "
-                                                             "or secret)"))
-                yield error("LINK-NOT-PUBLIC", source.path, line, "body",
-                            f"公开的页面链接了{what_zh}的文件 {slug}：读者看不到，且会暴露其存在",
-                            f"a public page links to {slug}, which is {what_en}",
-                            "删去此链接，或改为文字说明（依申请公开的可写“可依申请获取”）",
-                            "remove the link, or say in words that it can be requested")
-            elif target in private:
-                yield _attachment_not_public(source.path, line, "body", written, private[target])
-    for slug, doc in corpus.documents.items():
-        if vis[slug] is not Visibility.FULL:
-            continue
-        for i, att in enumerate(doc.attachments):
-            owner = private.get(posixpath.normpath(att.file))
-            if owner and owner != slug:
-                line = doc.source.lines.get(f"attachments[{i}]", doc.line("attachments"))
-                yield _attachment_not_public(doc.path, line, "attachments", att.file, owner)
+                yield from _document_link(corpus, vis, source, line, target)
+            elif kind != "plain" or target in static.private:
+                refusal = static.refusal(target)
+                if refusal is not None:
+                    yield _refused(refusal, source.path, line, "body", written)
 
 
-def _attachment_not_public(path: str, line: int, field: str, written: str, owner: str) -> Finding:
-    return error("LINK-ATTACHMENT-NOT-PUBLIC", path, line, field,
-                 f"公开内容引用了不公开文件 {owner} 的附件：{written}",
-                 f"public text refers to an attachment of {owner}, which is not public: {written}",
-                 "删去引用；确需公开的附件，应随一份主动公开的文件发布",
-                 "remove the reference; an attachment to publish goes with a 主动公开 document")
+def _document_link(corpus: Corpus, vis: dict[str, Visibility], source: Source, line: int,
+                   target: str) -> Iterator[Finding]:
+    if target.startswith("pages/"):
+        name = posixpath.basename(target).split(".")
+        page = corpus.pages.get((name[0], name[1])) if len(name) == 3 else None
+        if page is not None and page_visibility(page) is Visibility.FULL:
+            return
+        slug, state = target, Visibility.NONE
+    else:
+        slug = _document_slug(target) or target
+        state = vis.get(slug, Visibility.NONE)
+        if state is Visibility.FULL:
+            return
+    what_zh, what_en = (("依申请公开", "on request (依申请公开)") if state is Visibility.METADATA
+                        else ("不公开（不予公开、草稿或涉密）", "not public (withheld, a draft or secret)"))
+    yield error("LINK-NOT-PUBLIC", source.path, line, "body",
+                f"公开的页面链接了{what_zh}的文件 {slug}：读者看不到，且会暴露其存在",
+                f"a public page links to {slug}, which is {what_en}",
+                "删去此链接，或改为文字说明（依申请公开的可写“可依申请获取”）",
+                "remove the link, or say in words that it can be requested")
 
 
 @rule
 def attachments_exist(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
-    """ATT-MISSING, ATT-PATH: every attachment listed exists under content/."""
+    """ATT-PATH, ATT-MISSING and the file rules of `static_files.py` for a 主动公开 document's attachments."""
+    vis = public_documents(corpus, context)
+    static = static_files(corpus, context)
     for doc in corpus.documents.values():
         for i, item in enumerate(as_list(doc.meta.get("attachments"))):
             if not isinstance(item, dict) or not isinstance(item.get("file"), str) or not item["file"]:
                 continue  # DOC-FIELD-TYPE
             file = item["file"]
             line = doc.source.lines.get(f"attachments[{i}]", doc.line("attachments"))
-            norm = posixpath.normpath(file)
-            if file.startswith("/") or norm.startswith("..") or "\\" in file:
+            target = clean_target("", "/" + file)
+            folder = f"{ATTACHMENTS}{doc.signed.year if doc.signed else '<年>'}/{doc.slug}/"
+            if file.startswith("/") or target is None or not target.startswith(ATTACHMENTS):
                 yield error("ATT-PATH", doc.path, line, "attachments",
-                            f"附件路径“{file}”应从 content/ 起算，使用正斜杠", "the attachment path "
-                                                                 f"'{file}' must be "
-                            "relative to content/, with forward slashes",
-                            f"写 attachments/{doc.signed.year if doc.signed else '<年>'}/{doc.slug}/文件名",
-                            "write "
-                            f"attachments/{doc.signed.year if doc.signed else '<year>'}/{doc.slug}/<name>")
-            elif norm not in corpus.files:
+                            f"附件路径“{file}”应是 attachments/ 下的直接路径，从 content/ 起算，使用正斜杠",
+                            f"the attachment path '{file}' must be a direct path under attachments/, relative "
+                            "to content/, with forward slashes",
+                            f"写 {folder}文件名", f"write {folder.replace('<年>', '<year>')}<name>")
+            elif target not in corpus.files:
                 yield error("ATT-MISSING", doc.path, line, "attachments",
-                            f"附件不存在：content/{file}", f"the attachment does not exist: content/{file}",
-                            "把文件放到该路径，或改正路径（注意大小写和扩展名）",
-                            "put the file there or correct the path (mind case and extension)")
+                            f"附件不存在（或是符号链接）：content/{file}",
+                            f"the attachment does not exist (or is a symbolic link): content/{file}",
+                            "把文件本身放到该路径，或改正路径（注意大小写和扩展名）",
+                            "put the file itself there or correct the path (mind case and extension)")
+            elif vis[doc.slug] is Visibility.FULL:
+                refusal = static.refusal(target)
+                if refusal is not None:
+                    yield _refused(refusal, doc.path, line, "attachments", file)
+
+
+@rule
+def issue_images(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
+    """LINK-PATH and the file rules of `static_files.py` for the photographs of a published issue."""
+    static = static_files(corpus, context)
+    for issue in corpus.issues:
+        if not issue.is_published or not isinstance(issue.meta, dict):
+            continue
+        images = [("cover_image", issue.cover_image)]
+        images += [(key, photo.image) for key in ("inside_front", "inside_back", "back_cover")
+                   for photo in issue.photos(key)]
+        for key, image in images:
+            if not image:
+                continue
+            target = clean_target("", "/" + image.lstrip("/"))
+            if target is None or not target.startswith(IMAGES):
+                yield error("ISSUE-IMAGE-PATH", issue.path, issue.line(key), key,
+                            f"图片路径“{image}”应是 images/ 下的直接路径", f"the image path '{image}' must be a "
+                            "direct path under images/", "写 images/gazette/<年>-<期>/文件名.jpg",
+                            "write images/gazette/<year>-<NN>/name.jpg")
+            elif target in corpus.files:
+                refusal = static.refusal(target)
+                if refusal is not None:
+                    yield _refused(refusal, issue.path, issue.line(key), key, image)

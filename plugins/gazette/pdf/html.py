@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup
@@ -132,14 +133,13 @@ class HtmlBuilder:
 
     # --- links and images -------------------------------------------------------------------------
     def _image(self, content_path: str, used: list[str]) -> str:
-        """A content image as a file URL, or "" when the file is missing (it is then left out)."""
-        if not content_path:
+        """A content image as a file URL, or "" when it is not a file the Publication lists (it is then left
+        out): a PDF embeds exactly what the site may copy, nothing else of content/."""
+        rel = unquote(content_path).lstrip("/")
+        if rel not in self.publication.static_files:
             return ""
-        path = (self.root / content_path.lstrip("/")).resolve()
-        if not path.is_file() or not path.is_relative_to(self.root):
-            return ""
-        used.append(content_path.lstrip("/"))
-        return path.as_uri()
+        used.append(rel)
+        return (self.root / rel).as_uri()
 
     def _body_html(self, html: str, used: list[str]) -> str:
         """Site URLs in a body → what a PDF can use: images as local files, links absolute or dropped."""

@@ -15,6 +15,7 @@ from pelican.generators import Generator
 
 from .. import urls
 from ..publication import Publication
+from ..static_files import copy_plain_files
 from . import feeds, opendata, sitemap
 from .page_keys import PageKeys
 from .pages import site_pages
@@ -104,13 +105,9 @@ def _pdf_sizes(out: Path) -> dict[str, int]:
 
 
 def _copy_static(pub: Publication, out: Path) -> None:
-    """Attachments of public documents and the images published content uses; nothing else of content/."""
-    for rel in sorted(pub.static_files):
-        source = pub.content_root / rel
-        if source.is_file():
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    """The files the Publication lists (attachments of public documents, images that published content
+    uses), and nothing else of content/; never through a symbolic link, never outside the web root."""
+    copy_plain_files(pub.content_root, pub.static_files, out)
 
 
 def _require_web_fonts() -> None:

@@ -1,0 +1,203 @@
+"""The paths around the documents, attacked as a careless or hostile editor would: links, attachment paths,
+symbolic links and file types. Each is refused by the check with its file and line, and, should one reach
+the build all the same, the build stops rather than publish it: only what the Publication lists is copied."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette.checks import check_content
+from gazette.loader import load_corpus
+from gazette.publication import Unpublishable, build_publication
+from gazette.static_files import clean_target
+
+WITHHELD = {"disclosure": "不予公开", "withheld_reason": "过程性信息"}
+CANARY = "机密内容金丝雀7Q"
+PDF = b"%PDF-1.4\n% public attachment\n"
+
+
+def codes(content: ContentFactory) -> dict[str, list[tuple[str, int]]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for f in check_content(content.root)[1]:
+        if f.level == "error":
+            found.setdefault(f.code, []).append((f.path, f.line))
+    return found
+
+
+def unpublishable(content: ContentFactory) -> None:
+    """The build's own view, the check left out: deriving the Publication must refuse."""
+    corpus, _ = load_corpus(content.root)
+    with pytest.raises(Unpublishable):
+        build_publication(corpus)
+
+
+@pytest.fixture
+def private(content: ContentFactory) -> ContentFactory:
+    """A withheld, a draft and an on-request document, a draft page and a draft issue, each with a canary."""
+    content.document("withheld", body=f"{CANARY}\n", **WITHHELD)
+    content.document("draft-doc", body=f"{CANARY}\n", status="draft")
+    content.document("on-request", body=f"{CANARY}\n", disclosure="依申请公开")
+    content.write("pages/draft.zh.md", f"---\ntitle: 草稿页\nslug: draft\nlang: zh\nstatus: draft\n---\n{CANARY}\n")
+    content.write("gazette/2026/2026-12.yml", f"year: 2026\nnumber: 12\ntotal: 12\nstatus: draft\n# {CANARY}\n")
+    content.write("attachments/2026/withheld/scan.pdf", PDF)
+    return content
+
+
+@pytest.mark.parametrize("target", [
+    "/documents/2026/withheld.zh.md", "/documents/2026/draft-doc.zh.md", "/documents/2026/on-request.zh.md",
+    "/pages/draft.zh.md", "/gazette/2026/2026-12.yml", "/registry/agencies.yml",
+    "../../documents/2026/withheld.zh.md",
+])
+def test_static_link_to_a_source_file_is_refused(private: ContentFactory, target: str) -> None:
+    private.document("public", body=f"[原文]({{static}}{target})\n")
+    assert codes(private).get("LINK-STATIC-FOLDER") == [("documents/2026/public.zh.md", 16)]
+    unpublishable(private)
+
+
+@pytest.mark.parametrize("file", [
+    "documents/2026/withheld.zh.md", "registry/../documents/2026/draft-doc.zh.md",
+    "attachments/2026/public/../../../documents/2026/withheld.zh.md", "attachments/2026/withheld/scan.pdf",
+])
+def test_attachment_path_to_a_private_file_is_refused(private: ContentFactory, file: str) -> None:
+    path = private.document("public", attachments=[{"file": file, "title": "附件"}])
+    found = codes(private)
+    line = path.read_text(encoding="utf-8").splitlines().index(next(
+        x for x in path.read_text(encoding="utf-8").splitlines() if file in x)) + 1
+    assert (found.get("ATT-PATH") or found.get("LINK-ATTACHMENT-NOT-PUBLIC")) == [("documents/2026/public.zh.md",
+                                                                                   line)]
+    unpublishable(private)
+
+
+@pytest.mark.parametrize("written", [
+    "/images/a.jpg]/../../../../../../etc/hostname",
+    "/images/a.jpg]/../withheld-scan.txt",
+    "/attachments/2026/public/%2e%2e/%2e%2e/%2e%2e/documents/2026/withheld.zh.md",
+    "/attachments/2026/public/a.pdf%00.md",
+    "/attachments\\2026\\public\\a.pdf",
+    "/attachments/2026/public/%252e%252e/a.pdf",
+])
+def test_a_path_that_leaves_its_folder_is_refused(content: ContentFactory, written: str) -> None:
+    content.write("images/a.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    content.write("attachments/2026/public/a.pdf", PDF)
+    content.document("public", body=f'<a href="{{static}}{written}">x</a>\n')
+    assert codes(content).get("LINK-PATH") == [("documents/2026/public.zh.md", 16)]
+    unpublishable(content)
+
+
+def test_the_check_and_the_build_read_the_same_path() -> None:
+    assert clean_target("documents/2026/a.zh.md", "../../attachments/2026/a/b.pdf") == "attachments/2026/a/b.pdf"
+    assert clean_target("documents/2026/a.zh.md", "/attachments/2026/a/%E9%99%84%E4%BB%B6.pdf") == \
+        "attachments/2026/a/附件.pdf"
+    for bad in ("/images/a.jpg]/../x", "/a/../b", "/../etc/passwd", "../../../../etc/passwd", "/a//b", "/a/./b",
+                "/a\x00b", "/%2e%2e/x"):
+        assert clean_target("documents/2026/a.zh.md", bad) is None, bad
+
+
+def test_symlinked_attachment_and_image_are_refused(content: ContentFactory) -> None:
+    folder = content.root / "attachments/2026/public"
+    folder.mkdir(parents=True)
+    os.symlink("/etc/passwd", folder / "passwd.txt")
+    (content.root / "images").mkdir()
+    os.symlink("/etc/hostname", content.root / "images" / "host.jpg")
+    content.document("public", body="![图]({static}/images/host.jpg)\n",
+                     attachments=[{"file": "attachments/2026/public/passwd.txt", "title": "附件"}])
+    found = check_content(content.root)[1]
+    assert [f for f in found if f.level == "error" and "passwd" in f.as_text()], found
+    assert [f for f in found if f.level == "error" and "host.jpg" in f.as_text()], found
+    unpublishable(content)
+
+
+def test_symlinked_folder_of_attachments_is_refused(content: ContentFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.pdf").write_bytes(PDF)
+    (content.root / "attachments/2026").mkdir(parents=True)
+    os.symlink(outside, content.root / "attachments/2026/public")
+    content.document("public", body="[附件]({static}/attachments/2026/public/a.pdf)\n")
+    assert [f for f in check_content(content.root)[1] if f.level == "error" and "public" in f.as_text()]
+    unpublishable(content)
+
+
+@pytest.mark.parametrize(("name", "data", "code"), [
+    ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "LINK-FILE-TYPE"),
+    ("x.html", b"<html><script>alert(1)</script></html>", "LINK-FILE-TYPE"),
+    ("x.htm", b"<script>alert(1)</script>", "LINK-FILE-TYPE"),
+    ("x.xml", b"<?xml version='1.0'?><x/>", "LINK-FILE-TYPE"),
+    ("x.pdf", b"<html><script>alert(1)</script></html>", "LINK-FILE-CONTENT"),
+    ("x.txt", b"  <svg onload=alert(1)>", "LINK-FILE-CONTENT"),
+    ("x.jpg", b"GIF89a not a jpeg", "LINK-FILE-CONTENT"),
+])
+def test_active_content_is_refused(content: ContentFactory, name: str, data: bytes, code: str) -> None:
+    content.write(f"attachments/2026/public/{name}", data)
+    content.document("public", attachments=[{"file": f"attachments/2026/public/{name}", "title": "附件"}])
+    assert [path for path, _ in codes(content).get(code, [])] == ["documents/2026/public.zh.md"]
+    unpublishable(content)
+
+
+def test_attachment_of_no_public_document_is_refused(content: ContentFactory) -> None:
+    content.write("attachments/2026/nobody/a.pdf", PDF)
+    content.document("public", body="[附件]({static}/attachments/2026/nobody/a.pdf)\n")
+    assert codes(content).get("LINK-ATTACHMENT-UNOWNED") == [("documents/2026/public.zh.md", 16)]
+    unpublishable(content)
+
+
+def test_filename_link_to_a_draft_page_is_refused(private: ContentFactory) -> None:
+    private.page("about", "zh", "关于", "见[草稿]({filename}/pages/draft.zh.md)。\n")
+    assert ("pages/about.zh.md", 4) in codes(private).get("LINK-NOT-PUBLIC", [])
+    unpublishable(private)
+
+
+def test_issue_photo_outside_images_is_refused(private: ContentFactory) -> None:
+    private.document("public")
+    private.translation("public")
+    private.issue(2026, 3, [{"section": "prefecture-documents", "items": ["public"]}],
+                  cover_image="registry/../documents/2026/withheld.zh.md")
+    assert "ISSUE-IMAGE-PATH" in codes(private)
+    unpublishable(private)
+
+
+# --- fixed pages carry the secrecy and disclosure rules too -------------------------------------------
+
+def _page(content: ContentFactory, slug: str, **fields: str) -> None:
+    meta = "".join(f"{key}: {value}\n" for key, value in fields.items())
+    content.write(f"pages/{slug}.zh.md", f"---\ntitle: 页面\nslug: {slug}\nlang: zh\n{meta}---\n{CANARY}\n")
+
+
+def test_a_secret_page_stops_the_build(content: ContentFactory) -> None:
+    _page(content, "x", secrecy="绝密", disclosure="不予公开")
+    found = check_content(content.root)[1]
+    assert [(f.code, f.path, f.line) for f in found if f.level == "error"] == [("SEC-SECRET", "pages/x.zh.md", 5)]
+    assert not [f for f in found if f.code == "DOC-FIELD-UNKNOWN"]
+
+
+@pytest.mark.parametrize("disclosure", ["不予公开", "依申请公开"])
+def test_a_page_not_proactive_is_not_published(content: ContentFactory, disclosure: str) -> None:
+    _page(content, "x", secrecy="非涉密", disclosure=disclosure)
+    _page(content, "y", secrecy="非涉密", disclosure="主动公开")
+    corpus, findings = check_content(content.root)
+    assert not [f for f in findings if f.level == "error" or f.code == "DOC-FIELD-UNKNOWN"]
+    publication = build_publication(corpus)
+    assert set(publication.pages) == {("y", "zh")}
+
+
+def test_a_page_with_an_unknown_disclosure_is_an_error(content: ContentFactory) -> None:
+    _page(content, "x", disclosure="公开")
+    assert codes(content).get("DOC-DISCLOSURE") == [("pages/x.zh.md", 5)]
+
+
+# --- what is published is keyed by its bytes ------------------------------------------------------------
+
+def test_replacing_an_attachment_changes_every_key(content: ContentFactory) -> None:
+    content.write("attachments/2026/public/a.pdf", PDF)
+    content.document("public", attachments=[{"file": "attachments/2026/public/a.pdf", "title": "附件"}])
+    corpus, _ = check_content(content.root)
+    before = build_publication(corpus)
+    content.write("attachments/2026/public/a.pdf", PDF + b"% replaced, longer\n")
+    corpus, _ = check_content(content.root)
+    after = build_publication(corpus)
+    assert before.documents["public"].content_hash != after.documents["public"].content_hash
+    assert before.fingerprint() != after.fingerprint()
+    assert after.documents["public"].attachments[0].size == len(PDF) + len(b"% replaced, longer\n")
