@@ -56,10 +56,10 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, An
 
     keyed: list[tuple[PdfJob, str]] = [(job, job_key(job, environment, publication.content_root))
                                        for job in jobs]
-    todo = [(job, key) for job, key in keyed if not cache.has(key, job.outputs)]
-    report.cached = [job.name for job, key in keyed if cache.has(key, job.outputs)]
+    todo = [(job, key) for job, key in keyed if not cache.has(job.name, key, job.outputs)]
+    report.cached = [job.name for job, key in keyed if cache.has(job.name, key, job.outputs)]
     tasks = [RenderTask(job.name, job.html, job.base_url, stylesheets,
-                        tuple((str(cache.path(key, out)), out.variant) for out in job.outputs))
+                        tuple((str(cache.path(job.name, key, out)), out.variant) for out in job.outputs))
              for job, key in todo]
     if tasks:
         count = workers(settings, len(tasks))
@@ -79,7 +79,7 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, An
     used = set()
     for job, key in keyed:
         for output in job.outputs:
-            source = cache.path(key, output)
+            source = cache.path(job.name, key, output)
             target = dirs.site / urls.output_path(output.url)
             cache.place(source, target)
             used.add(source)

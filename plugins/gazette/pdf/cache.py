@@ -4,19 +4,27 @@ The key hashes the job's content hash (document or issue, from the Publication),
 the furniture drawn from the settings), the bytes of the images it embeds, the print theme (templates
 and CSS), the pinned fonts' checksums, the settings that shape a PDF, and the versions of WeasyPrint
 and pydyf. A build with nothing changed finds every key and renders nothing.
+
+Each entry sits in a folder named for its job (`<slug>.<lang>`, `<year>-<NN>.<lang>`), so that every build,
+whichever stages it runs, can drop the renderings of items that are no longer published
+(`drop_unpublished`): a document made 不予公开 leaves no PDF behind, not even in the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
+from ..publication import Publication
+from ..static_files import read_plain_file
 from .html import Output, PdfJob
 
 # Raise when the rendering code changes what it writes (options, post-processing).
 RENDER_VERSION = "1"
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
 def environment_key(theme: str, fonts: str, settings: str) -> str:
@@ -27,7 +35,7 @@ def environment_key(theme: str, fonts: str, settings: str) -> str:
 
 
 def job_key(job: PdfJob, environment: str, content_root: Path) -> str:
-    images = [hashlib.sha256((content_root / image).read_bytes()).hexdigest() for image in job.images]
+    images = [hashlib.sha256(read_plain_file(content_root, image)).hexdigest() for image in job.images]
     return _hash(environment, job.kind, job.content_hash, job.html, *job.images, *images)
 
 
@@ -44,12 +52,14 @@ class PdfCache:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def path(self, key: str, output: Output) -> Path:
+    def path(self, name: str, key: str, output: Output) -> Path:
+        if not _SAFE_NAME.match(name):
+            raise ValueError(f"not a PDF job name: {name!r}")
         suffix = ".pdfa.pdf" if output.variant else ".pdf"
-        return self.folder / key[:2] / f"{key}{suffix}"
+        return self.folder / name / f"{key}{suffix}"
 
-    def has(self, key: str, outputs: tuple[Output, ...]) -> bool:
-        return all(self.path(key, output).is_file() for output in outputs)
+    def has(self, name: str, key: str, outputs: tuple[Output, ...]) -> bool:
+        return all(self.path(name, key, output).is_file() for output in outputs)
 
     def place(self, source: Path, target: Path) -> None:
         """Put a cached PDF into the web root: a hard link where the file system allows, else a copy."""
@@ -59,6 +69,16 @@ class PdfCache:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
+
+    def drop_unpublished(self, items: set[str]) -> int:
+        """Remove the entries of every job whose item (a document's slug, an issue's `<year>-<NN>`) is not
+        in `items`, the items published now; returns how many files went."""
+        removed = 0
+        for folder in self.folder.iterdir():
+            if folder.name.rsplit(".", 1)[0] not in items:
+                removed += sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 1
+                shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
+        return removed
 
     def prune(self, keep: set[Path]) -> int:
         """Remove the entries the current build did not use; returns how many."""
@@ -71,3 +91,12 @@ class PdfCache:
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         return removed
+
+
+def drop_unpublished(cache: Path, publication: Publication) -> int:
+    """Called by every build: forget the renderings of what is no longer published."""
+    folder = cache / "pdf"
+    if not folder.is_dir():
+        return 0
+    items = {doc.slug for doc in publication.full_documents()} | {issue.key for issue in publication.issues}
+    return PdfCache(folder).drop_unpublished(items)
