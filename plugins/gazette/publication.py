@@ -160,7 +160,16 @@ class Publication:
         return self.issues[-1] if self.issues else None
 
     def full_documents(self) -> list[PublicDocument]:
+        """主动公开 documents, newest first: the ones with a page, a body, attachments and search text."""
         return [d for d in self.documents.values() if d.full]
+
+    def printable_documents(self) -> list[tuple[PublicDocument, str]]:
+        """(document, language) of every per-document PDF: 主动公开, in each language it is written in."""
+        return [(d, lang) for d in self.full_documents() for lang in LANGS if d.translated(lang)]
+
+    def feed_documents(self, lang: str) -> list[PublicDocument]:
+        """What a feed in `lang` lists: 主动公开 documents written in that language, newest first."""
+        return [d for d in self.full_documents() if d.translated(lang)]
 
 
 class _Links:

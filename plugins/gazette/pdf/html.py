@@ -258,10 +258,5 @@ class HtmlBuilder:
     def jobs(self) -> list[PdfJob]:
         """Issues first (the longest renders), then every 主动公开 document in each language it has."""
         jobs = [self.issue_job(issue, lang) for issue in self.publication.issues for lang in EDITIONS]
-        for doc in self.publication.full_documents():
-            # full_documents() holds only 主动公开; the check is repeated here so that no later change
-            # there can put a metadata-only (依申请公开) entry into a PDF.
-            if not doc.full:
-                continue
-            jobs += [self.document_job(doc, lang) for lang in EDITIONS if doc.translated(lang)]
+        jobs += [self.document_job(doc, lang) for doc, lang in self.publication.printable_documents()]
         return jobs

@@ -48,7 +48,7 @@ def write_feeds(pub: Publication, out: Path, settings: dict[str, Any], langs: li
     limit = int(settings.get("GAZETTE_FEED_LIMIT", 50))
     names = settings.get("GAZETTE_SITE_NAME", {})
     for lang in langs:
-        docs = [d for d in pub.full_documents() if d.translated(lang)]
+        docs = pub.feed_documents(lang)
         _write(_feed(names.get(lang, ""), urls.home(lang), urls.feed_all(lang), lang, docs[:limit], base),
                out, urls.feed_all(lang))
         for agency in pub.registry.agencies.values():
