@@ -201,3 +201,31 @@ def test_replacing_an_attachment_changes_every_key(content: ContentFactory) -> N
     assert before.documents["public"].content_hash != after.documents["public"].content_hash
     assert before.fingerprint() != after.fingerprint()
     assert after.documents["public"].attachments[0].size == len(PDF) + len(b"% replaced, longer\n")
+
+
+# --- the build copies exactly what the Publication lists ------------------------------------------------
+
+def test_the_site_holds_exactly_the_listed_files(content: ContentFactory, tmp_path: Path) -> None:
+    from gazette.build import build
+
+    content.write("attachments/2026/public/附件一.pdf", PDF)
+    content.write("attachments/2026/public/unlisted-but-in-folder.xlsx", b"PK\x03\x04 xlsx")
+    content.write("images/photo.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    content.write("images/unused.jpg", b"\xff\xd8\xff\xe0 unused")
+    content.write("attachments/2026/withheld/scan.pdf", PDF + CANARY.encode())
+    content.document("withheld", body=f"{CANARY}\n", **WITHHELD)
+    content.document("public", body="![图]({static}/images/photo.jpg)\n\n"
+                     "[表]({static}/attachments/2026/public/unlisted-but-in-folder.xlsx)\n",
+                     attachments=[{"file": "attachments/2026/public/附件一.pdf", "title": "附件一"}])
+    assert build(content.root, tmp_path / "build", ["site"]) == 0
+    site = tmp_path / "build" / "site"
+    copied = {p.relative_to(site).as_posix() for p in site.rglob("*")
+              if p.is_file() and (content.root / p.relative_to(site)).exists()}
+    assert copied == {"attachments/2026/public/附件一.pdf", "attachments/2026/public/unlisted-but-in-folder.xlsx",
+                      "images/photo.jpg"}
+    for path in site.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
+    assert (site / "attachments/2026/public/附件一.pdf").read_bytes() == PDF
+    outside = {p.name for p in tmp_path.iterdir()}
+    assert outside == {"content", "build"}
