@@ -229,3 +229,18 @@ def test_the_site_holds_exactly_the_listed_files(content: ContentFactory, tmp_pa
     assert (site / "attachments/2026/public/附件一.pdf").read_bytes() == PDF
     outside = {p.name for p in tmp_path.iterdir()}
     assert outside == {"content", "build"}
+
+
+def test_a_pdf_embeds_only_listed_images(content: ContentFactory) -> None:
+    from gazette.pdf.html import HtmlBuilder
+
+    content.write("images/photo.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    content.document("public", body="![图]({static}/images/photo.jpg)\n\n"
+                     '<img src="../../../../../../usr/share/common-licenses/GPL-3">\n\n'
+                     '<img src="/documents/2026/public.zh.md">\n\n<img src="https://example.org/a.png">\n')
+    corpus, findings = check_content(content.root)
+    publication = build_publication(corpus)
+    job = HtmlBuilder(publication, {"GAZETTE_NAME": {"zh": "公报", "bo": "公报"}}).document_job(
+        publication.documents["public"], "zh")
+    assert job.images == ("images/photo.jpg",)
+    assert "common-licenses" not in job.html and "public.zh.md" not in job.html and "example.org" not in job.html

@@ -151,7 +151,9 @@ class HtmlBuilder:
         def href(match: re.Match[str]) -> str:
             return f'href="{self.site_url}{match["url"]}"' if self.site_url else ""
 
-        html = re.sub(r'src="(?P<url>/[^"]*)"', src, html)
+        # Every src, relative and remote ones included: a PDF embeds only files the Publication lists, so a
+        # body's `<img src="../../../usr/share/…">` reads nothing outside content/.
+        html = re.sub(r'src="(?P<url>[^"]*)"', src, html)
         return re.sub(r'href="(?P<url>/[^"]*)"', href, html)
 
     # --- shared pieces ----------------------------------------------------------------------------
