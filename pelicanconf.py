@@ -55,7 +55,8 @@ GAZETTE_MASTHEAD = {
     "postcode": "626000",
     "free": {"zh": "免费赠阅", "bo": "རིན་མེད་འབུལ་བ།"},
 }
-# Page numbers and dates in the Tibetan edition with Tibetan digits (༡༢༣) rather than Arabic ones.
+# Numbers in Tibetan text (dates, issue numbers, counts, page numbers) in Tibetan digits (༡༢༣) rather than
+# Arabic ones: on the site, in the PDFs and in the search index alike (plugins/gazette/labels.py).
 GAZETTE_TIBETAN_DIGITS = True
 # The disclosure office that answers requests (依申请公开).
 GAZETTE_REQUEST_OFFICE = {

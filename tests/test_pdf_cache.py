@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from factory import ContentFactory
 from gazette import urls
+from gazette.labels import tibetan_digits
 from test_pdf_issue import build, write_issue
 
 
@@ -55,6 +56,6 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
         assert (third.pdf(url).read_bytes() != first_bytes[url]) is changed, url
 
     # the settings that shape a PDF are part of the key
-    settings = dict(third.settings, GAZETTE_TIBETAN_DIGITS=not third.settings.get("GAZETTE_TIBETAN_DIGITS"))
+    settings = dict(third.settings, GAZETTE_TIBETAN_DIGITS=not tibetan_digits(third.settings))
     fourth = build(content.root, output, settings)
     assert len(fourth.report.rendered) == jobs

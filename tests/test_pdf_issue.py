@@ -13,9 +13,10 @@ from gazette import urls
 from gazette.build import BuildDirs
 from gazette.checks import check_content
 from gazette.findings import count
+from gazette.labels import Labels
 from gazette.pdf import readback
 from gazette.pdf.build import PdfReport, build_pdfs
-from gazette.pdf.furniture import TIBETAN_DIGITS, Furniture
+from gazette.pdf.furniture import Furniture
 from gazette.publication import Publication, build_publication
 from gazette.settings import load_settings
 from PIL import Image
@@ -154,7 +155,7 @@ def test_contents_page_numbers_are_where_documents_start(built: Built, lang: str
                      if readback.normalise(title) in readback.normalise(readback.text_block(path, i + 1)))
         assert readback.folio(pages[start]) == readback.arabic(listed[1])
         assert marks[title] == start + 1  # the bookmark opens the same page
-        if lang == "bo" and built.settings.get("GAZETTE_TIBETAN_DIGITS"):
+        if lang == "bo" and Labels.from_settings(built.settings).tibetan_digits:
             assert not re.search(r"[0-9]", listed[1]) and not re.search(r"—\s*[0-9]", pages[start])
 
 
@@ -230,8 +231,7 @@ def test_tibetan_edition_furniture_in_tibetan(built: Built) -> None:
     issue = built.publication.issues[0]
     path = _issue_pdf(built, "bo")
     pages = readback.page_texts(path)
-    digits = built.settings.get("GAZETTE_TIBETAN_DIGITS")
-    year = str(issue.year).translate(TIBETAN_DIGITS) if digits else str(issue.year)
+    year = Labels.from_settings(built.settings).digits(issue.year, "bo")
     assert year in pages[0]
     first_body_page = next(i for i, p in enumerate(pages) if readback.folio(p) == 1) + 1
     head = readback.normalise(readback.running_head(path, first_body_page))

@@ -119,7 +119,7 @@ def test_issue_pages(site: Path) -> None:
     assert "2026年第3期" in zh and "总第40期" in zh and "州政府文件" in zh
     assert 'href="/zh/documents/notice-a/"' in zh
     bo = read(site, "/bo/gazette/2026/03/")
-    assert "སྤྱི་ལོ་༢༠༢༦" in bo and "ཕྲེང་བསྡོམས་༤༠" in bo
+    assert "སྤྱི་ལོ་༢༠༢༦" in bo and "དེབ་བསྡོམས་ ༤༠ པ།" in bo
 
 
 def test_feeds(site: Path) -> None:

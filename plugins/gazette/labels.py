@@ -1,41 +1,79 @@
-"""How numbers, dates and issue numbers are written in each language (zh, bo)."""
+"""How dates, issue numbers, running totals, sizes and digits are written in each language (zh, bo).
+
+The only place they are worded: the site's templates, the PDFs' furniture, the search index's labels and
+the reading back of PDFs all use `Labels`, so a reader finds the same words and the same digits on a page,
+in print and in search. One setting decides Tibetan digits for every output: `GAZETTE_TIBETAN_DIGITS`
+(on unless set to False: Tibetan text is read with Tibetan digits).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-TIBETAN_DIGITS = str.maketrans("0123456789", "༠༡༢༣༤༥༦༧༨༩")
-
-
-def digits(value: int | str, lang: str, tibetan_digits: bool = True) -> str:
-    text = str(value)
-    return text.translate(TIBETAN_DIGITS) if lang == "bo" and tibetan_digits else text
-
-
-def date(value: dt.date | None, lang: str, tibetan_digits: bool = True) -> str:
-    if value is None or value == dt.date.min:
-        return ""
-    if lang == "bo":
-        d = lambda n: digits(n, lang, tibetan_digits)  # noqa: E731
-        return f"སྤྱི་ལོ་{d(value.year)} ཟླ་{d(value.month)} ཚེས་{d(value.day)}"
-    return f"{value.year}年{value.month}月{value.day}日"
+ARABIC_DIGITS = "0123456789"
+TIBETAN_DIGITS = "༠༡༢༣༤༥༦༧༨༩"
+DIGIT = f"[{ARABIC_DIGITS}{TIBETAN_DIGITS}]"  # a regular-expression class: one digit in either script
+_TO_TIBETAN = str.maketrans(ARABIC_DIGITS, TIBETAN_DIGITS)
+_TO_ARABIC = str.maketrans(TIBETAN_DIGITS, ARABIC_DIGITS)
 
 
-def issue_number(year: int, number: int, lang: str, tibetan_digits: bool = True) -> str:
-    """2026年第8期 / སྤྱི་ལོ་༢༠༢༦ ལོའི་དེབ་ཕྲེང་ ༨ པ།"""
-    if lang == "bo":
-        d = lambda n: digits(n, lang, tibetan_digits)  # noqa: E731
-        return f"སྤྱི་ལོ་{d(year)} ལོའི་དེབ་ཕྲེང་{d(number)}པ།"
-    return f"{year}年第{number}期"
+def to_arabic(text: str) -> str:
+    """Tibetan digits read as Arabic ones (for comparing and parsing numbers, whatever their script)."""
+    return text.translate(_TO_ARABIC)
 
 
-def issue_total(total: int, lang: str, tibetan_digits: bool = True) -> str:
-    """总第158期 / ཕྲེང་བསྡོམས་༡༥༨ པ།"""
-    if lang == "bo":
-        return f"ཕྲེང་བསྡོམས་{digits(total, lang, tibetan_digits)}པ།"
-    return f"总第{total}期"
+def tibetan_digits(settings: Mapping[str, Any]) -> bool:
+    return bool(settings.get("GAZETTE_TIBETAN_DIGITS", True))
 
 
-def file_size(size: int, lang: str, tibetan_digits: bool = True) -> str:
-    text = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
-    return digits(text, lang, tibetan_digits)
+@dataclass(frozen=True)
+class Labels:
+    """The formats of one build; every method takes the language to write in."""
+
+    tibetan_digits: bool = True
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Labels:
+        return cls(tibetan_digits(settings))
+
+    def digits(self, value: int | str, lang: str) -> str:
+        text = str(value)
+        return text.translate(_TO_TIBETAN) if lang == "bo" and self.tibetan_digits else text
+
+    def date(self, value: dt.date | None, lang: str) -> str:
+        """2026年3月2日 / སྤྱི་ལོ་༢༠༢༦ ལོའི་ཟླ་ ༣ ཚེས་ ༢ ཉིན། (the form of Tibetan official documents)."""
+        if value is None or value == dt.date.min:
+            return ""
+        if lang == "bo":
+            year, month, day = (self.digits(n, lang) for n in (value.year, value.month, value.day))
+            return f"སྤྱི་ལོ་{year} ལོའི་ཟླ་ {month} ཚེས་ {day} ཉིན།"
+        return f"{value.year}年{value.month}月{value.day}日"
+
+    def issue(self, year: int, number: int, lang: str) -> str:
+        """2026年第8期 / སྤྱི་ལོ་༢༠༢༦ ལོའི་དེབ་ ༨ པ།"""
+        if lang == "bo":
+            return f"སྤྱི་ལོ་{self.digits(year, lang)} ལོའི་དེབ་ {self.digits(number, lang)} པ།"
+        return f"{year}年第{number}期"
+
+    def total(self, total: int, lang: str) -> str:
+        """总第158期 / དེབ་བསྡོམས་ ༡༥༨ པ། — the issue's place in the whole run of the gazette.
+
+        དེབ་ is the word for an issue (期) everywhere else in Tibetan here: the year's issue above
+        (ལོའི་དེབ་ N པ།) and the theme's strings (དེབ་གསར་ཤོས། latest issue, དེབ་འདི་ཕབ་ལེན། download this
+        issue, ལོ་ N ཀྱི་དེབ། the year's issues). So the running total counts དེབ་ too, and a reader sees both
+        numbers count the same thing; ཕྲེང་ (a string, a series) appears nowhere else to say "issue".
+        """
+        if lang == "bo":
+            return f"དེབ་བསྡོམས་ {self.digits(total, lang)} པ།"
+        return f"总第{total}期"
+
+    def file_size(self, size: int, lang: str) -> str:
+        text = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+        return self.digits(text, lang)
+
+    def counter_style(self, lang: str) -> str:
+        """The CSS counter style of printed numbers (WeasyPrint's user-agent sheet defines `tibetan`)."""
+        return "tibetan" if lang == "bo" and self.tibetan_digits else "decimal"

@@ -1,8 +1,6 @@
-"""The words and numbers printed around the text (书眉, 页码, 刊期, 日期, 版权页), in each edition's language.
-
-The Tibetan wording follows the registry's convention: it is marked for review by the prefecture's
-translators (`BO_REVIEWED`) until they confirm it. Tibetan digits (༠–༩) replace Arabic ones in the
-Tibetan edition when the setting GAZETTE_TIBETAN_DIGITS is on.
+"""The words printed around the text (书眉, 刊期, 版权页, 目录, the metadata of a document), in each edition's
+language. Dates, issue numbers, the running total and digits are written by `labels.Labels`, as on the
+site, so print and screen agree (GAZETTE_TIBETAN_DIGITS applies to both alike).
 """
 
 from __future__ import annotations
@@ -10,16 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-BO_REVIEWED = False
-
-TIBETAN_DIGITS = str.maketrans("0123456789", "༠༡༢༣༤༥༦༧༨༩")
+from ..labels import Labels
 
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
         "contents": "目　录",
-        "issue": "{year}年第{number}期",
-        "total": "总第{total}期",
-        "date": "{year}年{month}月{day}日",
         "supervisor": "主管",
         "sponsor": "主办",
         "editor": "编辑出版",
@@ -40,9 +33,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
     "bo": {
         "contents": "དཀར་ཆག",
-        "issue": "སྤྱི་ལོ་{year} ལོའི་དེབ་ {number} པ།",
-        "total": "དེབ་བསྡོམས་ {total} པ།",
-        "date": "སྤྱི་ལོ་{year} ལོའི་ཟླ་ {month} ཚེས་ {day} ཉིན།",
         "supervisor": "འགན་འཛིན་ལས་ཁུངས།",
         "sponsor": "གཙོ་སྒྲིག་ལས་ཁུངས།",
         "editor": "རྩོམ་སྒྲིག་དང་པར་སྐྲུན།",
@@ -65,29 +55,28 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 class Furniture:
-    """Formats the printed furniture of one edition."""
+    """The printed furniture of one edition."""
 
     def __init__(self, lang: str, settings: dict[str, Any]) -> None:
         self.lang = lang
         self.words = WORDS[lang]
-        self.tibetan_digits = lang == "bo" and bool(settings.get("GAZETTE_TIBETAN_DIGITS"))
+        self.labels = Labels.from_settings(settings)
 
     def digits(self, text: str) -> str:
-        return text.translate(TIBETAN_DIGITS) if self.tibetan_digits else text
+        return self.labels.digits(text, self.lang)
 
     def word(self, key: str) -> str:
         return self.words[key]
 
     def date(self, day: dt.date) -> str:
-        return self.digits(self.words["date"].format(year=day.year, month=day.month, day=day.day))
+        return self.labels.date(day, self.lang)
 
     def issue(self, year: int, number: int) -> str:
-        return self.digits(self.words["issue"].format(year=year, number=number))
+        return self.labels.issue(year, number, self.lang)
 
     def total(self, total: int) -> str:
-        return self.digits(self.words["total"].format(total=total))
+        return self.labels.total(total, self.lang)
 
     @property
     def counter_style(self) -> str:
-        """The CSS counter style of page numbers (WeasyPrint's user-agent sheet defines `tibetan`)."""
-        return "tibetan" if self.tibetan_digits else "decimal"
+        return self.labels.counter_style(self.lang)

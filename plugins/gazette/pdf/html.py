@@ -20,12 +20,11 @@ from markupsafe import Markup
 
 from .. import urls
 from ..fonts import PRINT_FACES, font_path
+from ..labels import to_arabic
 from ..model import ORIGINAL_LANG
 from ..publication import Publication, PublicDocument, PublicIssue
 from ..settings import PROJECT_ROOT
-from .furniture import TIBETAN_DIGITS, Furniture
-
-ARABIC_DIGITS = {v: k for k, v in TIBETAN_DIGITS.items()}
+from .furniture import Furniture
 
 EDITIONS = ("zh", "bo")
 # Settings that shape a PDF (also hashed into the cache key, though their effect is in the HTML).
@@ -110,7 +109,7 @@ def _signed_in_text(doc: PublicDocument, lang: str) -> bool:
     """Whether the text already carries its signing date (editors often type the 署名 and 成文日期 into
     the body, sometimes before an attached 办法): year, month and day in that order, a few characters
     apart (2026年9月2日, ༢༠༢༦ལོའི་ཟླ་༩པའི་ཚེས་༢ཉིན།), in Arabic or Tibetan digits."""
-    text = re.sub(r"\s+", "", doc.text(lang).text).translate(ARABIC_DIGITS)
+    text = to_arabic(re.sub(r"\s+", "", doc.text(lang).text))
     day = doc.signed
     pattern = rf"(?<!\d){day.year}\D{{1,12}}(?<!\d){day.month}\D{{1,12}}(?<!\d){day.day}(?!\d)"
     return re.search(pattern, text) is not None

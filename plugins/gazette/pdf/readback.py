@@ -12,13 +12,12 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .furniture import TIBETAN_DIGITS
+from ..labels import DIGIT, to_arabic
 
 MM = 72 / 25.4  # points per millimetre
 # GB/T 9704's text block lies between 37 mm and 37 + 225 mm from the top; heads and folios are outside it.
 TEXT_BLOCK_TOP, TEXT_BLOCK_HEIGHT = 37, 225
-ARABIC_DIGITS = {v: k for k, v in TIBETAN_DIGITS.items()}
-FOLIO = re.compile(r"—\s*([0-9༠-༩]+)\s*—")
+FOLIO = re.compile(rf"—\s*({DIGIT}+)\s*—")
 
 
 def _pdftotext(path: Path, *args: str) -> str:
@@ -106,7 +105,7 @@ def missing_blocks(pdf_text: str, blocks: list[str]) -> list[str]:
     return missing
 
 
-LIST_NUMBER = re.compile(r"^\s*[0-9༠-༩]+\.\s*", re.MULTILINE)
+LIST_NUMBER = re.compile(rf"^\s*{DIGIT}+\.\s*", re.MULTILINE)
 
 
 def strip_list_numbers(text: str) -> str:
@@ -115,7 +114,7 @@ def strip_list_numbers(text: str) -> str:
 
 
 def arabic(number: str) -> int:
-    return int(number.translate(ARABIC_DIGITS))
+    return int(to_arabic(number))
 
 
 def folio(page_text: str) -> int | None:

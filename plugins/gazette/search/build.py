@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..labels import Labels
 from ..model import LANGS
 from ..publication import Publication, PublicDocument
 from ..render import plain_text
@@ -51,13 +52,17 @@ def _class_path(publication: Publication, class_id: str) -> list[str]:
     return path
 
 
-def document_entries(publication: Publication, doc: PublicDocument) -> Iterator[Entry]:
+def document_entries(publication: Publication, doc: PublicDocument,
+                     formats: Labels | None = None) -> Iterator[Entry]:
+    formats = formats or Labels()
+    issue = f"{doc.issue.year}-{doc.issue.number:02d}" if doc.issue else ""  # the filter's key
     for lang, text in doc.texts.items():
         labels = {
             "publisher": doc.publisher.label(lang) if doc.publisher else "",
             "genre": doc.genre.label(lang) if doc.genre else "",
             "class": doc.catalogue.label(lang) if doc.catalogue else "",
-            "issue": f"{doc.issue.year}-{doc.issue.number:02d}" if doc.issue else "",
+            # worded as on the site and in print (labels.py)
+            "issue": formats.issue(doc.issue.year, doc.issue.number, lang) if doc.issue else "",
         }
         meta = " ".join([text.summary, *text.keywords, doc.doc_number, labels["publisher"], labels["genre"]])
         yield _with_fingerprint(Entry(
@@ -70,15 +75,15 @@ def document_entries(publication: Publication, doc: PublicDocument) -> Iterator[
             classes=_class_path(publication, doc.catalogue.id) if doc.catalogue else [],
             genre=doc.genre.id if doc.genre else "", signed=doc.signed.isoformat(),
             published=doc.published.isoformat(), year=doc.signed.year, validity=doc.validity,
-            disclosure=doc.visibility.value, issue=labels["issue"],
+            disclosure=doc.visibility.value, issue=issue,
             labels={k: v for k, v in labels.items() if v},
             content_hash=doc.content_hash,
         ))
 
 
-def entries(publication: Publication) -> Iterator[Entry]:
+def entries(publication: Publication, formats: Labels | None = None) -> Iterator[Entry]:
     for doc in publication.documents.values():
-        yield from document_entries(publication, doc)
+        yield from document_entries(publication, doc, formats)
     for (slug, lang), page in publication.pages.items():
         yield _with_fingerprint(Entry(key=f"page:{slug}:{lang}", kind="page", slug=slug, lang=lang,
                                       url=page.url(), title=page.title, body=plain_text(page.html)))
@@ -156,7 +161,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
 def write_index(publication: Publication, dirs: Any, settings: dict[str, Any],
                 progress: Callable[[str], None]) -> None:
     started = time.monotonic()
-    wanted = list(entries(publication))
+    wanted = list(entries(publication, Labels.from_settings(settings)))
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
     target: Path = dirs.search_index
     stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress)

@@ -16,7 +16,8 @@ import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from .. import labels, urls
+from .. import urls
+from ..labels import Labels
 
 LANG_NAMES = {"zh": "中文", "bo": "བོད་ཡིག"}
 
@@ -43,12 +44,13 @@ def translations(settings: dict[str, Any], lang: str) -> gettext.NullTranslation
 
 
 def add_filters(env: jinja2.Environment, settings: dict[str, Any]) -> None:
-    tib = bool(settings.get("GAZETTE_TIBETAN_DIGITS", True))
-    env.filters["date_in"] = lambda value, lang: labels.date(value, lang, tib)
-    env.filters["digits"] = lambda value, lang: labels.digits(value, lang, tib)
-    env.filters["file_size"] = lambda value, lang: labels.file_size(value, lang, tib)
-    env.globals["issue_number"] = lambda year, number, lang: labels.issue_number(year, number, lang, tib)
-    env.globals["issue_total"] = lambda total, lang: labels.issue_total(total, lang, tib)
+    # The same formats as the PDFs and the search index (labels.py), under the same setting.
+    labels = Labels.from_settings(settings)
+    env.filters["date_in"] = labels.date
+    env.filters["digits"] = labels.digits
+    env.filters["file_size"] = labels.file_size
+    env.globals["issue_number"] = labels.issue
+    env.globals["issue_total"] = labels.total
     env.globals["urls"] = urls
     env.globals["LANG_NAMES"] = LANG_NAMES
 
