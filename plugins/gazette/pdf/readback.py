@@ -1,6 +1,7 @@
 """Reading PDFs back, as a reader or a print shop would: page count, text per page (pdftotext), the text
 block alone (without running heads and page numbers), fonts (pdffonts), bookmarks and metadata (pypdf).
-The tests and the benchmark use these; poppler-utils is installed by scripts/setup.sh."""
+Only the tests use these, never a build: pypdf comes with the `test` extra and poppler-utils with
+scripts/setup.sh."""
 
 from __future__ import annotations
 
