@@ -58,11 +58,6 @@ GAZETTE_MASTHEAD = {
 # Numbers in Tibetan text (dates, issue numbers, counts, page numbers) in Tibetan digits (༡༢༣) rather than
 # Arabic ones: on the site, in the PDFs and in the search index alike (plugins/gazette/labels.py).
 GAZETTE_TIBETAN_DIGITS = True
-# The disclosure office that answers requests (依申请公开).
-GAZETTE_REQUEST_OFFICE = {
-    "zh": "甘孜藏族自治州人民政府办公室政府信息公开科（示例）",
-    "bo": "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་ལས་ཁང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྡེ་ཚན། （དཔེ་མཚོན།）",
-}
 GAZETTE_FEED_LIMIT = 50
 # Processes that render PDFs at once; unset: one per core.
 # GAZETTE_PDF_WORKERS = 2

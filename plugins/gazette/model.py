@@ -186,9 +186,6 @@ class Document:
     def body(self) -> str:
         return self.source.body
 
-    def languages(self) -> list[str]:
-        return [ORIGINAL_LANG, *[lang for lang in LANGS if lang in self.translations]]
-
     def content_hash(self) -> str:
         """Changes whenever the original, a translation or an attachment's bytes change."""
         h = hashlib.sha256(self.source.raw)
@@ -320,9 +317,3 @@ class Corpus:
     orphans: list[Source] = field(default_factory=list)  # translations whose original is missing
     duplicates: list[Source] = field(default_factory=list)  # second files claiming a taken slug
     files: set[str] = field(default_factory=set)  # every file under content/, relative
-
-    def issue_of(self, slug: str) -> GazetteIssue | None:
-        for issue in self.issues:
-            if slug in issue.items():
-                return issue
-        return None
