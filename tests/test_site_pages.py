@@ -103,6 +103,17 @@ def test_public_attachment_is_copied_and_linked(site: Path) -> None:
     assert (site / "attachments/2026/county-report/统计表.csv").read_text(encoding="utf-8").startswith("县,条数")
 
 
+def test_unreviewed_tibetan_names_are_marked(site: Path) -> None:
+    """A registry name with bo_reviewed: false carries a small mark on Tibetan pages, and only there."""
+    bo = read(site, "/bo/documents/notice-a/")
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]*)</th><td[^>]*>(.*?)</td></tr>', bo, re.S))
+    mark = 'class="unreviewed"'
+    assert mark not in rows["ཁྱབ་བསྒྲགས་བྱེད་མཁན།"]  # the prefecture government's name is reviewed
+    assert mark in rows["དཀར་ཆག་གི་རིགས།"] and mark in rows["ཡིག་ཆའི་རིགས།"]  # class and genre are not
+    assert re.search(r"<h1>[^<]+<sup " + mark, read(site, "/bo/catalogue/publisher/kangding/"))
+    assert mark not in read(site, "/zh/documents/notice-a/") + read(site, "/zh/catalogue/publisher/kangding/")
+
+
 def test_catalogue_counts(site: Path) -> None:
     html = read(site, "/zh/catalogue/")
     # five public entries: four proactive, one on request; the withheld and the draft are not counted

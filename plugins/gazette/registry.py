@@ -1,7 +1,8 @@
 """The registries under content/registry/: publishing bodies, the catalogue tree, gazette sections, genres.
 
 Every entry has a stable ASCII `id` and labels in both languages. A Tibetan label may be marked
-`bo_reviewed: false` until the prefecture's translators confirm it.
+`bo_reviewed: false` until the prefecture's translators confirm it; the site's Tibetan pages then show a
+small mark beside it where a name is given as the name (a document's metadata, a catalogue heading).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class Entry:
     id: str
     zh: str
     bo: str
-    bo_reviewed: bool = True
+    bo_reviewed: bool = True  # False: the site marks the Tibetan label as not yet reviewed
     path: str = ""
     line: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
