@@ -12,16 +12,16 @@ from gazette.model import ON_REQUEST, PROACTIVE, WITHHELD
 
 
 @pytest.fixture(scope="module")
-def checked(sample_content: Path):  # noqa: ANN201
+def checked(sample_content: Path):
     return check_content(sample_content)
 
 
-def test_sample_checks_clean(checked) -> None:  # noqa: ANN001
+def test_sample_checks_clean(checked) -> None:
     _, findings = checked
     assert [f.as_text() for f in findings] == []
 
 
-def test_sample_has_three_complete_issues_of_one_year(checked) -> None:  # noqa: ANN001
+def test_sample_has_three_complete_issues_of_one_year(checked) -> None:
     corpus, _ = checked
     published = [i for i in corpus.issues if i.is_published]
     assert len(published) >= 3 and len({i.year for i in published}) == 1
@@ -34,7 +34,7 @@ def test_sample_has_three_complete_issues_of_one_year(checked) -> None:  # noqa:
             assert "bo" in corpus.documents[slug].translations, slug
 
 
-def test_sample_disclosure_entries(checked) -> None:  # noqa: ANN001
+def test_sample_disclosure_entries(checked) -> None:
     corpus, _ = checked
     docs = list(corpus.documents.values())
     assert len(docs) >= 40

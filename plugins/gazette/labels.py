@@ -17,12 +17,12 @@ ARABIC_DIGITS = "0123456789"
 TIBETAN_DIGITS = "༠༡༢༣༤༥༦༧༨༩"
 DIGIT = f"[{ARABIC_DIGITS}{TIBETAN_DIGITS}]"  # a regular-expression class: one digit in either script
 _TO_TIBETAN = str.maketrans(ARABIC_DIGITS, TIBETAN_DIGITS)
-_TO_ARABIC = str.maketrans(TIBETAN_DIGITS, ARABIC_DIGITS)
+TO_ARABIC = str.maketrans(TIBETAN_DIGITS, ARABIC_DIGITS)
 
 
 def to_arabic(text: str) -> str:
     """Tibetan digits read as Arabic ones (for comparing and parsing numbers, whatever their script)."""
-    return text.translate(_TO_ARABIC)
+    return text.translate(TO_ARABIC)
 
 
 def tibetan_digits(settings: Mapping[str, Any]) -> bool:

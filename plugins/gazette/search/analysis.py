@@ -28,13 +28,14 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..labels import TO_ARABIC
+
 # Bump when tokens change: an index written with another version is rebuilt from scratch.
 ANALYSIS_VERSION = 2
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_TIBETAN_DIGITS = {0x0F20 + i: str(i) for i in range(10)}
-_TRANSLATE = {**_INVISIBLE, **_TIBETAN_DIGITS}
+_TRANSLATE = {**_INVISIBLE, **TO_ARABIC}
 
 CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 # Tibetan letters, vowel signs, subjoined letters and marks that belong to a syllable; tsheg (U+0F0B,

@@ -30,7 +30,7 @@ class GazetteSiteGenerator(Generator):
         self.publication: Publication | None = self.settings.get("GAZETTE_PUBLICATION")
         environment(self.settings, self.env)
 
-    def generate_output(self, writer) -> None:  # noqa: ANN001 (Pelican's Writer)
+    def generate_output(self, writer) -> None:
         pub = self.publication
         if pub is None:
             return

@@ -72,7 +72,7 @@ class PageKeys:
             *[f"{slug}:{self.pub.documents[slug].content_hash}" for slug in related if slug in self.pub.documents],
         ])
 
-    def _value(self, value: Any, pdf_urls: set[str]) -> str:  # noqa: PLR0911 (one case per kind of value)
+    def _value(self, value: Any, pdf_urls: set[str]) -> str:
         if isinstance(value, PublicDocument):
             return "D" + self._document(value, pdf_urls)
         if isinstance(value, PublicIssue):
