@@ -10,17 +10,25 @@ and years present, with their labels, for the search form and for checking filte
 Segments are kept to a bounded size (`SEGMENT_ENTRIES`), and a segment from which an entry is deleted is
 rewritten without it at once: Whoosh otherwise only marks a deleted entry, and its text would stay in the
 files, which must never hold a body that is no longer public.
+
+Reproducible: the same entries written onto the same index give the same files, byte for byte. Whoosh
+names a new segment at random; here its name is a hash of what the writer is given and of the segments
+already there (`_NamedCodec`), and a full build cuts the entries into segments by their order alone, not
+by which process happens to take which, whatever the number of processes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import multiprocessing
 import os
 import pickle
+import shutil
 import threading
 import weakref
 from array import array
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import accumulate
@@ -31,11 +39,13 @@ from whoosh import index as whoosh_index
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter, W3Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import BitSet
 from whoosh.reading import SegmentReader
 from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet, ScoreFacet
 from whoosh.system import _INT_SIZE
+from whoosh.writing import SegmentWriter
 
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
 from .query import Clause, RawPage, SearchRequest
@@ -169,6 +179,71 @@ def _purge_deleted(writer: Any, segments: list[Any]) -> list[Any]:
     return kept
 
 
+class _SortedPerDocWriter(W3PerDocWriter):
+    """Whoosh's per-document writer, keeping a document's stored fields and the segment's field lengths
+    in the order of their names: when segments are merged Whoosh hands them over in the order of a set
+    of names, which changes from one run to the next (string hashes are salted per process)."""
+
+    def finish_doc(self) -> None:
+        if self._storedfields:
+            self._storedfields = dict(sorted(self._storedfields.items()))
+        super().finish_doc()
+
+    def close(self) -> None:
+        super().close()
+        self._segment._fieldlengths = defaultdict(int, sorted(self._fieldlengths.items()))
+
+
+class _NamedCodec(W3Codec):
+    """Whoosh's codec, giving the next segment the name it is told instead of a random one."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def new_segment(self, storage: Any, indexname: str) -> Any:
+        # The segment (pickled into the table of contents) keeps the stock codec, not this one.
+        return W3Segment(W3Codec(), indexname, segid=self.name)
+
+    def per_document_writer(self, storage: Any, segment: Any) -> Any:
+        return _SortedPerDocWriter(self, storage, segment)
+
+
+def _segment_name(ix: Any, content: Iterable[str]) -> str:
+    """A new segment's name: a hash of the index's segments and of what the new segment is made from.
+    Never the name of a file already in the folder: those may be hard links into the last good index,
+    and Whoosh would write into them."""
+    digest = hashlib.sha256()
+    for segment in ix._segments():
+        digest.update(segment.segment_id().encode() + b"\0")
+    for part in content:
+        digest.update(part.encode() + b"\0")
+    taken = {name.split(".")[0] for name in ix.storage.list()}
+    name = digest.hexdigest()[:16]
+    while f"{ix.indexname}_{name}" in taken:
+        digest.update(b"\0")
+        name = digest.hexdigest()[:16]
+    return name
+
+
+def _entry_ids(entries: Iterable[Entry]) -> Iterator[str]:
+    for entry in entries:
+        yield f"+{entry.key}:{entry.fingerprint}"
+
+
+def _write_segment(job: tuple[str, str, list[dict[str, Any]]]) -> Any:
+    """Write one segment of a full build (in a worker process, or in this one); the caller lists it in
+    the table of contents."""
+    folder, name, documents = job
+    ix = whoosh_index.open_dir(folder)
+    writer = SegmentWriter(ix, _lk=False, limitmb=128, compound=COMPOUND, codec=_NamedCodec(name))
+    for document in documents:
+        writer.add_document(**document)
+    # Writes the segment's files and removes this writer's temporary runs; the temporary folder, which
+    # the writers share, is removed by the caller.
+    return writer._finalize_segment()
+
+
 class IndexWriter:
     """Writes one index folder: from scratch (`create`) or in place (`open`, on a copy of the last one)."""
 
@@ -192,33 +267,47 @@ class IndexWriter:
             return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
-        """A full build: entries in segments of SEGMENT_ENTRIES, written by `procs` processes."""
-        count = 0
-        batch: list[Entry] = []
-        for entry in entries:
-            batch.append(entry)
-            if len(batch) >= SEGMENT_ENTRIES * procs:
-                count += self._write_batch(batch, procs)
-                batch = []
-        if batch:
-            count += self._write_batch(batch, procs)
-        return count
+        """A full build: entries in segments of SEGMENT_ENTRIES in their order, written by `procs`
+        processes, each segment by one (Whoosh's multiprocessing writer deals documents out to whichever
+        process is free, so the segments would differ from build to build)."""
+        batch = list(entries)
+        chunks = [batch[i:i + SEGMENT_ENTRIES] for i in range(0, len(batch), SEGMENT_ENTRIES)]
 
-    def _write_batch(self, batch: list[Entry], procs: int) -> int:
-        if procs > 1 and len(batch) > SEGMENT_ENTRIES // 2:
-            # The multiprocessing writer helps only when each process keeps its own segment.
-            writer = self.ix.writer(procs=procs, multisegment=True, limitmb=128, compound=COMPOUND,
-                                    batchsize=max(50, len(batch) // (procs * 4)))
-        else:
-            writer = self.ix.writer(limitmb=128, compound=COMPOUND)
-        for entry in batch:
-            writer.add_document(**_document(entry))
-        writer.commit(merge=False)
+        def jobs() -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+            names: list[str] = []
+            for chunk in chunks:
+                # The names already given take part: two segments of one build never share a name.
+                names.append(_segment_name(self.ix, [*names, *_entry_ids(chunk)]))
+                yield str(self.folder), names[-1], [_document(e) for e in chunk]
+
+        try:
+            if procs > 1 and len(chunks) > 1:
+                with multiprocessing.Pool(min(procs, len(chunks))) as pool:
+                    segments = list(pool.imap(_write_segment, jobs()))
+            else:
+                segments = [_write_segment(job) for job in jobs()]
+        finally:
+            shutil.rmtree(self.folder / f"{self.ix.indexname}.tmp", ignore_errors=True)
+        if segments:
+            # Each as if it came back from a worker: pickle shares objects between the segments made in
+            # one process, and the table of contents must not depend on which process made which.
+            self._commit([pickle.loads(pickle.dumps(segment)) for segment in segments])
         return len(batch)
+
+    def _commit(self, added: list[Any]) -> None:
+        """A new table of contents: the index's segments and `added`, in that order."""
+        toc = self.ix._read_toc()
+        segments = [*toc.segments, *added]
+        generation = toc.generation + 1
+        whoosh_index.TOC(toc.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
+        whoosh_index.clean_files(self.ix.storage, self.ix.indexname, generation, segments)
+        self.ix = whoosh_index.open_dir(str(self.folder))
 
     def update(self, remove: Iterable[str], add: list[Entry]) -> None:
         """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries."""
-        writer = self.ix.writer(limitmb=64, compound=COMPOUND)
+        remove = list(remove)
+        name = _segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])
+        writer = self.ix.writer(limitmb=64, compound=COMPOUND, codec=_NamedCodec(name))
         for key in remove:
             writer.delete_by_term("key", key)
         for entry in add:
