@@ -7,7 +7,9 @@
 Run it with any WSGI server (`gazette serve` for preview; waitress or gunicorn in production, see
 docs/search.md): `gazette.search.service:application` reads the index from $GAZETTE_SEARCH_INDEX
 (default build/search-index). A query never makes an error page: what is wrong with it is said on the
-results page. The index is reopened when a new build replaces it.
+results page. The index is reopened when a new build replaces it: `build/search-index` is a symlink into
+the build's generation folder (see gazette.build), and the service opens the folder it resolves to, so a
+query is answered from one build's index, never from files of two.
 """
 
 from __future__ import annotations
@@ -99,12 +101,18 @@ class SearchService:
                                        for lang in LANGS)
 
     def index(self) -> SearchIndex | None:
-        """The index, opened on first use (and retried while there is none: a build may create it)."""
-        if self._index is None:
+        """The index of the current build: opened on first use, again whenever `index_folder` resolves
+        to another folder (a build has switched to its new generation), and retried while there is none
+        (a build may create it). Opened by its resolved path, so that Whoosh, which opens files by name
+        as it needs them, never reads a file of the next build."""
+        folder = Path(os.path.realpath(self.index_folder))
+        index = self._index
+        if index is None or index.folder != folder:
             with self._lock:
-                if self._index is None:
-                    self._index = SearchIndex.open(self.index_folder)
-        return self._index
+                index = self._index
+                if index is None or index.folder != folder:
+                    index = self._index = SearchIndex.open(folder)
+        return index
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "") or "/"
@@ -137,8 +145,9 @@ class SearchService:
                                 ("Content-Length", str(len(body))), *(headers or [])])
         return [body]
 
-    def _search(self, params: dict[str, str], page_lang: str | None) -> Results:
-        index = self.index()
+    def _search(self, params: dict[str, str], page_lang: str | None,
+                index: SearchIndex | None = None) -> Results:
+        index = index if index is not None else self.index()
         request = parse_request(params, page_lang=page_lang, facets=index.facets if index else None)
         return run(index, request)
 
@@ -172,8 +181,8 @@ class SearchService:
     def render(self, lang: str, params: dict[str, str]) -> tuple[Results, str]:
         from ..site.templates import render_page
 
-        results = self._search(params, page_lang=lang)
-        index = self.index()
+        index = self.index()  # one index for the results and the filters beside them
+        results = self._search(params, page_lang=lang, index=index)
         context = page_context(results, lang, params, index.facets if index else {})
         return results, render_page(self._environment(lang), "search.html", lang, self.settings, **context)
 
