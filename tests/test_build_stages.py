@@ -3,6 +3,7 @@ same content; otherwise it is dropped, so a document withdrawn since cannot surv
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -66,4 +67,18 @@ def test_a_failing_stage_leaves_the_last_good_output(built: tuple[ContentFactory
     assert "disk full" in err and "Traceback" not in err
     assert "Traceback" in (output / ".cache" / "last-failure.txt").read_text(encoding="utf-8")
     after = {p: p.read_bytes() for p in (output / "site").rglob("*") if p.is_file()}
-    assert after == before and not (output / ".staging").exists()
+    assert after == before
+    # nothing of the failed build is left: only the generation of the last good one
+    assert [p.name for p in (output / ".generations").iterdir()] == [(output / "current").resolve().name]
+
+
+def test_what_each_output_was_made_from_switches_with_it(built: tuple[ContentFactory, Path]) -> None:
+    # Recorded in the generation beside the outputs, so a build killed after the switch cannot leave a
+    # record that vouches for outputs made from other content.
+    content, output = built
+    made_from = json.loads((output / "current" / "outputs.json").read_text(encoding="utf-8"))
+    assert set(made_from) == {"pdf", "site", "search"}
+    assert not (output / ".cache" / "outputs.json").exists()
+    content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知（修订）")
+    assert build(content.root, output, ["site"]) == 0
+    assert set(json.loads((output / "current" / "outputs.json").read_text(encoding="utf-8"))) == {"site"}

@@ -5,9 +5,10 @@ document by its title, text and metadata; an on-request (依申请公开) one by
 Publication text has no body); nothing else. One entry per document and language it has, and one per
 fixed page.
 
-Incremental: the last good index (`<output>/search-index`) is copied into staging when its versions match;
-entries whose fingerprint changed are rewritten, entries of documents that are gone are deleted, the rest
-is left alone. Otherwise the index is built from scratch.
+Incremental: the last good index (the current generation's `search-index`) is copied into the new
+generation when its versions match, its segment files as hard links; entries whose fingerprint changed are
+rewritten, entries of documents that are gone are deleted, the rest is left alone. Otherwise the index is
+built from scratch. Either way the same entries on the same last index give the same files (index.py).
 """
 
 from __future__ import annotations
