@@ -244,3 +244,19 @@ def test_a_pdf_embeds_only_listed_images(content: ContentFactory) -> None:
         publication.documents["public"], "zh")
     assert job.images == ("images/photo.jpg",)
     assert "common-licenses" not in job.html and "public.zh.md" not in job.html and "example.org" not in job.html
+
+
+def test_every_build_drops_cached_pdfs_of_what_is_no_longer_published(content: ContentFactory,
+                                                                       tmp_path: Path) -> None:
+    from gazette.build import build
+
+    content.document("public")
+    content.document("made-withheld", body=f"{CANARY}\n")
+    output = tmp_path / "build"
+    cached = output / ".cache" / "pdf"
+    for name in ("public.zh", "made-withheld.zh", "2026-03.zh"):
+        (cached / name).mkdir(parents=True)
+        (cached / name / "0123.pdf").write_bytes(b"%PDF-1.7 " + name.encode())
+    content.document("made-withheld", body=f"{CANARY}\n", **WITHHELD)
+    assert build(content.root, output, ["site"]) == 0  # the PDF stage does not even run
+    assert sorted(p.name for p in cached.iterdir()) == ["public.zh"]

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import count, format_findings
+from .pdf.cache import drop_unpublished
 from .publication import Publication, build_publication
 
 # The PDFs come first: the site links them with their sizes.
@@ -159,6 +160,8 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any])
                      previous=previous if previous is not None else generation / "none")
     try:
         publication = build_publication(corpus, cache=cache)
+        # Whatever stages run: a rendering of something no longer published does not stay in the cache.
+        drop_unpublished(cache, publication)
         dirs.site.mkdir(parents=True)
         made_from = _read_manifest(previous) if previous is not None else {}
         fingerprint = publication.fingerprint()
