@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 os.environ.setdefault("GAZETTE_TODAY", "2026-11-22")
 
 from factory import ContentFactory  # noqa: E402
-from gazette.build import BuildDirs  # noqa: E402
 from gazette.loader import load_corpus  # noqa: E402
 from gazette.pdf.build import PdfReport, build_pdfs  # noqa: E402
 from gazette.publication import build_publication  # noqa: E402
 from gazette.settings import load_settings  # noqa: E402
+from gazette.stages import BuildDirs  # noqa: E402
 
 ZH = ["各县（市）人民政府，州级各部门：", "为深入贯彻落实党中央、国务院决策部署，",
       "进一步加强政府信息公开工作，", "切实保障人民群众的知情权、参与权和监督权，",
@@ -122,7 +122,7 @@ def main() -> int:
         issue_renders = [r for r in full.rendered if r.name[:4].isdigit()]
         render_s = sum(r.seconds for r in full.rendered)
         print(f"content: {content if args.content else 'generated'}; {len(full.rendered)} renders "
-              f"({len(issue_renders)} issue editions), {len(full.written)} PDF files, {pages} pages, "
+              f"({len(issue_renders)} issue editions), {len(full.files)} PDF files, {pages} pages, "
               f"{os.cpu_count()} cores")
         print(f"full rebuild        {full_s:7.2f} s   ({pages / full_s:.1f} pages/s wall, "
               f"{render_s / pages:.3f} s/page of one process's rendering time)")

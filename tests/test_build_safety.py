@@ -9,7 +9,6 @@ import errno
 import fcntl
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -18,10 +17,10 @@ from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
 
-import gazette.build as build_module
+import gazette.generations as generations
 import pytest
 from factory import ContentFactory
-from gazette.build import build
+from gazette.build import build, run_build
 from gazette.search.index import SearchIndex
 from gazette.search.query import parse_request, run
 from gazette.search.service import SearchService
@@ -111,12 +110,12 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                      withheld_reason="过程性信息", secrecy_review=None, index_no="S00000001/2026-00002")
     content.document("added", body="第三号文件正文。zqxaddedbody")
     staged: list[Path] = []
-    real_switch = build_module._switch
-    build_module._switch = lambda output, generation: staged.append(generation)
+    real_switch = generations.switch
+    generations.switch = lambda output, generation: staged.append(generation)
     try:
         assert build(content.root, output, ONLY) == 0
     finally:
-        build_module._switch = real_switch
+        generations.switch = real_switch
     assert state(output) == ("A", "A") and len(staged) == 1
     return {"content": content.root, "a": a, "a+b": output, "b": staged[0]}
 
@@ -128,7 +127,7 @@ def test_a_build_killed_at_any_step_of_the_switch_shows_one_build(builds: dict[s
         generation = output / ".generations" / builds["b"].name
         with killed_at(step) as taken:
             try:
-                build_module._switch(output, generation)
+                generations.switch(output, generation)
                 finished = True
             except Killed:
                 finished = False
@@ -136,7 +135,7 @@ def test_a_build_killed_at_any_step_of_the_switch_shows_one_build(builds: dict[s
         assert site == index and site in ("A", "B"), (step, site, index)
         seen.add(site)
         # The next build starts by clearing what the killed one left; the output stays as it was.
-        build_module._prepare(output)
+        generations.prepare(output)
         assert state(output) == (site, index)
         assert leftovers(output) == []
         if finished:
@@ -147,18 +146,18 @@ def test_a_build_killed_at_any_step_of_the_switch_shows_one_build(builds: dict[s
 def test_the_build_after_a_killed_one_builds_and_cleans_up(builds: dict[str, Path], tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     output = copy(builds["a"], tmp_path / "out")
-    real_switch = build_module._switch
+    real_switch = generations.switch
 
     def killed_switch(output: Path, generation: Path) -> None:
         with killed_at(1):  # after the new `current` symlink is made, before it replaces the old one
             real_switch(output, generation)
 
-    monkeypatch.setattr(build_module, "_switch", killed_switch)
+    monkeypatch.setattr(generations, "switch", killed_switch)
     with pytest.raises(Killed):
         build(builds["content"], output, ONLY)
     assert state(output) == ("A", "A")
     assert leftovers(output) != []  # the killed build's generation and its new symlink
-    monkeypatch.setattr(build_module, "_switch", real_switch)
+    monkeypatch.setattr(generations, "switch", real_switch)
     assert build(builds["content"], output, ONLY) == 0  # the lock died with the killed build
     assert state(output) == ("B", "B")
     assert leftovers(output) == []
@@ -168,7 +167,7 @@ def test_the_service_follows_the_switch(builds: dict[str, Path], tmp_path: Path)
     output = copy(builds["a+b"], tmp_path / "out")
     service = SearchService(output / "search-index")
     assert _hits(service.index(), "zqxsecretbody")
-    build_module._switch(output, output / ".generations" / builds["b"].name)
+    generations.switch(output, output / ".generations" / builds["b"].name)
     index = service.index()
     assert index is not None and index.folder == Path(os.path.realpath(output / "search-index"))
     assert not _hits(index, "zqxsecretbody") and _hits(index, "zqxaddedbody")
@@ -193,28 +192,27 @@ def test_an_output_of_the_old_layout_is_migrated_even_when_killed(builds: dict[s
         output = copy(old, tmp_path / str(step))
         with killed_at(step):
             try:
-                build_module._prepare(output)
+                generations.prepare(output)
                 finished = True
             except Killed:
                 finished = False
         assert state(output)[0] in ("A", None) and state(output)[1] in ("A", None)
-        build_module._prepare(output)
+        generations.prepare(output)
         assert {name: tree(output / name) for name in before} == before, step
         assert (output / "site").is_symlink() and leftovers(output) == []
         if finished:
             break
 
 
-def test_a_build_on_an_output_of_the_old_layout(builds: dict[str, Path], tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_build_on_an_output_of_the_old_layout(builds: dict[str, Path], tmp_path: Path) -> None:
     output = legacy(copy(builds["a"], tmp_path / "old"))
-    assert build(builds["content"], output, ONLY) == 0
+    result = run_build(builds["content"], output, ONLY)
+    assert result.status == 0
     assert state(output) == ("B", "B")
     assert not (output / ".cache" / "outputs.json").exists()
     assert leftovers(output) == []
     # the pages of the migrated site were there to be reused
-    unchanged = re.search(r"pages, \d+ drawn, (\d+) unchanged", capsys.readouterr().err)
-    assert unchanged is not None and int(unchanged[1]) > 0
+    assert result.reports["site"].reused > 0
 
 
 def test_a_second_build_of_the_same_output_is_refused(builds: dict[str, Path], tmp_path: Path,

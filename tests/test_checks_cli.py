@@ -148,7 +148,9 @@ def test_report_never_under_build(content: ContentFactory, monkeypatch: pytest.M
                                   capsys: pytest.CaptureFixture[str]) -> None:
     _report_content(content)
     monkeypatch.chdir(tmp_path)
-    for target in ("build/late.txt", "build/site/late.csv", str(ROOT / "build" / "x.json"), "build"):
+    elsewhere = tmp_path / "elsewhere" / "out"  # a build output by its layout, whatever its name
+    (elsewhere / ".generations").mkdir(parents=True)
+    for target in ("build/late.txt", "build/site/late.csv", str(elsewhere / "x.json"), "build"):
         assert main(["report", "late", "--content", str(content.root), "--out", target]) == 2
         assert not (tmp_path / "build").exists()
     assert "build/" in capsys.readouterr().err

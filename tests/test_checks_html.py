@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from factory import ContentFactory
+from gazette import fonts
 from gazette.checks import check_content
-from gazette.checks import fonts as font_checks
+from gazette.config import GazetteConfig
 from gazette.findings import Finding
+from gazette.settings import load_settings
+
+FONTS = GazetteConfig.from_settings(load_settings()).fonts
 
 
 def run(content: ContentFactory) -> list[Finding]:
@@ -60,7 +64,7 @@ def test_other_tags_are_a_warning(content: ContentFactory) -> None:
 
 def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
     # U+2A6D6 (CJK Extension B) is not in Noto CJK SC.
-    tibetan, cjk = font_checks.coverage()
+    tibetan, cjk = fonts.coverage(FONTS)
     rare = "\U0002a6d6"
     assert rare not in cjk
     content.document("rare", body=f"古地名{rare}在此。\n")
@@ -76,36 +80,33 @@ def test_common_text_has_glyphs(content: ContentFactory) -> None:
     assert [f for f in run(content) if f.code.startswith("FONT-")] == []
 
 
-def test_fonts_not_installed(content: ContentFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    font_checks.coverage.cache_clear()
-    font_checks.undrawable.cache_clear()
-    monkeypatch.setattr(font_checks, "FONT_DIR", tmp_path / "no-fonts")
-    try:
-        content.document("any")
-        content.document("other")
-        found = [f for f in run(content) if f.code.startswith("FONT-")]
-        assert [f.code for f in found] == ["FONT-NOT-INSTALLED"]
-        assert "scripts/setup.sh" in found[0].fix_zh
-    finally:
-        font_checks.coverage.cache_clear()
-        font_checks.undrawable.cache_clear()
+def test_fonts_not_installed(content: ContentFactory, tmp_path: Path) -> None:
+    theme = tmp_path / "theme-without-fonts"
+    theme.mkdir()
+    content.document("any")
+    content.document("other")
+    found = [f for f in check_content(content.root, {**load_settings(), "THEME": str(theme)})[1]
+             if f.code.startswith("FONT-")]
+    assert [f.code for f in found] == ["FONT-NOT-INSTALLED"]
+    assert "scripts/setup.sh" in found[0].fix_zh
+    assert found[0].path.startswith(str(theme))
 
 
 def test_font_coverage_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     cache = tmp_path / "glyphs-test.json"
-    monkeypatch.setattr(font_checks, "_cache_file", lambda paths: cache)
-    font_checks.coverage.cache_clear()
+    monkeypatch.setattr(fonts, "_cache_file", lambda folder, paths: cache)
+    fonts.coverage.cache_clear()
     try:
-        read = font_checks.coverage()
+        read = fonts.coverage(FONTS)
         assert not cache.exists()  # a check only reads the cache: `gazette.fonts install` writes it
-        font_checks.coverage.cache_clear()
-        assert font_checks.coverage(write_cache=True) == read
+        fonts.coverage.cache_clear()
+        assert fonts.coverage(FONTS, write_cache=True) == read
         files = list(tmp_path.glob("glyphs-*.json"))
         assert len(files) == 1
-        font_checks.coverage.cache_clear()
-        assert font_checks.coverage() == read  # now from the JSON file
+        fonts.coverage.cache_clear()
+        assert fonts.coverage(FONTS) == read  # now from the JSON file
         files[0].write_text("not json", encoding="utf-8")
-        font_checks.coverage.cache_clear()
-        assert font_checks.coverage() == read  # a damaged cache is read again from the fonts
+        fonts.coverage.cache_clear()
+        assert fonts.coverage(FONTS) == read  # a damaged cache is read again from the fonts
     finally:
-        font_checks.coverage.cache_clear()
+        fonts.coverage.cache_clear()

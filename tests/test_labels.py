@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from factory import ContentFactory
+from gazette import theme as templates
 from gazette.checks import check_content
 from gazette.labels import Labels, tibetan_digits, to_arabic
 from gazette.pdf import readback
@@ -20,7 +21,6 @@ from gazette.pdf.html import HtmlBuilder
 from gazette.publication import Publication, PublicIssue, build_publication
 from gazette.search.build import entries
 from gazette.settings import load_settings
-from gazette.site import templates
 
 SITE_LABELS = ('{% import "components.html" as c with context %}'
                '{{ c.issue_label(issue) }}|{{ issue.date|date_in(lang) }}|{{ issue.year|digits(lang) }}')

@@ -233,6 +233,7 @@ def test_the_site_holds_exactly_the_listed_files(content: ContentFactory, tmp_pa
 
 def test_a_pdf_embeds_only_listed_images(content: ContentFactory) -> None:
     from gazette.pdf.html import HtmlBuilder
+    from gazette.settings import load_settings
 
     content.write("images/photo.jpg", b"\xff\xd8\xff\xe0 jpeg")
     content.document("public", body="![图]({static}/images/photo.jpg)\n\n"
@@ -240,7 +241,7 @@ def test_a_pdf_embeds_only_listed_images(content: ContentFactory) -> None:
                      '<img src="/documents/2026/public.zh.md">\n\n<img src="https://example.org/a.png">\n')
     corpus, findings = check_content(content.root)
     publication = build_publication(corpus)
-    job = HtmlBuilder(publication, {"GAZETTE_NAME": {"zh": "公报", "bo": "公报"}}).document_job(
+    job = HtmlBuilder(publication, load_settings()).document_job(
         publication.documents["public"], "zh")
     assert job.images == ("images/photo.jpg",)
     assert "common-licenses" not in job.html and "public.zh.md" not in job.html and "example.org" not in job.html

@@ -23,8 +23,8 @@ def test_identical_input_identical_bytes(content: ContentFactory, tmp_path: Path
     first = build(content.root, tmp_path / "one")
     second = build(content.root, tmp_path / "two")  # its own cache: rendered again from scratch
     assert len(second.report.rendered) == len(first.report.rendered) > 0
-    assert set(first.report.written) == set(second.report.written)
-    for url in first.report.written:
+    assert set(first.report.files) == set(second.report.files)
+    for url in first.report.files:
         assert first.pdf(url).read_bytes() == second.pdf(url).read_bytes(), url
 
 
@@ -34,12 +34,12 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
     first = build(content.root, output)
     jobs = len(first.report.rendered)
     assert jobs == 2 + 2 * len(first.publication.full_documents())  # the issue in 2 editions, documents in 2
-    first_bytes = {url: first.pdf(url).read_bytes() for url in first.report.written}
+    first_bytes = {url: first.pdf(url).read_bytes() for url in first.report.files}
 
     # the next build's staging folder is new: the PDFs come from the cache, byte for byte
     second = build(content.root, output)
     assert second.report.rendered == [] and len(second.report.cached) == jobs
-    assert {url: second.pdf(url).read_bytes() for url in second.report.written} == first_bytes
+    assert {url: second.pdf(url).read_bytes() for url in second.report.files} == first_bytes
 
     # a translation changes: that document and its issue are rendered again (their content hashes cover
     # every language), nothing else; the Chinese PDFs come out the same, the Tibetan ones change

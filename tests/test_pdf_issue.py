@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from factory import ContentFactory
 from gazette import urls
-from gazette.build import BuildDirs
 from gazette.checks import check_content
 from gazette.findings import count
 from gazette.labels import Labels
@@ -19,6 +18,7 @@ from gazette.pdf.build import PdfReport, build_pdfs
 from gazette.pdf.furniture import Furniture
 from gazette.publication import Publication, build_publication
 from gazette.settings import load_settings
+from gazette.stages import BuildDirs
 from PIL import Image
 
 ON_REQUEST_PHRASE = "依申请公开的正文只给申请人"
@@ -185,7 +185,7 @@ def test_bookmarks_and_metadata(built: Built, lang: str) -> None:
 
 
 def test_every_font_embedded_and_only_the_pinned_ones(built: Built) -> None:
-    for url in built.report.written:
+    for url in built.report.files:
         found = readback.fonts(built.pdf(url))
         assert found, url
         for font in found:
@@ -244,9 +244,9 @@ def test_on_request_and_withheld_documents_never_print(built: Built) -> None:
     for slug in ("gz-request", "gz-withheld"):
         for lang in EDITIONS:
             assert not built.pdf(urls.document_pdf(slug, lang)).exists()
-            assert urls.document_pdf(slug, lang) not in built.report.written
+            assert urls.document_pdf(slug, lang) not in built.report.files
     every_text = "".join(readback.normalise("".join(readback.page_texts(built.pdf(url))))
-                         for url in built.report.written)
+                         for url in built.report.files)
     assert readback.normalise(ON_REQUEST_PHRASE) not in every_text
     assert readback.normalise(WITHHELD_PHRASE) not in every_text
     # while the public documents are there: the search above can find text
@@ -259,8 +259,8 @@ def test_the_expected_files_and_an_archive_copy(built: Built) -> None:
     expected |= {urls.issue_pdfa(issue.year, issue.number, lang) for lang in EDITIONS}
     expected |= {urls.document_pdf(d.slug, lang) for d in built.publication.full_documents()
                  for lang in EDITIONS if d.translated(lang)}
-    assert set(built.report.written) == expected
-    for url, size in built.report.written.items():
+    assert set(built.report.files) == expected
+    for url, size in built.report.files.items():
         assert built.pdf(url).stat().st_size == size > 0
     archive = built.pdf(urls.issue_pdfa(issue.year, issue.number, "zh"))
     assert readback.archive_conformance(archive) == ("3", "B")

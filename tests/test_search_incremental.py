@@ -4,21 +4,19 @@ and what is deleted or no longer public leaves no trace in the index files."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from gazette.build import build
+from gazette.build import build, run_build
 from gazette.search.index import VERSION_FILE, SearchIndex
 from gazette.search.query import parse_request, run
 
 
 def _build(content, output: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, int, bool]:
-    assert build(content.root, output, ["search"]) == 0
-    err = capsys.readouterr().err
-    m = re.search(r"search index (?:built from scratch|updated): (\d+) entries written, (\d+) removed", err)
-    assert m, err
-    return int(m[1]), int(m[2]), "built from scratch" in err
+    result = run_build(content.root, output, ["search"])
+    assert result.status == 0
+    report = result.reports["search"]
+    return report.written, report.removed, report.rebuilt
 
 
 def _keys(output: Path, q: str) -> set[str]:

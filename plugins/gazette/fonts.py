@@ -9,18 +9,16 @@ Tibetan Machine Uni is used for Tibetan because text copied out of its PDFs roun
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-
-from .settings import PROJECT_ROOT
-
-FONT_DIR = PROJECT_ROOT / "themes" / "gazette" / "static" / "fonts"
 
 
 @dataclass(frozen=True)
 class PinnedFont:
-    name: str  # file name under FONT_DIR
+    name: str  # file name in the theme's fonts folder
     source: str  # file installed by the Debian package
     source_sha256: str
     collection_face: str = ""  # for a .ttc: the PostScript name of the face to extract
@@ -69,6 +67,62 @@ PRINT_FACES = (
 )
 
 
+TIBETAN_FONT = "TibetanMachineUni.ttf"
+CJK_FONTS = ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf")
+class FontsMissing(Exception):
+    pass
+
+
+def _font_key(path: Path) -> str:
+    """The font's own checksum (head.checkSumAdjustment) and size: changes whenever the file does."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), lazy=True)
+    try:
+        return f"{path.name}:{path.stat().st_size}:{font['head'].checkSumAdjustment}"
+    finally:
+        font.close()
+
+
+def _cache_file(folder: Path, paths: list[Path]) -> Path:
+    key = hashlib.sha256("|".join(_font_key(p) for p in paths).encode()).hexdigest()[:16]
+    return folder / f"glyphs-{key}.json"
+
+
+@lru_cache(maxsize=4)
+def coverage(folder: Path, write_cache: bool = False) -> tuple[frozenset[str], frozenset[str]]:
+    """(Tibetan font's characters, characters every CJK face has).
+
+    Read once per process. `install` also writes the character lists beside the
+    fonts (a small JSON file keyed by the fonts' checksums), so a check does not parse the 20 MB CJK
+    fonts every time; a check or a build only reads that file and never writes outside its output.
+    """
+    paths = [folder / name for name in (TIBETAN_FONT, *CJK_FONTS)]
+    for path in paths:
+        if not path.is_file():
+            raise FontsMissing(path.name)
+    cache = _cache_file(folder, paths)
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        return frozenset(map(chr, data["tibetan"])), frozenset(map(chr, data["cjk"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from fontTools.ttLib import TTFont
+
+    def cmap(path: Path) -> frozenset[int]:
+        font = TTFont(str(path), lazy=True)
+        try:
+            return frozenset(font.getBestCmap())
+        finally:
+            font.close()
+
+    tibetan = cmap(paths[0])
+    cjk = frozenset.intersection(*(cmap(path) for path in paths[1:]))
+    if write_cache:
+        cache.write_text(json.dumps({"tibetan": sorted(tibetan), "cjk": sorted(cjk)}), encoding="utf-8")
+    return frozenset(map(chr, tibetan)), frozenset(map(chr, cjk))
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -77,33 +131,35 @@ class FontError(Exception):
     pass
 
 
-def font_path(name: str) -> Path:
-    path = FONT_DIR / name
+def font_path(name: str, folder: Path) -> Path:
+    path = folder / name
     if not path.is_file():
         raise FontError(f"字体 {name} 未安装，请运行 scripts/setup.sh / "
                         f"font {name} is missing: run scripts/setup.sh")
     return path
 
 
-def print_fonts_checksum() -> str:
+def print_fonts_checksum(folder: Path) -> str:
     """One checksum over the installed files the PDFs embed: a changed font file changes every PDF."""
     h = hashlib.sha256()
     for name in sorted({face.file for face in PRINT_FACES}):
-        h.update(name.encode() + b"\0" + _sha256(font_path(name)).encode())
+        h.update(name.encode() + b"\0" + _sha256(font_path(name, folder)).encode())
     return h.hexdigest()
 
 
-def install() -> None:
+def install(folder: Path) -> None:
+    """Copy the pinned fonts from the Debian packages into `folder` (the theme's static/fonts), make the
+    web font, and write the glyph lists the font check reads."""
     from fontTools.ttLib import TTCollection, TTFont
 
-    FONT_DIR.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for font in FONTS:
         source = Path(font.source)
         if not source.is_file():
             raise FontError(f"{source} missing: apt-get install {font.debian_package}")
         if font.source_sha256 and _sha256(source) != font.source_sha256:
             raise FontError(f"{source} is not the pinned version (sha256 differs)")
-        target = FONT_DIR / font.name
+        target = folder / font.name
         if target.is_file():
             continue
         if font.collection_face:
@@ -113,20 +169,21 @@ def install() -> None:
         else:
             target.write_bytes(source.read_bytes())
     for ttf, woff2 in WEB_FONTS.items():
-        target = FONT_DIR / woff2
+        target = folder / woff2
         if not target.is_file():
-            web = TTFont(str(FONT_DIR / ttf))
+            web = TTFont(str(folder / ttf))
             web.flavor = "woff2"
             web.save(str(target))
     # The characters each font draws, for the font check (read by `gazette check`, written only here).
-    from .checks.fonts import coverage
-
-    coverage(write_cache=True)
+    coverage(folder, write_cache=True)
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["install"]:
-        install()
+        from .config import GazetteConfig
+        from .settings import load_settings
+
+        install(GazetteConfig.from_settings(load_settings()).fonts)
     elif sys.argv[1:] == ["checksums"]:
         for font in FONTS:
             print(font.source, _sha256(Path(font.source)))

@@ -1,15 +1,48 @@
-"""The Pelican plugin: adds the gazette site generator to Pelican's run."""
+"""The gazette as a Pelican plugin (`PLUGINS = ["gazette.pelican_plugin"]`).
+
+It hooks into Pelican through its signals only:
+- `initialized`: the theme's filters and globals into `JINJA_FILTERS` and `JINJA_GLOBALS`, so the
+  environment Pelican builds for every generator has them;
+- `get_generators`: the gazette's generators (the site's pages; the files the Publication lists);
+- `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
 
 from pelican import signals
 
 
-def _generators(pelican: object) -> type:
-    from .site.generator import GazetteSiteGenerator
+def _jinja(pelican: Any) -> None:
+    from .theme import jinja_filters, jinja_globals
 
-    return GazetteSiteGenerator
+    settings = pelican.settings
+    settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **jinja_filters(settings)}
+    settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **jinja_globals(settings)}
+
+
+def _generators(pelican: Any) -> tuple[type, ...]:
+    from .site.generator import GazetteFilesGenerator, GazetteSiteGenerator
+
+    return GazetteSiteGenerator, GazetteFilesGenerator
+
+
+def _site_wide(pelican: Any) -> None:
+    from .site import feeds, opendata, sitemap
+    from .site.run import run_for
+
+    run = run_for(pelican.output_path)
+    if run is None:
+        return
+    out = Path(pelican.output_path)
+    feeds.write_feeds(run.publication, out, pelican.settings, list(run.config.langs))
+    opendata.write_open_data(run.publication, out, pelican.settings)
+    sitemap.write_sitemap(out, run.pages, run.config)
 
 
 def register() -> None:
+    signals.initialized.connect(_jinja)
     signals.get_generators.connect(_generators)
+    signals.finalized.connect(_site_wide)

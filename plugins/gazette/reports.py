@@ -21,9 +21,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .generations import CURRENT, GENERATIONS
 from .loader import load_corpus
 from .model import Corpus, Document
-from .settings import PROJECT_ROOT
+from .settings import settings_file
 from .visibility import Visibility, visibility
 from .workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
 
@@ -212,15 +213,24 @@ def _folders(path: Path) -> list[Path]:
     return [*dict.fromkeys(folder for p in _both(path) for folder in (p, *p.parents))]
 
 
+def _is_build_output(folder: Path) -> bool:
+    """A folder `gazette build` writes (its generations, or the link to the current one), wherever it is."""
+    try:
+        return (folder / GENERATIONS).is_dir() or (folder / CURRENT).is_symlink()
+    except OSError:
+        return False
+
+
 def out_refusal(out: Path, output: Path | None = None) -> str | None:
     """Why a report may not be written at `out`, or None. A report holds withheld items, so it is never
     written where a web server could publish it: the build output (`output`, ./build, the project's
     build/) and its site/, a folder holding an index page (a web root), or a conventional web root."""
-    outputs = [Path(BUILD_FOLDER), PROJECT_ROOT / BUILD_FOLDER, *([output] if output else [])]
+    project = settings_file()
+    outputs = [Path(BUILD_FOLDER), *([project.parent / BUILD_FOLDER] if project else []), *([output] if output else [])]
     published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
     web_roots = {p for root in WEB_ROOTS for p in _both(Path(root))}
     for folder in _folders(out):
-        if folder in published:
+        if folder in published or _is_build_output(folder):
             return (f"报表不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
                     f"reports/ / a report is never written under the build output folder {folder}/ (it is "
                     f"published as it stands): {out}; write it elsewhere, e.g. reports/")

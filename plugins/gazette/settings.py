@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
 
 def settings_file(explicit: str | None = None) -> Path | None:
+    """The settings file: the one named, or the first pelicanconf.py in the working folder or above it (the
+    project's folder, wherever the command is run inside it, as git finds its repository)."""
     if explicit:
         return Path(explicit)
-    for folder in (Path.cwd(), PROJECT_ROOT):
+    for folder in (Path.cwd(), *Path.cwd().parents):
         if (folder / "pelicanconf.py").is_file():
             return folder / "pelicanconf.py"
     return None
@@ -22,8 +22,11 @@ def load_settings(explicit: str | None = None, override: dict[str, Any] | None =
 
     from pelican.settings import read_settings
 
-    # Pelican logs through `rich` at INFO; the gazette command prints its own progress.
-    logging.getLogger("pelican").setLevel(logging.WARNING)
+    # Pelican's warnings and errors are shown (Python's last-resort handler prints them on stderr); its INFO
+    # lines repeat the gazette's own progress, so they are shown with `gazette build --verbose` only.
+    logger = logging.getLogger("pelican")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
     path = settings_file(explicit)
     settings = read_settings(str(path) if path else None, override=override or {})
     if path:

@@ -8,78 +8,21 @@ the fonts has.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from ..config import GazetteConfig
 from ..findings import Finding, error
-from ..fonts import FONT_DIR
+from ..fonts import FontsMissing, coverage
 from ..model import Corpus
 from . import CheckContext, rule
 from .common import all_texts, codepoint
 from .text import NOT_TEXT
 
-TIBETAN_FONT = "TibetanMachineUni.ttf"
-CJK_FONTS = ("NotoSerifCJKsc-Regular.otf", "NotoSansCJKsc-Regular.otf")
 # Layout characters that are never drawn.
 NOT_DRAWN = frozenset("\n\r\t\u200b\u200c\u200d\ufeff")
-
-
-class FontsMissing(Exception):
-    pass
-
-
-def _font_key(path: Path) -> str:
-    """The font's own checksum (head.checkSumAdjustment) and size: changes whenever the file does."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(path), lazy=True)
-    try:
-        return f"{path.name}:{path.stat().st_size}:{font['head'].checkSumAdjustment}"
-    finally:
-        font.close()
-
-
-def _cache_file(paths: list[Path]) -> Path:
-    key = hashlib.sha256("|".join(_font_key(p) for p in paths).encode()).hexdigest()[:16]
-    return FONT_DIR / f"glyphs-{key}.json"
-
-
-@lru_cache(maxsize=1)
-def coverage(write_cache: bool = False) -> tuple[frozenset[str], frozenset[str]]:
-    """(Tibetan font's characters, characters every CJK face has).
-
-    Read once per process. `python -m gazette.fonts install` also writes the character lists beside the
-    fonts (a small JSON file keyed by the fonts' checksums), so a check does not parse the 20 MB CJK
-    fonts every time; a check or a build only reads that file and never writes outside its output.
-    """
-    paths = [FONT_DIR / name for name in (TIBETAN_FONT, *CJK_FONTS)]
-    for path in paths:
-        if not path.is_file():
-            raise FontsMissing(path.name)
-    cache = _cache_file(paths)
-    try:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        return frozenset(map(chr, data["tibetan"])), frozenset(map(chr, data["cjk"]))
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    from fontTools.ttLib import TTFont
-
-    def cmap(path: Path) -> frozenset[int]:
-        font = TTFont(str(path), lazy=True)
-        try:
-            return frozenset(font.getBestCmap())
-        finally:
-            font.close()
-
-    tibetan = cmap(paths[0])
-    cjk = frozenset.intersection(*(cmap(path) for path in paths[1:]))
-    if write_cache:
-        cache.write_text(json.dumps({"tibetan": sorted(tibetan), "cjk": sorted(cjk)}), encoding="utf-8")
-    return frozenset(map(chr, tibetan)), frozenset(map(chr, cjk))
 
 
 def _ranges(chars: frozenset[str]) -> str:
@@ -100,10 +43,10 @@ def _ranges(chars: frozenset[str]) -> str:
                    for a, b in parts)
 
 
-@lru_cache(maxsize=1)
-def undrawable() -> re.Pattern[str]:
+@lru_cache(maxsize=4)
+def undrawable(folder: Path) -> re.Pattern[str]:
     """Matches a character no pinned font draws: one C-speed scan per text finds the rare bad one."""
-    tibetan, cjk = coverage()
+    tibetan, cjk = coverage(folder)
     block = {c for c in cjk | tibetan if "\u0f00" <= c <= "\u0fff"}
     drawable = frozenset((cjk - block) | (tibetan & block) | NOT_DRAWN)
     return re.compile(f"[^{_ranges(drawable)}]")
@@ -112,16 +55,17 @@ def undrawable() -> re.Pattern[str]:
 @rule
 def glyphs(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """FONT-GLYPH: a published character the fonts cannot draw; FONT-NOT-INSTALLED: fonts missing."""
+    folder = GazetteConfig.from_settings(context.settings).fonts
     try:
-        tibetan, cjk = coverage()
+        coverage(folder)
     except FontsMissing as exc:
-        yield error("FONT-NOT-INSTALLED", f"themes/gazette/static/fonts/{exc}", 1, "",
+        yield error("FONT-NOT-INSTALLED", str(folder / str(exc)), 1, "",
                     f"字体 {exc} 未安装，无法检查字形", f"the font {exc} is not installed; glyphs cannot be "
                                             "checked",
                     "运行 scripts/setup.sh 安装固定版本的字体", "run scripts/setup.sh to install the pinned "
                                                      "fonts")
         return
-    pattern = undrawable()
+    pattern = undrawable(folder)
     for text in all_texts(corpus, context):
         if not text.public or not pattern.search(text.text):
             continue

@@ -13,29 +13,30 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import urls
-from ..build import BuildDirs
+from ..config import GazetteConfig
 from ..fonts import print_fonts_checksum
 from ..publication import Publication
+from ..stages import BuildDirs, Progress, StageReport
 from .cache import PdfCache, environment_key, job_key
 from .html import HtmlBuilder, PdfJob, settings_checksum, stylesheet_texts, theme_checksum
 from .render import RenderResult, RenderTask, render
 
 
 @dataclass
-class PdfReport:
-    """What a PDF build did: the tests count renders, the benchmark times them."""
+class PdfReport(StageReport):
+    """What a PDF build did: `files` holds every PDF's URL and size (the site shows them); the tests count
+    renders, the benchmark times them."""
 
-    written: dict[str, int] = field(default_factory=dict)  # URL → size in bytes
+    stage: str = "pdf"
     rendered: list[RenderResult] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     pruned: int = 0
-    seconds: float = 0.0
 
 
 def workers(settings: dict[str, Any], jobs: int) -> int:
@@ -44,14 +45,14 @@ def workers(settings: dict[str, Any], jobs: int) -> int:
     return max(1, min(int(configured or cores), jobs))
 
 
-def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
-               progress: Callable[[str], None]) -> PdfReport:
+def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any],
+               progress: Progress) -> PdfReport:
     started = time.monotonic()
     report = PdfReport()
     jobs = HtmlBuilder(publication, settings).jobs()
     cache = PdfCache(dirs.cache / "pdf")
-    environment = environment_key(theme_checksum(settings), print_fonts_checksum(),
-                                  settings_checksum(settings))
+    fonts = GazetteConfig.from_settings(settings).fonts
+    environment = environment_key(theme_checksum(settings), print_fonts_checksum(fonts), settings_checksum(settings))
     stylesheets = tuple(stylesheet_texts(settings))
 
     keyed: list[tuple[PdfJob, str]] = [(job, job_key(job, environment, publication.content_root))
@@ -83,15 +84,17 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, An
             target = dirs.site / urls.output_path(output.url)
             cache.place(source, target)
             used.add(source)
-            report.written[output.url] = target.stat().st_size
+            report.files[output.url] = target.stat().st_size
     report.pruned = cache.prune(used)
     report.seconds = time.monotonic() - started
-    progress(f"PDF：共 {len(report.written)} 个文件，渲染 {len(report.rendered)} 次，"
-             f"{len(report.cached)} 个来自缓存 / {len(report.written)} PDF files, {len(report.rendered)} "
+    report.written, report.reused, report.removed = len(report.rendered), len(report.cached), report.pruned
+    progress(f"PDF：共 {len(report.files)} 个文件，渲染 {len(report.rendered)} 次，"
+             f"{len(report.cached)} 个来自缓存 / {len(report.files)} PDF files, {len(report.rendered)} "
              f"rendered, {len(report.cached)} from the cache ({report.seconds:.1f} s)")
     return report
 
 
-def write_pdfs(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
-               progress: Callable[[str], None]) -> None:
-    build_pdfs(publication, dirs, settings, progress)
+def write_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any], progress: Progress,
+               reports: Mapping[str, StageReport]) -> PdfReport:
+    """The PDF stage of `gazette build`."""
+    return build_pdfs(publication, dirs, settings, progress)

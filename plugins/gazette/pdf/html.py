@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,11 +20,11 @@ import jinja2
 from markupsafe import Markup
 
 from .. import urls
+from ..config import GazetteConfig
 from ..fonts import PRINT_FACES, font_path
 from ..labels import to_arabic
 from ..model import ORIGINAL_LANG
 from ..publication import Publication, PublicDocument, PublicIssue
-from ..settings import PROJECT_ROOT
 from .furniture import Furniture
 
 EDITIONS = ("zh", "bo")
@@ -57,22 +58,20 @@ class PdfJob:
     images: tuple[str, ...] = field(default=())  # image files the HTML embeds
 
 
-def theme_dir(settings: dict[str, Any]) -> Path:
-    theme = Path(settings.get("THEME") or PROJECT_ROOT / "themes" / "gazette")
-    if not theme.is_absolute():
-        theme = PROJECT_ROOT / theme
-    return theme / "pdf"
+def theme_dir(settings: Mapping[str, Any]) -> Path:
+    return GazetteConfig.from_settings(settings).print_theme
 
 
-def stylesheet_texts(settings: dict[str, Any]) -> list[str]:
+def stylesheet_texts(settings: Mapping[str, Any]) -> list[str]:
     """The print style sheets: @font-face rules for the pinned files, then gazette.css."""
+    fonts = GazetteConfig.from_settings(settings).fonts
     faces = "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'src: url("{font_path(face.file).resolve().as_uri()}"); }}' for face in PRINT_FACES)
+        f'src: url("{font_path(face.file, fonts).resolve().as_uri()}"); }}' for face in PRINT_FACES)
     return [faces, (theme_dir(settings) / "gazette.css").read_text(encoding="utf-8")]
 
 
-def theme_checksum(settings: dict[str, Any]) -> str:
+def theme_checksum(settings: Mapping[str, Any]) -> str:
     """Every file of the print theme (templates and CSS)."""
     h = hashlib.sha256()
     folder = theme_dir(settings)
@@ -81,7 +80,7 @@ def theme_checksum(settings: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-def settings_checksum(settings: dict[str, Any]) -> str:
+def settings_checksum(settings: Mapping[str, Any]) -> str:
     data = {key: settings.get(key) for key in PDF_SETTINGS}
     return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
@@ -97,7 +96,7 @@ def _photo_layout(photos: list[Any]) -> str:
     return (" grid" if len(photos) > 2 else "") + (" dense" if len(photos) > 4 else "")
 
 
-def environment(settings: dict[str, Any]) -> jinja2.Environment:
+def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir(settings))), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     env.filters["css_string"] = _css_string
@@ -123,7 +122,7 @@ def _timestamp(day: dt.date) -> str:
 class HtmlBuilder:
     """Builds the jobs of one build. Holds the Jinja environment and the content root."""
 
-    def __init__(self, publication: Publication, settings: dict[str, Any]) -> None:
+    def __init__(self, publication: Publication, settings: Mapping[str, Any]) -> None:
         self.publication = publication
         self.settings = settings
         self.env = environment(settings)

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from ..labels import Labels
 from ..model import LANGS
 from ..publication import Publication, PublicDocument
 from ..render import plain_text
+from ..stages import BuildDirs, Progress, StageReport
 from .analysis import document_number_key, index_number_key
 from .index import Entry, IndexWriter, is_compatible, write_facets
 
@@ -159,8 +160,9 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     return stats
 
 
-def write_index(publication: Publication, dirs: Any, settings: dict[str, Any],
-                progress: Callable[[str], None]) -> None:
+def write_index(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any], progress: Progress,
+                reports: Mapping[str, StageReport]) -> StageReport:
+    """The search stage of `gazette build`."""
     started = time.monotonic()
     wanted = list(entries(publication, Labels.from_settings(settings)))
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
@@ -171,3 +173,5 @@ def write_index(publication: Publication, dirs: Any, settings: dict[str, Any],
     progress(f"检索索引{zh}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "
              f"search index {en}: {stats.written} entries written, {stats.removed} removed, {stats.total} in all "
              f"({time.monotonic() - started:.1f} s)")
+    return StageReport("search", written=stats.written, reused=stats.total - stats.written, removed=stats.removed,
+                       rebuilt=stats.rebuilt, seconds=time.monotonic() - started)

@@ -173,13 +173,13 @@ class SearchService:
         # One environment per language: render_page installs the language's translations into it, and
         # requests in the two languages may be served at the same time.
         if lang not in self._envs:
-            from ..site.templates import environment
+            from ..theme import environment
 
             self._envs[lang] = environment(self.settings)
         return self._envs[lang]
 
     def render(self, lang: str, params: dict[str, str]) -> tuple[Results, str]:
-        from ..site.templates import render_page
+        from ..theme import render_page
 
         index = self.index()  # one index for the results and the filters beside them
         results = self._search(params, page_lang=lang, index=index)

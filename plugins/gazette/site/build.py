@@ -4,27 +4,43 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Callable
+import time
+from collections.abc import Mapping
 from typing import Any
 
-from ..build import BuildDirs
+from ..config import GazetteConfig
 from ..publication import Publication
+from ..stages import BuildDirs, Progress, StageReport
+from .run import SiteRun, running
+
+PLUGIN = "gazette.pelican_plugin"
 
 
-def write_site(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
-               progress: Callable[[str], None]) -> None:
+def write_site(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any], progress: Progress,
+               reports: Mapping[str, StageReport]) -> StageReport:
     from pelican import Pelican
 
-    site_settings = dict(settings)
-    site_settings.update({
-        "OUTPUT_PATH": str(dirs.site),
-        "GAZETTE_PUBLICATION": publication,
-        "GAZETTE_PROGRESS": progress,
-        "GAZETTE_BUILD_DIRS": dirs,
-        "DELETE_OUTPUT_DIRECTORY": False,
-    })
-    if "gazette.pelican_plugin" not in site_settings.get("PLUGINS", []):
-        site_settings["PLUGINS"] = [*site_settings.get("PLUGINS", []), "gazette.pelican_plugin"]
-    # Pelican prints a summary of its own (empty) article count; the gazette reports its own progress.
-    with contextlib.redirect_stdout(io.StringIO()):
+    started = time.monotonic()
+    config = GazetteConfig.from_settings(settings)
+    _require_web_fonts(config)
+    site_settings = {**settings, "OUTPUT_PATH": str(dirs.site), "DELETE_OUTPUT_DIRECTORY": False}
+    if PLUGIN not in site_settings.get("PLUGINS", []):
+        site_settings["PLUGINS"] = [*site_settings.get("PLUGINS", []), PLUGIN]
+    pdfs = dict(reports["pdf"].files) if "pdf" in reports else {}
+    run = SiteRun(publication, config, dirs, pdfs, progress)
+    with running(run), contextlib.redirect_stdout(io.StringIO()):
+        # Pelican prints a summary of its own articles and pages, of which the gazette has none (its pages
+        # come from its own generator); the gazette reports its own progress.
         Pelican(site_settings).run()
+    report = run.report
+    report.seconds = time.monotonic() - started
+    progress(f"  {len(run.pages) + 1} pages, {report.written} drawn, {report.reused} unchanged")
+    return report
+
+
+def _require_web_fonts(config: GazetteConfig) -> None:
+    """Pelican copies the theme's static files, web fonts included; a missing one is an error, not boxes."""
+    from ..fonts import WEB_FONTS, font_path
+
+    for web_font in WEB_FONTS.values():
+        font_path(web_font, config.fonts)

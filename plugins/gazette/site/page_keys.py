@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import urls
+from ..config import GazetteConfig
 from ..publication import Publication, PublicDocument, PublicIssue, PublicPage, PublicText
 from ..registry import Entry
 from .pages import Pager
@@ -51,7 +52,7 @@ def environment_key(settings: dict[str, Any]) -> str:
 class PageKeys:
     def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, int]) -> None:
         self.pub, self.pdfs = pub, pdfs
-        self.langs = tuple(settings.get("GAZETTE_LANGS", ("zh", "bo")))
+        self.langs = GazetteConfig.from_settings(settings).langs
         self.registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()
         self.base = environment_key(settings)
 

@@ -5,18 +5,17 @@ pages that generator wrote, with the standard library's XML writer."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree as ET
 
 from .. import urls
+from ..config import GazetteConfig
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def write_sitemap(out: Path, written: list[tuple[str, str]], settings: dict[str, Any]) -> None:
-    base = str(settings.get("SITEURL") or "").rstrip("/")
-    langs = list(settings.get("GAZETTE_LANGS", ["zh", "bo"]))
+def write_sitemap(out: Path, written: list[tuple[str, str]], config: GazetteConfig) -> None:
+    base, langs = config.site_url, config.langs
     ET.register_namespace("", NS)
     ET.register_namespace("xhtml", XHTML)
     root = ET.Element(f"{{{NS}}}urlset")

@@ -1,0 +1,179 @@
+"""The output folder's layout: generations switched in one step, and one build at a time.
+
+Each build writes its outputs into a folder of its own, `<output>/.generations/<n>/` (`site/`,
+`search-index/`, `.site-pages.json`, `outputs.json`), and only when every stage has succeeded does it
+switch to them, in one step:
+
+    <output>/site          -> current/site
+    <output>/search-index  -> current/search-index
+    <output>/current       -> .generations/<n>
+
+`site` and `search-index` are fixed symlinks through `current`; `switch` replaces `current` by a new
+symlink with one `rename` (`os.replace`), so the site and the search index always come from the same
+build, whenever the build is stopped (even by SIGKILL). The generation it replaced is removed after the
+switch; what a killed build left behind is removed by `prepare` when the next build starts.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+LINKS = ("site", "search-index")  # what readers of the output open: symlinks through CURRENT
+CURRENT = "current"
+GENERATIONS = ".generations"
+PAGE_KEYS = ".site-pages.json"  # written by the site stage beside its `site/`
+MANIFEST = "outputs.json"  # in each generation: what each stage's output was made from, and its files
+LOCK = ".lock"
+# Left by the layout before generations (real folders swapped one after the other): migrated or removed.
+LEGACY = (*LINKS, PAGE_KEYS)
+LEGACY_LEFTOVERS = (".staging", *(f".old-{name}" for name in LEGACY))
+
+
+class BuildLocked(Exception):
+    """Another build holds the output folder's lock."""
+
+
+def lock(output: Path) -> int:
+    """An exclusive lock on the output folder, held until the returned descriptor is closed (by the
+    kernel too, when the process dies: a killed build never leaves the folder locked)."""
+    output.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BuildLocked() from None
+    except OSError:
+        os.close(fd)
+        raise
+    return fd
+
+def _generations(output: Path) -> Path:
+    return output / GENERATIONS
+
+def _current(output: Path) -> Path | None:
+    """The generation `current` points to, or None (also for a link this build did not make: only a
+    generation folder is ever removed)."""
+    link = output / CURRENT
+    if not link.is_symlink():
+        return None
+    parent, _, name = os.readlink(link).partition("/")
+    target = _generations(output) / name
+    return target if parent == GENERATIONS and name.isdigit() and target.is_dir() else None
+
+def new_generation(output: Path) -> Path:
+    """A new, empty generation folder, numbered after every generation there is."""
+    root = _generations(output)
+    root.mkdir(exist_ok=True)
+    numbers = [int(p.name) for p in root.iterdir() if p.name.isdigit()]
+    folder = root / str(max(numbers, default=0) + 1)
+    folder.mkdir()
+    return folder
+
+def _symlink(target: str, link: Path) -> None:
+    """Point `link` at `target` in one step: a new symlink renamed over the old one."""
+    temporary = link.with_name(f".{link.name}.new")
+    remove(temporary)
+    os.symlink(target, temporary)
+    os.replace(temporary, link)
+
+def prepare(output: Path) -> Path | None:
+    """Before a build writes: the output in the layout of generations, nothing left of killed builds.
+    Returns the current generation (the last good output), or None when there is none."""
+    current_link = output / CURRENT
+    if current_link.exists() and not current_link.is_symlink():
+        remove(current_link)  # a copy of the output made by a tool that followed the symlinks
+    legacy = [name for name in LEGACY if (output / name).exists() and not (output / name).is_symlink()]
+    if legacy:
+        _migrate(output, legacy)
+    current = _current(output)
+    if current is not None:
+        _link_outputs(output)
+    for name in (*LEGACY_LEFTOVERS, f".{CURRENT}.new", *(f".{name}.new" for name in LINKS)):
+        remove(output / name)
+    if _generations(output).is_dir():
+        for folder in _generations(output).iterdir():
+            if current is None or folder.name != current.name:
+                remove(folder)  # a killed build's, or one a killed build had not yet removed
+    return current
+
+def _link_outputs(output: Path) -> None:
+    """`site` and `search-index` as symlinks through `current` (made once; they never change)."""
+    for name in LINKS:
+        link = output / name
+        if not (link.is_symlink() and os.readlink(link) == f"{CURRENT}/{name}"):
+            _symlink(f"{CURRENT}/{name}", link)
+
+def _migrate(output: Path, names: list[str]) -> None:
+    """Move the outputs of the layout before generations (real folders) into a generation, and make it
+    current, one output at a time: `site` and `search-index` still show the same (old) build throughout,
+    and a migration stopped half-way is taken up again by the next build."""
+    current = _current(output)
+    if current is None:
+        current = new_generation(output)
+        _symlink(f"{GENERATIONS}/{current.name}", output / CURRENT)
+    # The old layout recorded what its outputs were made from after swapping them, so it may be wrong
+    # after a killed build: nothing is carried over on its word.
+    remove(output / ".cache" / MANIFEST)
+    for name in sorted(names, key=lambda n: n != "search-index"):  # the index first, then the site
+        if (current / name).exists():
+            # Both (only after the output was tampered with): the generation's, made with its other
+            # outputs, is kept.
+            remove(output / name)
+        else:
+            os.rename(output / name, current / name)
+        if name in LINKS:
+            _symlink(f"{CURRENT}/{name}", output / name)
+
+def switch(output: Path, generation: Path) -> None:
+    """Make `generation` the output, in one step; then remove the generation it replaces."""
+    before = _current(output)
+    try:
+        _link_outputs(output)  # in place already, but for the first build
+        _symlink(f"{GENERATIONS}/{generation.name}", output / CURRENT)  # the switch
+    except OSError:
+        shutil.rmtree(generation, ignore_errors=True)  # not switched to: the last good output stays
+        raise
+    if before is not None:
+        shutil.rmtree(before, ignore_errors=True)
+
+@dataclass(frozen=True)
+class MadeFrom:
+    """What one stage's output in a generation was made from (the Publication's fingerprint), and the
+    files it wrote that other stages link to (URL → size)."""
+
+    fingerprint: str
+    files: dict[str, int]
+
+
+def read_manifest(generation: Path) -> dict[str, MadeFrom]:
+    """Each stage's record in `generation`; a missing or unreadable record vouches for nothing."""
+    try:
+        data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    records: dict[str, MadeFrom] = {}
+    for stage, record in (data.items() if isinstance(data, dict) else ()):
+        if isinstance(record, dict) and isinstance(record.get("fingerprint"), str):
+            files = record.get("files")
+            records[str(stage)] = MadeFrom(record["fingerprint"], {
+                str(url): int(size) for url, size in files.items() if isinstance(size, int)
+            } if isinstance(files, dict) else {})
+    return records
+
+
+def write_manifest(generation: Path, records: dict[str, MadeFrom]) -> None:
+    data = {stage: {"fingerprint": r.fingerprint, "files": r.files} for stage, r in records.items()}
+    (generation / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,80 @@
+"""The theme's filters, globals and UI strings (gettext catalogues compiled by Babel).
+
+Within Pelican, the plugin puts `jinja_filters()` and `jinja_globals()` into Pelican's `JINJA_FILTERS` and
+`JINJA_GLOBALS`, and Pelican builds the environment. Outside Pelican (the search service renders its result
+pages in the site's look) `environment()` builds the same one, so every page shares one set of templates,
+filters and strings. Neither the site writer nor the search service imports the other.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable, Mapping
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from . import urls
+from .labels import Labels
+
+LANG_NAMES = {"zh": "中文", "bo": "བོད་ཡིག"}
+
+
+def theme_dir(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["THEME"])
+
+
+@cache
+def _translations(po_file: str, mtime: float) -> gettext.GNUTranslations:
+    with open(po_file, "rb") as handle:
+        catalog = read_po(handle)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def translations(settings: Mapping[str, Any], lang: str) -> gettext.NullTranslations:
+    po = theme_dir(settings) / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    if not po.is_file():
+        return gettext.NullTranslations()
+    return _translations(str(po), po.stat().st_mtime)
+
+
+def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
+    # The same formats as the PDFs and the search index (labels.py), under the same setting.
+    labels = Labels.from_settings(settings)
+    return {"date_in": labels.date, "digits": labels.digits, "file_size": labels.file_size}
+
+
+def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
+    labels = Labels.from_settings(settings)
+    return {"issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES}
+
+
+def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
+    """The theme's environment outside Pelican, as Pelican builds it: the settings' `JINJA_ENVIRONMENT`,
+    the gazette filters and globals, gettext."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme_dir(settings) / "templates")),
+        **settings.get("JINJA_ENVIRONMENT", {"extensions": ["jinja2.ext.i18n"], "autoescape": True}),
+    )
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+    env.filters.update(jinja_filters(settings))
+    env.globals.update(jinja_globals(settings))
+    return env
+
+
+def render_page(env: jinja2.Environment, template_name: str, lang: str, settings: Mapping[str, Any],
+                **context: Any) -> str:
+    """Render one page in `lang`; `page_url` (root-relative) drives the language switch."""
+    env.install_gettext_translations(translations(settings, lang), newstyle=True)  # type: ignore[attr-defined]
+    context.setdefault("page_url", urls.home(lang))
+    context.setdefault("translated", True)
+    return env.get_template(template_name).render(lang=lang, settings=settings, **context)
