@@ -61,8 +61,12 @@ def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
 
 
 def check_content(content: Path, settings: dict[str, Any] | None = None) -> tuple[Corpus, list[Finding]]:
+    if settings is None:
+        from ..settings import load_settings
+
+        settings = load_settings(None, {"PATH": str(content.resolve())})
     corpus, findings = load_corpus(content)
-    context = CheckContext(today=beijing_today(), settings=settings or {})
+    context = CheckContext(today=beijing_today(), settings=settings)
     findings.extend(run_rules(corpus, context))
     return corpus, sorted(set(findings), key=Finding.sort_key)
 
