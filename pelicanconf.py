@@ -1,12 +1,9 @@
 """Site settings. Paths are relative to this file. Prefecture constants live here, not in code."""
 
-SITENAME = "甘孜藏族自治州人民政府公报"
 SITEURL = ""  # root-relative links for preview; publishconf.py sets the public address
 TIMEZONE = "Asia/Shanghai"
-DEFAULT_LANG = "zh"
 
-PATH = "content"
-OUTPUT_PATH = "build/site"
+PATH = "content"  # `gazette build --content` overrides it; the output is `--output` (default build/)
 THEME = "themes/gazette"
 PLUGINS = ["gazette.pelican_plugin"]
 
@@ -16,18 +13,9 @@ ARTICLE_PATHS: list[str] = []
 PAGE_PATHS: list[str] = []
 STATIC_PATHS: list[str] = []
 DIRECT_TEMPLATES: list[str] = []
-PAGINATED_TEMPLATES: dict[str, int] = {}
-ARTICLE_SAVE_AS = ARTICLE_LANG_SAVE_AS = PAGE_SAVE_AS = PAGE_LANG_SAVE_AS = DRAFT_SAVE_AS = ""
-DRAFT_LANG_SAVE_AS = DRAFT_PAGE_SAVE_AS = DRAFT_PAGE_LANG_SAVE_AS = ""
-CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = TAG_SAVE_AS = TAGS_SAVE_AS = AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
-ARCHIVES_SAVE_AS = YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
-FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
-THEME_STATIC_DIR = "theme"
-THEME_STATIC_PATHS = ["static"]
+FEED_ALL_ATOM = None
 # The print fonts (large TTF/OTF files beside the web font) are for the PDFs, not for the web root.
 IGNORE_FILES = [".#*", "*.ttf", "*.otf", "glyphs-*.json"]
-CACHE_CONTENT = False
 # No reStructuredText here; disabling its reader also keeps docutils from warning about the zh locale.
 READERS = {"rst": None}
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n", "jinja2.ext.do"], "trim_blocks": True, "lstrip_blocks": True,
