@@ -35,6 +35,11 @@ def _build(args: argparse.Namespace) -> int:
         print(f"--only 只能取 {','.join(STAGES)} / --only takes {','.join(STAGES)}: {','.join(unknown)}",
               file=sys.stderr)
         return 2
+    if args.verbose:
+        import logging
+
+        logging.basicConfig(format="%(name)s: %(message)s")
+        logging.getLogger("pelican").setLevel(logging.INFO)
     return build(Path(args.content), Path(args.output), only, args.settings)
 
 
@@ -73,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", default="build")
     build.add_argument("--only", help="site,pdf,search")
     build.add_argument("--settings", help="pelicanconf.py or publishconf.py")
+    build.add_argument("--verbose", "-v", action="store_true", help="Pelican 的详细日志 / Pelican's own log too")
     build.set_defaults(func=_build)
 
     serve = sub.add_parser("serve", help="本地预览 / preview on localhost")
