@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from gazette.frontmatter import SourceError, parse_markdown
-from gazette.loader import load_corpus
+from gazette.frontmatter import MAX_YAML_BYTES, SourceError, parse_markdown, read_bytes, read_source
+from gazette.loader import load_corpus, walk
 
 
 def test_bom_and_crlf_are_accepted() -> None:
@@ -51,3 +54,42 @@ def test_registries_load_with_tree_and_order(sample_content) -> None:  # noqa: A
     assert list(reg.sections)[0] == "governor-speech" and list(reg.sections)[-1] == "auspicious-kham"
     assert reg.agencies["prefecture-government"].code_prefix == "甘府"
     assert all(entry.bo for entry in [*reg.agencies.values(), *reg.catalogue.values(), *reg.sections.values()])
+
+
+def test_a_file_is_read_no_further_than_its_limit(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    (root / "registry").mkdir(parents=True)
+    (root / "registry" / "a.yml").write_bytes(b"- id: a\n" * (MAX_YAML_BYTES // 8 + 1))
+    with pytest.raises(SourceError) as caught:
+        read_source(root, root / "registry" / "a.yml")
+    assert caught.value.finding.code == "LIMIT-FILE-SIZE" and "256 KB" in caught.value.finding.en
+    with pytest.raises(SourceError):  # over the limit it was given: refused before a byte is read
+        read_bytes(root, "registry/a.yml", 16)
+    (root / "registry" / "b.yml").write_bytes(b"- id: b\n")
+    assert read_bytes(root, "registry/b.yml", 8) == b"- id: b\n"
+
+
+def test_no_link_is_followed_on_the_way_to_a_file(tmp_path: Path) -> None:
+    root, outside = tmp_path / "content", tmp_path / "outside"
+    (outside / "2026").mkdir(parents=True)
+    (outside / "2026" / "a.zh.md").write_text("---\ntitle: 外部\n---\n", encoding="utf-8")
+    (root / "documents").mkdir(parents=True)
+    os.symlink(outside / "2026", root / "documents" / "2026")
+    os.symlink(outside / "2026" / "a.zh.md", root / "documents" / "b.zh.md")
+    for rel, linked in (("documents/2026/a.zh.md", "documents/2026"), ("documents/b.zh.md", "documents/b.zh.md")):
+        with pytest.raises(SourceError) as caught:
+            read_source(root, root / rel)
+        assert (caught.value.finding.code, caught.value.finding.path) == ("FILE-SYMLINK", linked)
+
+
+def test_walk_lists_regular_files_in_path_order(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    for rel in ("documents/2026-x/a.zh.md", "documents/2026/b.zh.md", "documents/2026/.hidden", "z.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    os.symlink("z.txt", root / "link.txt")
+    os.mkfifo(root / "pipe.zh.md")
+    files, findings = walk(root)
+    assert files == ["documents/2026/.hidden", "documents/2026/b.zh.md", "documents/2026-x/a.zh.md", "z.txt"]
+    assert sorted((f.code, f.path) for f in findings) == [("FILE-SPECIAL", "pipe.zh.md"),
+                                                          ("FILE-SYMLINK", "link.txt")]

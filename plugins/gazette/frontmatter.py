@@ -4,10 +4,17 @@ PyYAML does the parsing. Two things are added on top, because editors need them 
 give them: a key given twice is an error (PyYAML silently keeps the last one), and every key keeps the
 line it stands on, so a finding can point at it. Dates stay strings here; the model parses them, so a
 bad date becomes a finding rather than a traceback.
+
+Reading is bounded: a file is opened without following a symbolic link anywhere under the content
+folder, only if it is a regular file, and read no further than its size limit, so a link out of the
+folder, a FIFO or a huge file costs nothing.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +30,118 @@ class SourceError(Exception):
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.as_text())
         self.finding = finding
+
+
+# Size limits, generous for a real law: the longest national laws (the Civil Code: about 110,000
+# characters, 330 KB of UTF-8) fit six times into a Markdown file, and the registries (the catalogue:
+# 12 KB) twenty times into a YAML file. A file over its limit is refused unread.
+MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
+MAX_YAML_BYTES = 256 * 1024
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def symlink_finding(path: str) -> Finding:
+    return error("FILE-SYMLINK", path, 1, "",
+                 "content/ 中不能有符号链接：构建不跟随链接读取任何文件", "no symbolic links in content/: "
+                 "the build follows no link to read a file",
+                 "删除这个链接，把文件本身放在这里", "remove the link and put the file itself there")
+
+
+def special_finding(path: str) -> Finding:
+    return error("FILE-SPECIAL", path, 1, "",
+                 "这不是普通文件（命名管道、套接字或设备），不会被读取", "this is not a regular file (a FIFO, "
+                 "a socket or a device) and is not read",
+                 "删除它；content/ 中只放普通文件和文件夹", "remove it; content/ holds only plain files and "
+                                                  "folders")
+
+
+def unreadable_finding(path: str, exc: OSError) -> Finding:
+    reason = exc.strerror or type(exc).__name__
+    return error("FILE-UNREADABLE", path, 1, "",
+                 f"无法读取：{reason}", f"cannot be read: {reason}",
+                 "检查文件的权限（应对构建用户可读），或删除它", "check its permissions (readable by the "
+                                                     "user who builds), or remove it")
+
+
+def too_large_finding(path: str, size: int, limit: int) -> Finding:
+    kind_zh, kind_en = ("Markdown 文件", "a Markdown file") if path.endswith(".md") else ("YAML 文件",
+                                                                                       "a YAML file")
+    return error("LIMIT-FILE-SIZE", path, 1, "",
+                 f"文件太大（{_mb(size)}，{kind_zh}上限 {_mb(limit)}），未读取",
+                 f"the file is too large ({_mb(size)}; the limit for {kind_en} is {_mb(limit)}) and was not "
+                 "read",
+                 "把它拆成几份文件；大的表格和扫描件作为附件（attachments）发布",
+                 "split it into several files; publish large tables and scans as attachments")
+
+
+def _limit_for(path: str) -> int:
+    return MAX_MARKDOWN_BYTES if path.endswith(".md") else MAX_YAML_BYTES
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_bytes(root: Path, rel: str, limit: int) -> bytes:
+    """The bytes of `root/rel`, a regular file reached without crossing a symbolic link.
+
+    Each folder on the way is opened relative to the one before with O_NOFOLLOW, so neither a linked
+    file nor a linked folder (even one swapped in while the build runs) leads out of `root`. The file is
+    opened non-blocking and checked to be regular before a byte is read (a FIFO would block), and at
+    most `limit` + 1 bytes are read. Raises SourceError with the finding that says why not.
+    """
+    parts = rel.split("/")
+    try:
+        folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise SourceError(unreadable_finding(rel, exc)) from None
+    try:
+        for i, part in enumerate(parts[:-1]):
+            try:
+                inner = os.open(part, _DIR_FLAGS, dir_fd=folder)
+            except OSError as exc:
+                here = "/".join(parts[: i + 1])
+                link = exc.errno == errno.ELOOP or (exc.errno == errno.ENOTDIR and os.path.islink(root / here))
+                raise SourceError(symlink_finding(here) if link else unreadable_finding(here, exc)) from None
+            os.close(folder)
+            folder = inner
+        try:
+            mode = os.stat(parts[-1], dir_fd=folder, follow_symlinks=False).st_mode
+            if stat.S_ISLNK(mode):
+                raise SourceError(symlink_finding(rel))
+            if not stat.S_ISREG(mode):  # never opened: opening a FIFO blocks, a device may act
+                raise SourceError(special_finding(rel))
+            fd = os.open(parts[-1], _FILE_FLAGS, dir_fd=folder)
+        except OSError as exc:
+            raise SourceError(symlink_finding(rel) if exc.errno == errno.ELOOP
+                              else unreadable_finding(rel, exc)) from None
+    finally:
+        os.close(folder)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced between the check and the open
+            raise SourceError(special_finding(rel))
+        if info.st_size > limit:
+            raise SourceError(too_large_finding(rel, info.st_size, limit))
+        chunks: list[bytes] = []
+        remaining = limit + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    except OSError as exc:
+        raise SourceError(unreadable_finding(rel, exc)) from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > limit:  # grew after the size was read
+        raise SourceError(too_large_finding(rel, len(raw), limit))
+    return raw
 
 
 class _DuplicateKey(Exception):
@@ -212,8 +331,9 @@ def parse_yaml_file(raw: bytes, path: str) -> Source:
 
 
 def read_source(root: Path, file: Path) -> Source:
+    """A file of the content folder `root`, read as `read_bytes` reads it, then parsed."""
     rel = file.relative_to(root).as_posix()
-    raw = file.read_bytes()
+    raw = read_bytes(root, rel, _limit_for(rel))
     if file.suffix == ".md":
         return parse_markdown(raw, rel)
     return parse_yaml_file(raw, rel)

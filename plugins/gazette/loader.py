@@ -1,12 +1,27 @@
-"""Read the content folder into the model. Files that cannot be read become findings, never tracebacks."""
+"""Read the content folder into the model. Files that cannot be read become findings, never tracebacks.
+
+The folder is walked without following symbolic links: a link anywhere under it (to a file or a folder,
+dangling or looping) and anything that is not a plain file or folder (a FIFO, a socket, a device) is an
+error with its path, and is neither listed nor opened. `Corpus.files` holds only regular files reached
+without crossing a link, so nothing the build copies from it can come from outside the folder.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
 from .findings import Finding, error
-from .frontmatter import Source, SourceError, read_source
+from .frontmatter import (
+    Source,
+    SourceError,
+    read_source,
+    special_finding,
+    symlink_finding,
+    unreadable_finding,
+)
 from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Translation
 from .registry import load_registry
 
@@ -19,14 +34,78 @@ def _bad_name(path: str, zh: str, en: str) -> Finding:
                  "文件名写作 <slug>.zh.md 或 <slug>.bo.md", "name it <slug>.zh.md or <slug>.bo.md")
 
 
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _open_folder(root: int, rel: str) -> int:
+    """A descriptor of the folder `rel` under `root`, each step opened with O_NOFOLLOW."""
+    fd = os.dup(root)
+    for part in rel.split("/") if rel else []:
+        try:
+            inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+        finally:
+            os.close(fd)
+        fd = inner
+    return fd
+
+
+def walk(content: Path) -> tuple[list[str], list[Finding]]:
+    """Every regular file under `content` (relative, in path order) and a finding for everything else.
+
+    Each folder is opened step by step from the root with O_NOFOLLOW and listed through its descriptor,
+    so a folder swapped for a link while the walk runs is not entered either. Iterative, holding one
+    folder open at a time: no depth or breadth of folders exhausts the stack or the descriptors.
+    """
+    files: list[str] = []
+    findings: list[Finding] = []
+    try:
+        root = os.open(content, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        return [], [unreadable_finding(".", exc)]
+    pending = [""]
+    try:
+        while pending:
+            folder = pending.pop()
+            try:
+                fd = _open_folder(root, folder)
+                try:
+                    with os.scandir(fd) as entries:
+                        listed = [(entry.name, entry.is_symlink(), entry.is_dir(follow_symlinks=False),
+                                   entry.is_file(follow_symlinks=False)) for entry in entries]
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                findings.append(symlink_finding(folder) if exc.errno == errno.ELOOP
+                                else unreadable_finding(folder or ".", exc))
+                continue
+            for name, is_link, is_dir, is_file in listed:
+                rel = f"{folder}/{name}" if folder else name
+                if is_link:
+                    findings.append(symlink_finding(rel))
+                elif is_dir:
+                    pending.append(rel)
+                elif is_file:
+                    files.append(rel)
+                else:
+                    findings.append(special_finding(rel))
+    finally:
+        os.close(root)
+    files.sort(key=lambda rel: rel.split("/"))
+    return files, findings
+
+
 def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
     content = content.resolve()
-    findings: list[Finding] = []
+    files, findings = walk(content)
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
-    corpus.files = {p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file()}
+    corpus.files = set(files)
+
+    def under(folder: str, suffix: str, *, nested: bool = True) -> list[Path]:
+        return [content / rel for rel in files
+                if rel.startswith(folder) and rel.endswith(suffix) and (nested or "/" not in rel[len(folder):])]
 
     translations: list[tuple[str, str, Source]] = []
-    for file in sorted((content / "documents").rglob("*.md")):
+    for file in under("documents/", ".md"):
         rel = file.relative_to(content).as_posix()
         match = DOCUMENT_NAME.match(file.name)
         if not match:
@@ -57,7 +136,7 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
         else:
             doc.translations[lang] = Translation(lang, source)
 
-    for file in sorted((content / "gazette").rglob("*.yml")):
+    for file in under("gazette/", ".yml"):
         try:
             source = read_source(content, file)
         except SourceError as exc:
@@ -71,7 +150,7 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             continue
         corpus.issues.append(GazetteIssue(source))
 
-    for file in sorted((content / "pages").glob("*.md")):
+    for file in under("pages/", ".md", nested=False):
         rel = file.relative_to(content).as_posix()
         match = DOCUMENT_NAME.match(file.name)
         if not match or match["lang"] not in LANGS:
@@ -85,4 +164,4 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
         corpus.pages[(match["slug"], match["lang"])] = Page(match["slug"], match["lang"], source)
 
     corpus.issues.sort(key=lambda i: (i.year or 0, i.number or 0, i.path))
-    return corpus, findings
+    return corpus, list(dict.fromkeys(findings))  # a link can be met by the walk and by a registry read

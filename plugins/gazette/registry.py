@@ -7,6 +7,7 @@ small mark beside it where a name is given as the name (a document's metadata, a
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -117,7 +118,7 @@ def load_registry(content: Path, findings: list[Finding]) -> Registry:
     for name in REGISTRY_FILES:
         file = folder / f"{name}.yml"
         rel = f"registry/{name}.yml"
-        if not file.is_file():
+        if not os.path.lexists(file):  # a link or a FIFO in its place is refused by read_source, unread
             findings.append(error("REG-MISSING", rel, 1, "", f"缺少登记表 {rel}",
                                   f"the registry {rel} is missing", "从 shared/reference 复制并补充",
                                   "copy it from the reference data and extend it"))
