@@ -56,6 +56,40 @@ def test_registries_load_with_tree_and_order(sample_content) -> None:  # noqa: A
     assert all(entry.bo for entry in [*reg.agencies.values(), *reg.catalogue.values(), *reg.sections.values()])
 
 
+@pytest.mark.parametrize("yaml_text, code, line, field", [
+    ("title: 通知\nkeywords: &k [a, b]\nsummary: *k\n", "META-YAML-ALIAS", 3, "keywords"),
+    ("title: &t 通知\n", "META-YAML-ALIAS", 2, "title"),
+    ("x:\n  y: [*nothing]\n", "META-YAML-ALIAS", 3, "x"),
+    ("published: !!timestamp 2026-03-04 10:00:00\n", "META-YAML-TAG", 2, "published"),
+    ("title: !!python/object/apply:os.system [ls]\n", "META-YAML-TAG", 2, "title"),
+    ("title: !custom 通知\n", "META-YAML-TAG", 2, "title"),
+    ("title: ! 通知\n", "META-YAML-TAG", 2, "title"),
+    ("review:\n  - !!map {step: 录入}\n", "META-YAML-TAG", 3, "review"),
+    ("x: " + "[" * 21 + "]" * 21 + "\n", "LIMIT-YAML-DEPTH", 2, "x"),
+    ("x: " + "[\n" * 100_000 + "]\n" * 100_000, "LIMIT-YAML-DEPTH", 21, "x"),
+    ("x:\n" + "".join(" " * i + "y:\n" for i in range(1, 21)) + " " * 21 + "z: 1\n", "LIMIT-YAML-DEPTH", 22, "x"),
+    ("x: " + "- " * 30 + "a\n", "META-YAML", 2, ""),  # not valid after a key; at the top level a sequence
+    ("title: " + "1" * 5_000 + "\n", "META-YAML", 2, ""),
+    ("title: " + "通" * 20_001 + "\n", "LIMIT-LINE", 2, ""),
+])
+def test_yaml_an_editor_never_needs_is_refused(yaml_text: str, code: str, line: int, field: str) -> None:
+    with pytest.raises(SourceError) as caught:
+        parse_markdown(f"---\n{yaml_text}---\n正文\n".encode(), "x.zh.md")
+    finding = caught.value.finding
+    assert (finding.code, finding.line, finding.field) == (code, line, field), finding.as_text()
+    assert finding.zh and finding.en and finding.fix_zh and finding.fix_en
+
+
+def test_yaml_without_anchors_or_tags_reads_as_before() -> None:
+    text = ("title: 注意! R&D *重点* 工作\nissuer: [a, b]\nreview: [{step: 录入, by: 甲, date: 2026-03-02}, "
+            "{step: 初审, by: 乙}]\nsecrecy_review: {by: 州政府办公室, date: 2026-03-03}\nx: " + "[" * 19
+            + "]" * 19 + "\n")  # with the mapping around them: 20 levels
+    source = parse_markdown(f"---\n{text}---\n正文\n".encode(), "x.zh.md")
+    assert source.meta["title"] == "注意! R&D *重点* 工作"
+    assert source.meta["review"][1] == {"step": "初审", "by": "乙"}
+    assert source.meta["secrecy_review"]["date"] == "2026-03-03" and source.lines["x"] == 6
+
+
 def test_a_file_is_read_no_further_than_its_limit(tmp_path: Path) -> None:
     root = tmp_path / "content"
     (root / "registry").mkdir(parents=True)

@@ -7,7 +7,9 @@ bad date becomes a finding rather than a traceback.
 
 Reading is bounded: a file is opened without following a symbolic link anywhere under the content
 folder, only if it is a regular file, and read no further than its size limit, so a link out of the
-folder, a FIFO or a huge file costs nothing.
+folder, a FIFO or a huge file costs nothing. YAML anchors, aliases and explicit tags are refused (an
+editor needs none of them; an alias bomb expands to gigabytes, a `!!timestamp` gives a value no rule
+expects), and so are collections nested deeper than any front matter needs.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ class SourceError(Exception):
 # 12 KB) twenty times into a YAML file. A file over its limit is refused unread.
 MAX_MARKDOWN_BYTES = 2 * 1024 * 1024
 MAX_YAML_BYTES = 256 * 1024
+# One Markdown paragraph is one line; a law's longest paragraph is about 2,000 characters. A longer line is
+# a paste accident (a whole document in one paragraph, a table exported on one line), and the length of
+# a line bounds the work of every pattern the checks and the renderer run over it.
+MAX_LINE_CHARS = 20_000
+# Front matter nests three deep (a field, a list, a mapping: `review: [{step: …}]`).
+MAX_YAML_DEPTH = 20
 
 
 def _mb(size: int) -> str:
@@ -75,6 +83,15 @@ def too_large_finding(path: str, size: int, limit: int) -> Finding:
                  "read",
                  "把它拆成几份文件；大的表格和扫描件作为附件（attachments）发布",
                  "split it into several files; publish large tables and scans as attachments")
+
+
+def long_line_finding(path: str, line: int, length: int, field: str = "") -> Finding:
+    return error("LIMIT-LINE", path, line, field,
+                 f"这一行有 {length:,} 个字符，超过上限 {MAX_LINE_CHARS:,}",
+                 f"this line has {length:,} characters, over the limit of {MAX_LINE_CHARS:,}",
+                 "段落之间空一行，表格每行写一行；元数据的值不会这样长",
+                 "separate paragraphs with a blank line and write one table row a line; no metadata value is "
+                 "this long")
 
 
 def _limit_for(path: str) -> int:
@@ -234,26 +251,44 @@ _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.o
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-def _construct(loader: _Loader, node: yaml.Node, memo: dict[int, Any]) -> Any:
+class _Refused(Exception):
+    """YAML that is well formed but refused: a finding's code, line (0-based) and messages."""
+
+    def __init__(self, code: str, line: int, zh: str, en: str, fix_zh: str, fix_en: str) -> None:
+        super().__init__(en)
+        self.code, self.line, self.zh, self.en, self.fix_zh, self.fix_en = code, line, zh, en, fix_zh, fix_en
+        self.field = ""
+
+
+def _too_deep(line: int) -> _Refused:
+    return _Refused("LIMIT-YAML-DEPTH", line, f"列表和键值嵌套超过 {MAX_YAML_DEPTH} 层",
+                    f"lists and mappings nested more than {MAX_YAML_DEPTH} deep",
+                    "元数据只需要“字段: 值”、列表和一层键值，按 docs/checks.md 的示例写",
+                    "front matter needs 'key: value', lists and one level of mappings; follow docs/checks.md")
+
+
+def _construct(loader: _Loader, node: yaml.Node, memo: dict[int, Any], depth: int = 0) -> Any:
     """Plain strings, lists and mappings built straight from the nodes, the rest by PyYAML.
 
     Front matter is almost all strings, lists and mappings; building those directly skips PyYAML's
     generator-based constructor, which is most of the parse time once libyaml has composed the nodes.
-    The result is the same as `construct_document` (the tests compare them); shared nodes (YAML
-    aliases) are built once, so an alias bomb cannot blow up.
+    The result is the same as `construct_document` (the tests compare them). Aliases never reach here
+    (`_screen` refuses them); `depth` counts the collections around `node`.
     """
     done = memo.get(id(node))
     if done is not None:
         return done
+    if isinstance(node, yaml.CollectionNode) and depth >= MAX_YAML_DEPTH:
+        raise _too_deep(node.start_mark.line)
     if isinstance(node, yaml.ScalarNode):
-        result = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+        result = node.value if node.tag == _STR else _scalar(loader, node)
     elif isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        result = [_construct(loader, item, memo) for item in node.value]
+        result = [_construct(loader, item, memo, depth + 1) for item in node.value]
     elif isinstance(node, yaml.MappingNode) and node.tag == _MAP \
             and not any(k.tag == _MERGE for k, _ in node.value):
         result = {}
         for key_node, value_node in node.value:
-            key = _construct(loader, key_node, memo)
+            key = _construct(loader, key_node, memo, depth + 1)
             try:
                 hash(key)
             except TypeError:
@@ -262,27 +297,118 @@ def _construct(loader: _Loader, node: yaml.Node, memo: dict[int, Any]) -> Any:
                     key_node.start_mark) from None
             if key in result:
                 raise _DuplicateKey(key, key_node.start_mark.line)
-            result[key] = _construct(loader, value_node, memo)
+            result[key] = _construct(loader, value_node, memo, depth + 1)
     else:
         result = loader.construct_object(node, deep=True)
     memo[id(node)] = result
     return result
 
 
+def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, OverflowError):  # an integer of thousands of digits: Python refuses to convert it
+        raise _Refused("META-YAML", node.start_mark.line, "数值太长，无法读取", "the number is too long to "
+                                                                         "be read",
+                       "加引号写成文字：'…'", "quote it as text: '…'") from None
+
+
+def _may_need_screening(text: str) -> bool:
+    """Whether `text` may hold an anchor, an alias or a tag (it has `&`, `*` or `!`), or nest too deep.
+
+    A level of nesting takes a `[` or `{`, a `-`, `?` or `:` on its line, or more indentation (a block
+    sequence may share its mapping's column: two levels a column), so text whose count stays under the
+    limit on every line cannot nest too deep, and needs no event-by-event screening: most front matter.
+    """
+    if "&" in text or "*" in text or "!" in text:
+        return True
+    flow = text.count("[") + text.count("{")
+    if flow >= MAX_YAML_DEPTH:
+        return True
+    for line in text.split("\n"):
+        rest = line.lstrip(" ")
+        if flow + 2 * (len(line) - len(rest) + 1) + rest.count("-") + rest.count(":") + rest.count("?") \
+                >= MAX_YAML_DEPTH:
+            return True
+    return False
+
+
+def _screen(loader: _Loader) -> None:
+    """Walk the parser's events: refuse anchors, aliases, explicit tags and deep nesting.
+
+    This runs before anything is composed, so an alias bomb stops at its first anchor and a list nested a
+    hundred thousand deep at its twenty-first level (libyaml's composer recurses, and would crash).
+    """
+    stack: list[list[bool]] = []  # per open collection: [is a mapping, next node is a key]
+    field = ""
+    while loader.check_event():
+        event = loader.get_event()
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            continue
+        is_key = bool(stack) and stack[-1][0] and stack[-1][1]
+        if stack and stack[-1][0]:
+            stack[-1][1] = not stack[-1][1]
+        if len(stack) == 1 and is_key:
+            field = str(event.value) if isinstance(event, yaml.ScalarEvent) else ""
+        line = event.start_mark.line
+        problem: _Refused | None = None
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            mark = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
+            problem = _Refused(
+                "META-YAML-ALIAS", line, f"不支持 YAML 锚点和别名（{mark}）", f"YAML anchors and aliases "
+                                                                     f"({mark}) are not supported",
+                "把值直接写出来；值中的 & 或 * 请加引号", "write the value out; quote a value that starts with "
+                                                   "& or *")
+        elif getattr(event, "tag", None) is not None:
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")  # as the editor wrote it
+            problem = _Refused(
+                "META-YAML-TAG", line, f"不支持 YAML 标记 {tag}", f"YAML tags ({tag}) are not supported",
+                "删去标记，直接写值（日期写 2026-03-04）；以 ! 开头的文字请加引号",
+                "remove the tag and write the plain value (dates as 2026-03-04); quote text that starts "
+                "with !")
+        elif isinstance(event, yaml.CollectionStartEvent):
+            stack.append([isinstance(event, yaml.MappingStartEvent), True])
+            if len(stack) > MAX_YAML_DEPTH:
+                problem = _too_deep(line)
+        if problem is not None:
+            problem.field = field if stack else ""
+            raise problem
+
+
 def parse_yaml(text: str, path: str, offset: int = 1) -> tuple[Any, dict[str, int]]:
     """Parse YAML; `offset` is the file line of the YAML text's first line."""
+    if len(text) > MAX_LINE_CHARS:
+        for number, line in enumerate(text.split("\n")):
+            if len(line) > MAX_LINE_CHARS:
+                raise SourceError(long_line_finding(path, number + offset, len(line)))
     loader = _Loader(text)
     try:
+        if _may_need_screening(text):
+            screen = _Loader(text)
+            try:
+                _screen(screen)
+            finally:
+                screen.dispose()
         node = loader.get_single_node()
         if node is None:
             return None, {}
         data = _construct(loader, node, {})
         return data, _mapping_lines(node, offset)
+    except _Refused as refused:
+        raise SourceError(error(refused.code, path, refused.line + offset, refused.field, refused.zh,
+                                refused.en, refused.fix_zh, refused.fix_en)) from None
     except _DuplicateKey as dup:
         raise SourceError(error(
             "META-DUPLICATE-KEY", path, dup.line + offset, str(dup.key),
             f"字段“{dup.key}”出现了两次", f"the key '{dup.key}' is given twice",
             "只保留一个", "keep one of them")) from None
+    except (ValueError, OverflowError, RecursionError) as exc:  # a value PyYAML's constructors choke on
+        raise SourceError(error(
+            "META-YAML", path, offset, "", f"YAML 中有无法读取的值：{exc}", f"a value cannot be read: {exc}",
+            "把该值加引号写成文字", "quote the value as text")) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = (mark.line + offset) if mark else offset
