@@ -80,6 +80,7 @@ def _load_rule_modules() -> None:
         fonts,
         gazette_issues,
         html,
+        limits,
         links,
         numbers,
         personal_data,
