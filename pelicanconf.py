@@ -13,7 +13,9 @@ ARTICLE_PATHS: list[str] = []
 PAGE_PATHS: list[str] = []
 STATIC_PATHS: list[str] = []
 DIRECT_TEMPLATES: list[str] = []
-FEED_ALL_ATOM = None
+# Pelican's own feeds: none (the gazette writes its own per language); set, they would be written, and
+# without SITEURL Pelican warns about them.
+FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
 # The print fonts (large TTF/OTF files beside the web font) are for the PDFs, not for the web root.
 IGNORE_FILES = [".#*", "*.ttf", "*.otf", "glyphs-*.json"]
 # No reStructuredText here; disabling its reader also keeps docutils from warning about the zh locale.
@@ -53,3 +55,6 @@ GAZETTE_FEED_LIMIT = 50
 # --- Search (plugins/gazette/search, docs/search.md) -------------------------------------------------
 # Processes writing a full rebuild of the search index; None: one per core (at most 4).
 GAZETTE_SEARCH_PROCESSES = None
+# Queries on the search index's own matchers (True), or on Whoosh's stock ones only (False: the same
+# results, slower; for a Whoosh whose internals have changed, see docs/search.md).
+GAZETTE_SEARCH_FAST_PATH = True

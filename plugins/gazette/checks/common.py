@@ -7,6 +7,7 @@ The list is built once per check run and shared by the families (text, Tibetan, 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +49,21 @@ def mask_markup(text: str) -> str:
     return text
 
 
+class LineIndex:
+    """The file line of any offset in a text, found by bisection: counting newlines from the start for
+    every finding would make a body with many findings quadratic."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first_line = first_line
+        self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
+
+    def line(self, pos: int) -> int:
+        return self.first_line + bisect.bisect_left(self.newlines, pos)
+
+
+_NEWLINE = re.compile("\n")
+
+
 @dataclass
 class Text:
     """One field's text in one file."""
@@ -62,7 +78,11 @@ class Text:
     body: bool = False  # Markdown body (offsets map to lines)
 
     def line_at(self, pos: int) -> int:
-        return self.line + self.text.count("\n", 0, pos) if self.body else self.line
+        return self._lines.line(pos) if self.body else self.line
+
+    @cached_property
+    def _lines(self) -> LineIndex:
+        return LineIndex(self.text, self.line)
 
     @cached_property
     def masked(self) -> str:

@@ -16,7 +16,7 @@ from ..findings import Finding, error, warning
 from ..model import Corpus
 from ..render import ALLOWED_TAGS
 from . import CheckContext, rule
-from .common import all_markdown_sources
+from .common import LineIndex, all_markdown_sources
 
 CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|<!--.*?-->", re.DOTALL)
 TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -59,9 +59,10 @@ def raw_html(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
         masked = _mask_code(body)
 
         stripped: dict[str, int] = {}
+        lines = LineIndex(masked, source.body_line)
         for m in TAG.finditer(masked):
             name = m[1].lower()
-            line = source.body_line + masked.count("\n", 0, m.start())
+            line = lines.line(m.start())
             if name in REFUSED:
                 code, zh, en = REFUSED[name]
                 yield error(code, source.path, line, "body",

@@ -20,7 +20,7 @@ from ..model import LANGS, Corpus, as_list
 from ..static_files import ATTACHMENTS, BAD_PATH, IMAGES, PELICAN_LINK, Refusal, StaticFiles, clean_target
 from ..visibility import Visibility, page_visibility
 from . import CheckContext, rule
-from .common import all_markdown_sources, public_documents, public_markdown_sources
+from .common import LineIndex, all_markdown_sources, public_documents, public_markdown_sources
 
 # Plain Markdown/HTML links straight to an attachment, without a Pelican marker.
 PLAIN_ATTACHMENT = re.compile(r"(?:\]\(|href=[\"']|src=[\"'])(?P<path>(?:/|\.\./)*attachments/[^\s)\"'>]+)")
@@ -32,12 +32,11 @@ def links(source: Source) -> Iterator[tuple[str, str, str | None, int]]:
     body = source.body
     if "{" not in body and "attachments/" not in body:
         return
+    lines = LineIndex(body, source.body_line)
     for m in PELICAN_LINK.finditer(body):
-        line = source.body_line + body.count("\n", 0, m.start())
-        yield m["kind"], m["path"], clean_target(source.path, m["path"]), line
+        yield m["kind"], m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
     for m in PLAIN_ATTACHMENT.finditer(body):
-        line = source.body_line + body.count("\n", 0, m.start())
-        yield "plain", m["path"], clean_target(source.path, m["path"]), line
+        yield "plain", m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
 
 
 def _document_slug(target: str) -> str | None:
