@@ -26,7 +26,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-os.environ.setdefault("GAZETTE_TODAY", "2026-11-22")
 
 from factory import ContentFactory  # noqa: E402
 from gazette.loader import load_corpus  # noqa: E402

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
-import os
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from factory import ROOT, ContentFactory
 
-# Tests see a fixed "today" (Beijing), so date rules do not drift with the calendar.
-os.environ.setdefault("GAZETTE_TODAY", "2026-11-22")
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today() -> Iterator[None]:
+    """Tests see a fixed "today" (Beijing), so date rules do not drift with the calendar; module-scoped
+    builds included."""
+    import gazette.checks
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazette.checks, "beijing_today", lambda: TODAY)
+        yield
 
 
 @pytest.fixture

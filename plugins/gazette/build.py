@@ -10,6 +10,7 @@ Caches keyed by content live in `<output>/.cache/` so that unchanged work is not
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import shutil
@@ -57,12 +58,15 @@ class BuildResult:
     reports: dict[str, StageReport] = field(default_factory=dict)
 
 
-def build(content: Path, output: Path, only: list[str], settings_path: str | None = None) -> int:
+def build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
+          today: dt.date | None = None) -> int:
     """`gazette build`: the exit status."""
-    return run_build(content, output, only, settings_path).status
+    return run_build(content, output, only, settings_path, today).status
 
 
-def run_build(content: Path, output: Path, only: list[str], settings_path: str | None = None) -> BuildResult:
+def run_build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
+              today: dt.date | None = None) -> BuildResult:
+    """Check, publish, write, switch. `today`: the day the check judges dates by (default: today)."""
     from .checks import check_content
     from .settings import load_settings
 
@@ -77,7 +81,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         print(exc, file=sys.stderr)
         return BuildResult(1)
     progress("检查内容 / checking content …")
-    corpus, findings = check_content(content, settings)
+    corpus, findings = check_content(content, settings, today)
     errors, warnings = count(findings)
     if findings:
         print(format_findings(findings), file=sys.stderr)

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from .findings import count, format_findings
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期写作 YYYY-MM-DD / write the date as YYYY-MM-DD: {value}") from None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -17,7 +25,7 @@ def _check(args: argparse.Namespace) -> int:
     if not content.is_dir():
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
         return 2
-    _, findings = check_content(content, load_settings(args.settings))
+    _, findings = check_content(content, load_settings(args.settings), args.as_of)
     if findings:
         print(format_findings(findings, args.format))
     errors, warnings = count(findings)
@@ -40,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
 
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("pelican").setLevel(logging.INFO)
-    return build(Path(args.content), Path(args.output), only, args.settings)
+    return build(Path(args.content), Path(args.output), only, args.settings, args.as_of)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -71,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--strict", action="store_true", help="警告也算失败 / warnings fail too")
     check.add_argument("--settings", help="pelicanconf.py or publishconf.py")
+    check.add_argument("--as-of", type=_date, help="按该日检查日期（默认今天，北京时间）/ judge dates as of this day")
     check.set_defaults(func=_check)
 
     build = sub.add_parser("build", help="检查并构建网站、PDF、检索索引 / check, then build site, PDFs, index")
@@ -79,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--only", help="site,pdf,search")
     build.add_argument("--settings", help="pelicanconf.py or publishconf.py")
     build.add_argument("--verbose", "-v", action="store_true", help="Pelican 的详细日志 / Pelican's own log too")
+    build.add_argument("--as-of", type=_date, help="按该日检查日期（默认今天，北京时间）/ judge dates as of this day")
     build.set_defaults(func=_build)
 
     serve = sub.add_parser("serve", help="本地预览 / preview on localhost")

@@ -1,4 +1,5 @@
-"""The editors' checks. Each rule family is a module; each rule is a function registered with `@rule`.
+"""The editors' checks. Each rule family is a module; each rule is a function registered with `@rule`
+(`rules.py`).
 
 A rule takes the whole corpus and the check context and yields findings. Adding a rule touches one
 module: write the function, decorate it, document its code in docs/checks.md.
@@ -7,48 +8,21 @@ module: write the function, decorate it, document its code in docs/checks.md.
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..findings import Finding, error
 from ..loader import load_corpus
 from ..model import Corpus
+from .rules import CheckContext, beijing_today, ordered_rules
 
-
-@dataclass
-class CheckContext:
-    """What rules may need beyond the corpus: today's date in Beijing, and the settings."""
-
-    today: dt.date
-    settings: dict[str, Any] = field(default_factory=dict)
-    cache: dict[str, Any] = field(default_factory=dict)  # what several rules derive once per run
-
-
-Rule = Callable[[Corpus, CheckContext], Iterable[Finding]]
-RULES: list[Rule] = []
-
-
-def rule(fn: Rule) -> Rule:
-    RULES.append(fn)
-    return fn
-
-
-def beijing_today() -> dt.date:
-    """Today in Beijing; GAZETTE_TODAY=YYYY-MM-DD pins it (tests, rebuilding an old state)."""
-    pinned = os.environ.get("GAZETTE_TODAY")
-    if pinned:
-        return dt.date.fromisoformat(pinned)
-    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+__all__ = ["CheckContext", "check_content", "run_rules"]
 
 
 def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
     _load_rule_modules()
     findings: list[Finding] = []
-    for check in RULES:
+    for check in ordered_rules():
         try:
             findings.extend(check(corpus, context))
         except Exception as exc:  # a bug in a rule must not hide the other findings, nor let a build pass
@@ -60,13 +34,16 @@ def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
     return findings
 
 
-def check_content(content: Path, settings: dict[str, Any] | None = None) -> tuple[Corpus, list[Finding]]:
+def check_content(content: Path, settings: dict[str, Any] | None = None,
+                  today: dt.date | None = None) -> tuple[Corpus, list[Finding]]:
+    """Read and check the content folder. `today`: the day to judge dates by (default: today in Beijing;
+    `--as-of` checks the content as it stood on another day)."""
     if settings is None:
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
     corpus, findings = load_corpus(content)
-    context = CheckContext(today=beijing_today(), settings=settings)
+    context = CheckContext(today=today or beijing_today(), settings=settings)
     findings.extend(run_rules(corpus, context))
     return corpus, sorted(set(findings), key=Finding.sort_key)
 

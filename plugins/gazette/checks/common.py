@@ -16,7 +16,7 @@ from functools import cached_property
 from ..frontmatter import Source
 from ..model import LANGS, ORIGINAL_LANG, Corpus, Document, as_list
 from ..visibility import Visibility, visibility
-from . import CheckContext
+from .rules import CheckContext
 
 # Markdown and HTML that is syntax, not text: code, URLs, link targets, tags, Pelican link markers.
 # Masked (replaced by spaces, newlines kept) so that text rules do not read syntax as writing and

@@ -15,7 +15,7 @@ from ..frontmatter import Source
 from ..model import Corpus
 from ..visibility import Visibility, visibility
 from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error
 from ..model import WITHHELD, WITHHELD_REASONS, Corpus
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 
 @rule

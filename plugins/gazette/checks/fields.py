@@ -10,8 +10,8 @@ from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import DISCLOSURE_VALUES, LANGS, VALIDITY_VALUES, Corpus, as_list
 from ..visibility import Visibility
-from . import CheckContext, rule
 from .common import public_documents
+from .rules import CheckContext, rule
 
 REQUIRED = ("title", "slug", "lang", "genre", "issuer", "signed", "published", "index_no", "catalogue",
             "disclosure", "secrecy")

@@ -17,8 +17,8 @@ from ..config import GazetteConfig
 from ..findings import Finding, error
 from ..fonts import FontsMissing, coverage
 from ..model import Corpus
-from . import CheckContext, rule
 from .common import all_texts, codepoint
+from .rules import CheckContext, rule
 from .text import NOT_TEXT
 
 # Layout characters that are never drawn.

@@ -16,7 +16,7 @@ from typing import Any
 from ..findings import Finding, error, warning
 from ..model import Corpus, GazetteIssue, as_list
 from ..visibility import Visibility, visibility
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 STATUS_VALUES = ("published", "draft")
 PHOTO_KEYS = ("inside_front", "inside_back", "back_cover")

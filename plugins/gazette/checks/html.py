@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from ..findings import Finding, error, warning
 from ..model import Corpus
 from ..render import ALLOWED_TAGS
-from . import CheckContext, rule
 from .common import LineIndex, all_markdown_sources
+from .rules import CheckContext, rule
 
 CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|<!--.*?-->", re.DOTALL)
 TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")

@@ -19,8 +19,8 @@ from ..frontmatter import Source
 from ..model import LANGS, Corpus, as_list
 from ..static_files import ATTACHMENTS, BAD_PATH, IMAGES, PELICAN_LINK, Refusal, StaticFiles, clean_target
 from ..visibility import Visibility, page_visibility
-from . import CheckContext, rule
 from .common import LineIndex, all_markdown_sources, public_documents, public_markdown_sources
+from .rules import CheckContext, rule
 
 # Plain Markdown/HTML links straight to an attachment, without a Pelican marker.
 PLAIN_ATTACHMENT = re.compile(r"(?:\]\(|href=[\"']|src=[\"'])(?P<path>(?:/|\.\./)*attachments/[^\s)\"'>]+)")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from ..findings import Finding, error
 from ..model import Corpus, Document
 from ..registry import Registry
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 OPEN_BRACKETS = "〔[(（【［﹝〖{｛<《〈"
 CLOSE_BRACKETS = "〕])）】］﹞〗}｝>》〉"

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from ..findings import Finding, error
 from ..frontmatter import Source
 from ..model import Corpus, as_list
-from . import CheckContext, rule
 from .common import all_texts
+from .rules import CheckContext, rule
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"

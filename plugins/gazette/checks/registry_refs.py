@@ -11,7 +11,7 @@ from typing import Any
 from ..findings import Finding, error, warning
 from ..model import Corpus, as_list
 from ..registry import REGISTRY_FILES
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 ORG_CODE = re.compile(r"^[0-9A-Z]{9}$")
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")

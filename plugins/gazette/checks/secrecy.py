@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error
 from ..model import NOT_SECRET, ON_REQUEST, PROACTIVE, Corpus, parse_date
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 SECRET_VALUES = ("涉密", "秘密", "机密", "绝密")
 

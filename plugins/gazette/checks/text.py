@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error, warning
 from ..model import Corpus
-from . import CheckContext, rule
 from .common import all_texts, codepoint, excerpt
+from .rules import CheckContext, rule
 
 # Everything that is not text, in one class so that clean text costs one scan.
 NOT_TEXT = re.compile(

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error, warning
 from ..model import Corpus
-from . import CheckContext, rule
 from .common import Text, all_texts, codepoint, excerpt
+from .rules import CheckContext, rule
 
 TIBETAN_LETTER = re.compile("[\u0f40-\u0fbc]")
 # Latin letters (ASCII and Latin-1/Extended, which the legacy fonts also use) and the ASCII symbols

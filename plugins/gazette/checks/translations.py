@@ -13,7 +13,7 @@ from typing import Any
 
 from ..findings import Finding, error, warning
 from ..model import TRANSLATION_OWN_FIELDS, Corpus
-from . import CheckContext, rule
+from .rules import CheckContext, rule
 
 SUMMARY_LIMIT = 150
 

@@ -1,0 +1,56 @@
+"""The rule registry: what a rule is, what it is given, and the order rules run in.
+
+A rule takes the whole corpus and the check context and yields findings; `@rule` registers it. Rule
+modules import this module and nothing of the package's `__init__`, which imports them: no cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, overload
+from zoneinfo import ZoneInfo
+
+from ..findings import Finding
+from ..model import Corpus
+
+
+@dataclass
+class CheckContext:
+    """What rules may need beyond the corpus: the day the check is run for (Beijing), and the settings."""
+
+    today: dt.date
+    settings: dict[str, Any] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # what several rules derive once per run
+
+
+Rule = Callable[[Corpus, CheckContext], Iterable[Finding]]
+RULES: list[Rule] = []
+_FIRST: list[Rule] = []
+
+
+@overload
+def rule(fn: Rule) -> Rule: ...
+@overload
+def rule(*, first: bool) -> Callable[[Rule], Rule]: ...
+
+
+def rule(fn: Rule | None = None, *, first: bool = False) -> Rule | Callable[[Rule], Rule]:
+    """Register a rule. `first=True`: it runs before every other rule, whatever the import order (the input
+    limits, which empty a body no other rule may read)."""
+
+    def register(fn: Rule) -> Rule:
+        (_FIRST if first else RULES).append(fn)
+        return fn
+
+    return register(fn) if fn is not None else register
+
+
+def ordered_rules() -> list[Rule]:
+    return [*_FIRST, *RULES]
+
+
+def beijing_today() -> dt.date:
+    """Today in Beijing, the date the date rules (nothing in the future, 20 working days) are judged by."""
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
