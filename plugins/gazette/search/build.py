@@ -30,6 +30,7 @@ from ..render import plain_text
 from ..stages import BuildDirs, Progress, StageReport
 from .analysis import document_number_key, index_number_key
 from .index import Entry, IndexWriter, is_compatible, write_facets
+from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
 
@@ -120,8 +121,7 @@ def _link_segment_files(source: str, target: str) -> None:
     (new and merged segments get new files; old ones are unlinked), so the last good index shares them
     safely and a large index is not copied byte by byte on every build. Anything else (the table of
     contents, the lock, our JSON files) is copied, since it may be rewritten in place."""
-    name = Path(source).name
-    if name.startswith("MAIN_") and name != "MAIN_WRITELOCK":
+    if is_segment_file(Path(source).name):
         try:
             os.link(source, target)
             return

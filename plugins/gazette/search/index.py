@@ -1,4 +1,5 @@
-"""The search engine, behind one module: Whoosh (the whoosh-reloaded fork), and nothing else imports it.
+"""The search engine, behind one module: Whoosh (the whoosh-reloaded fork). Only this module and
+whoosh_internals.py (every use of Whoosh's private names, and the checks that guard them) import it.
 
 The rest of the package speaks in `Entry` (what one index entry holds), `SearchRequest` and `RawPage`
 (query.py); changing the engine means rewriting this module only.
@@ -13,25 +14,21 @@ files, which must never hold a body that is no longer public.
 
 Reproducible: the same entries written onto the same index give the same files, byte for byte. Whoosh
 names a new segment at random; here its name is a hash of what the writer is given and of the segments
-already there (`_NamedCodec`), and a full build cuts the entries into segments by their order alone, not
-by which process happens to take which, whatever the number of processes.
+already there (`whoosh_internals.segment_name`), and a full build cuts the entries into segments by their
+order alone, not by which process happens to take which, whatever the number of processes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
-import pickle
-import shutil
 import threading
 import weakref
 from array import array
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +36,12 @@ from whoosh import index as whoosh_index
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter, W3Segment
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import BitSet
 from whoosh.reading import SegmentReader
-from whoosh.sorting import ColumnCategorizer, FieldFacet, MultiFacet, ScoreFacet
-from whoosh.system import _INT_SIZE
-from whoosh.writing import SegmentWriter
+from whoosh.sorting import Categorizer, FieldFacet, MultiFacet, ScoreFacet
 
+from . import whoosh_internals as internals
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
 from .query import Clause, RawPage, SearchRequest
 
@@ -179,53 +174,6 @@ def _purge_deleted(writer: Any, segments: list[Any]) -> list[Any]:
     return kept
 
 
-class _SortedPerDocWriter(W3PerDocWriter):
-    """Whoosh's per-document writer, keeping a document's stored fields and the segment's field lengths
-    in the order of their names: when segments are merged Whoosh hands them over in the order of a set
-    of names, which changes from one run to the next (string hashes are salted per process)."""
-
-    def finish_doc(self) -> None:
-        if self._storedfields:
-            self._storedfields = dict(sorted(self._storedfields.items()))
-        super().finish_doc()
-
-    def close(self) -> None:
-        super().close()
-        self._segment._fieldlengths = defaultdict(int, sorted(self._fieldlengths.items()))
-
-
-class _NamedCodec(W3Codec):
-    """Whoosh's codec, giving the next segment the name it is told instead of a random one."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-
-    def new_segment(self, storage: Any, indexname: str) -> Any:
-        # The segment (pickled into the table of contents) keeps the stock codec, not this one.
-        return W3Segment(W3Codec(), indexname, segid=self.name)
-
-    def per_document_writer(self, storage: Any, segment: Any) -> Any:
-        return _SortedPerDocWriter(self, storage, segment)
-
-
-def _segment_name(ix: Any, content: Iterable[str]) -> str:
-    """A new segment's name: a hash of the index's segments and of what the new segment is made from.
-    Never the name of a file already in the folder: those may be hard links into the last good index,
-    and Whoosh would write into them."""
-    digest = hashlib.sha256()
-    for segment in ix._segments():
-        digest.update(segment.segment_id().encode() + b"\0")
-    for part in content:
-        digest.update(part.encode() + b"\0")
-    taken = {name.split(".")[0] for name in ix.storage.list()}
-    name = digest.hexdigest()[:16]
-    while f"{ix.indexname}_{name}" in taken:
-        digest.update(b"\0")
-        name = digest.hexdigest()[:16]
-    return name
-
-
 def _entry_ids(entries: Iterable[Entry]) -> Iterator[str]:
     for entry in entries:
         yield f"+{entry.key}:{entry.fingerprint}"
@@ -235,13 +183,7 @@ def _write_segment(job: tuple[str, str, list[dict[str, Any]]]) -> Any:
     """Write one segment of a full build (in a worker process, or in this one); the caller lists it in
     the table of contents."""
     folder, name, documents = job
-    ix = whoosh_index.open_dir(folder)
-    writer = SegmentWriter(ix, _lk=False, limitmb=128, compound=COMPOUND, codec=_NamedCodec(name))
-    for document in documents:
-        writer.add_document(**document)
-    # Writes the segment's files and removes this writer's temporary runs; the temporary folder, which
-    # the writers share, is removed by the caller.
-    return writer._finalize_segment()
+    return internals.write_segment(folder, name, documents, compound=COMPOUND, limitmb=128)
 
 
 class IndexWriter:
@@ -277,7 +219,7 @@ class IndexWriter:
             names: list[str] = []
             for chunk in chunks:
                 # The names already given take part: two segments of one build never share a name.
-                names.append(_segment_name(self.ix, [*names, *_entry_ids(chunk)]))
+                names.append(internals.segment_name(self.ix, [*names, *_entry_ids(chunk)]))
                 yield str(self.folder), names[-1], [_document(e) for e in chunk]
 
         try:
@@ -287,27 +229,17 @@ class IndexWriter:
             else:
                 segments = [_write_segment(job) for job in jobs()]
         finally:
-            shutil.rmtree(self.folder / f"{self.ix.indexname}.tmp", ignore_errors=True)
+            internals.remove_temp_files(self.folder, self.ix)
         if segments:
-            # Each as if it came back from a worker: pickle shares objects between the segments made in
-            # one process, and the table of contents must not depend on which process made which.
-            self._commit([pickle.loads(pickle.dumps(segment)) for segment in segments])
+            internals.commit_segments(self.ix, segments)
+            self.ix = whoosh_index.open_dir(str(self.folder))
         return len(batch)
-
-    def _commit(self, added: list[Any]) -> None:
-        """A new table of contents: the index's segments and `added`, in that order."""
-        toc = self.ix._read_toc()
-        segments = [*toc.segments, *added]
-        generation = toc.generation + 1
-        whoosh_index.TOC(toc.schema, segments, generation).write(self.ix.storage, self.ix.indexname)
-        whoosh_index.clean_files(self.ix.storage, self.ix.indexname, generation, segments)
-        self.ix = whoosh_index.open_dir(str(self.folder))
 
     def update(self, remove: Iterable[str], add: list[Entry]) -> None:
         """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries."""
         remove = list(remove)
-        name = _segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])
-        writer = self.ix.writer(limitmb=64, compound=COMPOUND, codec=_NamedCodec(name))
+        name = internals.segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])
+        writer = self.ix.writer(limitmb=64, compound=COMPOUND, codec=internals.named_codec(name))
         for key in remove:
             writer.delete_by_term("key", key)
         for entry in add:
@@ -315,7 +247,11 @@ class IndexWriter:
         writer.commit(mergetype=_purge_deleted)
 
     def segment_count(self) -> int:
-        return len(self.ix._segments())
+        reader = self.ix.reader()
+        try:
+            return len(list(reader.leaf_readers())) if reader.doc_count_all() else 0
+        finally:
+            reader.close()
 
     def close(self) -> None:
         self.ix.close()
@@ -411,29 +347,9 @@ def _postings(searcher: Any, context: Any, fieldname: str, text: str, values: bo
     weighting = context.weighting if context is not None else searcher.weighting
     # The scorer Whoosh's own term matcher would use (global statistics through the parent searcher).
     scorer = weighting.scorer(searcher, fieldname, btext)
-    m = reader.postings(fieldname, btext)
-    ids: list[int] = []
-    weights: list[float] = []
-    raw: list[bytes] = []
-    if hasattr(m, "_read_values") and hasattr(m, "_next_block"):  # the W3 codec: a block at a time
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            if values:
-                m._read_values()
-                raw.extend(m._values)
-            m._next_block()
-    else:  # postings stored inline (a term in one document)
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                raw.append(m.value())
-            m.next()
+    ids, weights, raw = internals.read_postings(reader.postings(fieldname, btext), values)
     lengths = _lengths(searcher, fieldname)
-    score = scorer._score
+    score = internals.score_function(scorer)
     return _Postings(ids, [score(w, lengths[d]) for d, w in zip(ids, weights, strict=True)],
                      dict(zip(ids, raw, strict=True)) if values else {})
 
@@ -449,30 +365,6 @@ def _scored(ids: Any, scores: Any, boost: float) -> Any:
     return matching.WrappingMatcher(m, boost=boost) if boost != 1.0 else m
 
 
-def _decode_positions(value: bytes) -> Iterator[int]:
-    """Whoosh's Positions format (a count, then pickled deltas), decoded without its Python loop."""
-    if not value.endswith(b"."):
-        value += b"."
-    return accumulate(pickle.loads(value[_INT_SIZE:]))
-
-
-def _tree_sum(scores: list[float | None]) -> float | None:
-    """The score of a binary tree of union (or intersection) matchers over `scores`, in the same order of
-    additions as Whoosh's tree (make_binary_tree), so that results rank exactly as Whoosh ranks them;
-    None stands for a matcher not on the document."""
-    if len(scores) == 1:
-        return scores[0]
-    if len(scores) == 2 and scores[0] is not None and scores[1] is not None:
-        return scores[0] + scores[1]
-    half = len(scores) // 2
-    a, b = _tree_sum(scores[:half]), _tree_sum(scores[half:])
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a + b
-
-
 def _at_offsets(doc: int, groups: list[list[_Postings]], offsets: list[int]) -> bool:
     """Whether `doc` has a term of each group at its offset from some common start."""
     starts: set[int] | None = None
@@ -480,9 +372,9 @@ def _at_offsets(doc: int, groups: list[list[_Postings]], offsets: list[int]) -> 
         values = [v for v in (g.values.get(doc) for g in group) if v is not None]
         # positions - offset, iterated in C (map over accumulate over the unpickled deltas)
         if len(values) == 1:
-            shifted: Any = map((-offset).__add__, _decode_positions(values[0]))
+            shifted: Any = map((-offset).__add__, internals.decode_positions(values[0]))
         else:
-            shifted = {p - offset for v in values for p in _decode_positions(v)}
+            shifted = {p - offset for v in values for p in internals.decode_positions(v)}
         starts = set(shifted) if starts is None else starts.intersection(shifted)
         if not starts:
             return False
@@ -507,22 +399,6 @@ class _Term(wq.Term):
         return _scored(hit[0], hit[1], self.boost)
 
 
-def _doc_ids(reader: Any, fieldname: str, btext: bytes) -> list[int]:
-    """The documents of one term in one segment, without weights or positions."""
-    m = reader.postings(fieldname, btext)
-    ids: list[int] = []
-    if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        while m.is_active():
-            m._read_ids()
-            ids.extend(m._ids)
-            m._next_block()
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            m.next()
-    return ids
-
-
 class _Prefix(wq.Prefix):
     """A lone character: every term that starts with it, at a constant score (as Whoosh's Prefix scores
     it), found by reading the terms' document lists only.
@@ -535,10 +411,8 @@ class _Prefix(wq.Prefix):
         if self.fieldname not in searcher.schema or not self.constantscore or context is None:
             return super().matcher(searcher, context)
         reader = searcher.reader()
-        terms = [t for t in self._btexts(reader) if t]
-        if len(terms) < 3 or searcher.doc_count_all() > 5000:  # DefaultOr's conditions (two terms: a tree)
-            return super().matcher(searcher, context)
-        if len(terms) < wq.Or.TOO_MANY_CLAUSES and context.needs_current:
+        terms = [t for t in reader.expand_prefix(self.fieldname, self.text) if t]
+        if not internals.prefix_is_preloaded(searcher, context, len(terms)):
             return super().matcher(searcher, context)
         cache, segment = _match_cache(searcher)
         key = ("prefix", segment, self.fieldname, self.text)
@@ -546,7 +420,7 @@ class _Prefix(wq.Prefix):
         if hit is None:
             docs: set[int] = set()
             for t in terms:
-                docs.update(_doc_ids(reader, self.fieldname, t))
+                docs.update(internals.read_doc_ids(reader.postings(self.fieldname, t)))
             hit = _matches(sorted(docs), [])
             cache.put(key, hit)
         ids = hit[0]
@@ -613,9 +487,9 @@ class _Positions(wq.Phrase):
             if single:
                 part_scores: list[float | None] = [group[0][doc] for group in scores]
             else:
-                part_scores = [_tree_sum([s.get(doc) for s in group]) for group in scores]
+                part_scores = [internals.tree_sum([s.get(doc) for s in group]) for group in scores]
             ids.append(doc)
-            total.append(_tree_sum(part_scores))  # type: ignore[arg-type]
+            total.append(internals.tree_sum(part_scores))  # type: ignore[arg-type]
         return ids, total
 
 
@@ -676,22 +550,26 @@ def _allowed(searcher: Any, request: SearchRequest) -> Any:
     return found
 
 
-class _NewestFirst(ColumnCategorizer):
+class _NewestFirst(Categorizer):
     """Whoosh's key for a sortable column in reverse (ReversedColumnCategorizer: minus the value's rank
     among the index's values), with the ranks looked up in a dict made once per searcher instead of by
     a search through the list for every document."""
 
     def __init__(self, global_searcher: Any, fieldname: str) -> None:
-        super().__init__(global_searcher, fieldname)
+        self.fieldname = fieldname
+        self.column: Any = None  # of the segment being collected
         cache = _segment_cache(global_searcher).ranks
         ranks = cache.get(fieldname)
         if ranks is None:
             values = sorted(set(global_searcher.reader().column_reader(fieldname, translate=False)))
             ranks = cache[fieldname] = {v: i for i, v in enumerate(values)}
-        self._ranks = ranks
+        self.ranks = ranks
+
+    def set_searcher(self, segment_searcher: Any, docoffset: int) -> None:
+        self.column = segment_searcher.reader().column_reader(self.fieldname, translate=False)
 
     def key_for(self, matcher: Any, segment_docnum: int) -> int:
-        return 0 - self._ranks[self._creader[segment_docnum]]
+        return 0 - self.ranks[self.column[segment_docnum]]
 
 
 class _NewestFirstFacet(FieldFacet):
