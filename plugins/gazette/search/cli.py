@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..settings import load_settings
 from .build import INDEX_FOLDER
 from .index import SearchIndex
 from .query import MAX_PAGE_SIZE, parse_request, run
@@ -17,7 +18,8 @@ from .query import MAX_PAGE_SIZE, parse_request, run
 
 def search_command(args: argparse.Namespace) -> int:
     folder = Path(args.output) / INDEX_FOLDER
-    index = SearchIndex.open(folder)
+    fast = bool(load_settings(getattr(args, "settings", None)).get("GAZETTE_SEARCH_FAST_PATH", True))
+    index = SearchIndex.open(folder, fast=fast)
     if index is None:
         print(f"找不到检索索引 {folder}，请先运行 gazette build / "
               f"no search index in {folder}: run gazette build first", file=sys.stderr)

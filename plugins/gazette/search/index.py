@@ -16,6 +16,10 @@ Reproducible: the same entries written onto the same index give the same files, 
 names a new segment at random; here its name is a hash of what the writer is given and of the segments
 already there (`whoosh_internals.segment_name`), and a full build cuts the entries into segments by their
 order alone, not by which process happens to take which, whatever the number of processes.
+
+Queries run on a fast path of matchers of this module's own (docs/search.md, "Speed"), giving exactly
+Whoosh's documents, scores and order; `SearchIndex(fast=False)` (the setting GAZETTE_SEARCH_FAST_PATH)
+answers through Whoosh's stock matchers and scorers instead.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import BitSet
 from whoosh.reading import SegmentReader
 from whoosh.sorting import Categorizer, FieldFacet, MultiFacet, ScoreFacet
+from whoosh.util import make_binary_tree
 
 from . import whoosh_internals as internals
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
@@ -493,20 +498,70 @@ class _Positions(wq.Phrase):
         return ids, total
 
 
-def _field_query(fieldname: str, clause: Clause) -> wq.Query:
+class _StockPositions(wq.Phrase):
+    """`_Positions` through Whoosh's public API only, for the stock path: each part's term matchers (with
+    Whoosh's own scorer), a union of them for a prefix, an intersection of the parts (make_binary_tree,
+    the tree `_Positions` sums its scores in), and each document of the intersection kept when its
+    positions, read through `value_as("positions")`, put every part at its offset. The same documents and
+    scores as `_Positions`, several times slower on common phrases."""
+
+    def __init__(self, fieldname: str, parts: list[QueryToken], boost: float = 1.0) -> None:
+        super().__init__(fieldname, [t.text for t in parts], boost=boost)
+        self.parts = parts
+
+    def normalize(self) -> _StockPositions:
+        return self
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        if self.fieldname not in searcher.schema:
+            return matching.NullMatcher()
+        reader, field = searcher.reader(), searcher.schema[self.fieldname]
+        groups: list[list[Any]] = []
+        for part in self.parts:
+            if part.prefix:
+                terms = [t.decode("utf-8") for t in reader.expand_prefix(self.fieldname, part.text)]
+            else:
+                terms = [part.text] if (self.fieldname, field.to_bytes(part.text)) in reader else []
+            if not terms:
+                return matching.NullMatcher()
+            groups.append([wq.Term(self.fieldname, t).matcher(searcher, context) for t in terms])
+        offsets = [p.pos - self.parts[0].pos for p in self.parts]
+        both = make_binary_tree(matching.IntersectionMatcher,
+                                [g[0] if len(g) == 1 else make_binary_tree(matching.UnionMatcher, g) for g in groups])
+        ids: list[int] = []
+        scores: list[float] = []
+        while both.is_active():
+            doc = both.id()
+            starts: set[int] | None = None
+            for offset, group in zip(offsets, groups, strict=True):
+                shifted = {p - offset for m in group if m.is_active() and m.id() == doc
+                           for p in m.value_as("positions")}
+                starts = shifted if starts is None else starts & shifted
+                if not starts:
+                    break
+            if starts:
+                ids.append(doc)
+                scores.append(both.score())
+            both.next()
+        return _scored(ids, scores, self.boost)
+
+
+def _field_query(fieldname: str, clause: Clause, fast: bool) -> wq.Query:
     cover = phrase_cover(list(clause.tokens))
     if len(cover) == 1:
         token = cover[0]
+        if not fast:
+            return wq.Prefix(fieldname, token.text) if token.prefix else wq.Term(fieldname, token.text)
         return _Prefix(fieldname, token.text) if token.prefix else _Term(fieldname, token.text)
-    return _Positions(fieldname, cover)
+    return _Positions(fieldname, cover) if fast else _StockPositions(fieldname, cover)
 
 
-def _clause_query(clause: Clause) -> wq.Query:
+def _clause_query(clause: Clause, fast: bool = True) -> wq.Query:
     if clause.kind == "number":
         return wq.Term("number_key", clause.key)
     if clause.kind == "index_no":
         return wq.Term("index_no_key", clause.key)
-    return wq.Or([_field_query(name, clause).with_boost(boost) for name, boost in FIELD_BOOSTS.items()])
+    return wq.Or([_field_query(name, clause, fast).with_boost(boost) for name, boost in FIELD_BOOSTS.items()])
 
 
 def _filter_query(request: SearchRequest) -> wq.Query | None:
@@ -585,10 +640,14 @@ class _NewestFirstFacet(FieldFacet):
 
 class SearchIndex:
     """A built index, opened for searching. Safe to share between threads: each thread gets its own
-    searcher, reopened when the folder is replaced by a new build."""
+    searcher, reopened when the folder is replaced by a new build.
 
-    def __init__(self, folder: Path) -> None:
+    `fast`: this module's matchers, filter sets and date ranks (the same results, sooner); False answers
+    with Whoosh's stock matchers, scorers, filter and sort."""
+
+    def __init__(self, folder: Path, fast: bool = True) -> None:
         self.folder = folder
+        self.fast = fast
         self._local = threading.local()
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
@@ -597,11 +656,11 @@ class SearchIndex:
         self._reopen()
 
     @classmethod
-    def open(cls, folder: Path) -> SearchIndex | None:
+    def open(cls, folder: Path, fast: bool = True) -> SearchIndex | None:
         """The index in `folder`, or None when there is none (not built yet, or of another version)."""
         if not is_compatible(folder):
             return None
-        return cls(folder)
+        return cls(folder, fast)
 
     def _current_stamp(self) -> tuple[int, int]:
         st = os.stat(self.folder / VERSION_FILE)
@@ -637,16 +696,17 @@ class SearchIndex:
 
     def search(self, request: SearchRequest) -> RawPage:
         searcher = self._searcher()
-        q = wq.And([_clause_query(c) for c in request.clauses])
+        q = wq.And([_clause_query(c, self.fast) for c in request.clauses])
         # Readers are told the exact number of results, so every match is collected in one pass (no limit):
         # with a limit, Whoosh skips low-scoring blocks and counts by running the query a second time.
-        allowed = _allowed(searcher, request)
-        if allowed is not None and not allowed:
+        allowed = _allowed(searcher, request) if self.fast else _filter_query(request)
+        if isinstance(allowed, BitSet) and not allowed:
             # Nothing passes the filters. (Whoosh takes an empty set for no filter at all.)
             return RawPage(total=0, page=1, hits=[])
         kwargs: dict[str, Any] = {"filter": allowed, "limit": None}
         if request.sort == "date":
-            kwargs["sortedby"] = MultiFacet([_NewestFirstFacet("published"), ScoreFacet()])
+            newest = _NewestFirstFacet("published") if self.fast else FieldFacet("published", reverse=True)
+            kwargs["sortedby"] = MultiFacet([newest, ScoreFacet()])
         if request.collapse:
             kwargs["collapse"] = FieldFacet("slug")
         results = searcher.search(q, **kwargs)

@@ -111,7 +111,8 @@ class SearchService:
             with self._lock:
                 index = self._index
                 if index is None or index.folder != folder:
-                    index = self._index = SearchIndex.open(folder)
+                    fast = bool(self.settings.get("GAZETTE_SEARCH_FAST_PATH", True))
+                    index = self._index = SearchIndex.open(folder, fast=fast)
         return index
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

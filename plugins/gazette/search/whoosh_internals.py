@@ -3,7 +3,7 @@
 Written against whoosh-reloaded 2.7.5 (`WRITTEN_FOR`; pinned in pyproject.toml). Figures: docs/search.md
 ("Speed") and bench/README.md ("Search speed"), 10,000 documents on the 2-core development machine.
 
-Queries (the fast path of index.py):
+Queries (the fast path of index.py; `GAZETTE_SEARCH_FAST_PATH = False` turns it off):
 
 - `W3LeafMatcher._read_ids`, `_read_weights`, `_read_values`, `_next_block` and the block lists they fill
   (`_ids`, `_weights`, `_values`): a term's postings read a block (up to 128 documents) at a time instead of
