@@ -15,7 +15,9 @@ files, which must never hold a body that is no longer public.
 Reproducible: the same entries written onto the same index give the same files, byte for byte. Whoosh
 names a new segment at random; here its name is a hash of what the writer is given and of the segments
 already there (`whoosh_internals.segment_name`), and a full build cuts the entries into segments by their
-order alone, not by which process happens to take which, whatever the number of processes.
+order alone, not by which process happens to take which, whatever the number of processes. This needs
+Whoosh's internals; where they are not as expected, the stock writer writes the same segments under
+random names (see whoosh_internals.py).
 
 Queries run on a fast path of matchers of this module's own (docs/search.md, "Speed"), giving exactly
 Whoosh's documents, scores and order; `SearchIndex(fast=False)` (the setting GAZETTE_SEARCH_FAST_PATH)
@@ -192,10 +194,15 @@ def _write_segment(job: tuple[str, str, list[dict[str, Any]]]) -> Any:
 
 
 class IndexWriter:
-    """Writes one index folder: from scratch (`create`) or in place (`open`, on a copy of the last one)."""
+    """Writes one index folder: from scratch (`create`) or in place (`open`, on a copy of the last one).
+
+    `reproducible`: segments named by their content and a full build in several processes, through
+    Whoosh's internals; without it (they are not as expected) Whoosh's stock writer writes the same
+    segments, one after the other, under random names."""
 
     def __init__(self, folder: Path, ix: Any) -> None:
         self.folder, self.ix = folder, ix
+        self.reproducible = internals.reproducible_writing_supported()
 
     @classmethod
     def create(cls, folder: Path) -> IndexWriter:
@@ -219,6 +226,13 @@ class IndexWriter:
         process is free, so the segments would differ from build to build)."""
         batch = list(entries)
         chunks = [batch[i:i + SEGMENT_ENTRIES] for i in range(0, len(batch), SEGMENT_ENTRIES)]
+        if not self.reproducible:
+            for chunk in chunks:
+                writer = self.ix.writer(limitmb=128, compound=COMPOUND)
+                for entry in chunk:
+                    writer.add_document(**_document(entry))
+                writer.commit(merge=False)  # one segment a chunk, as below
+            return len(batch)
 
         def jobs() -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
             names: list[str] = []
@@ -243,8 +257,11 @@ class IndexWriter:
     def update(self, remove: Iterable[str], add: list[Entry]) -> None:
         """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries."""
         remove = list(remove)
-        name = internals.segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])
-        writer = self.ix.writer(limitmb=64, compound=COMPOUND, codec=internals.named_codec(name))
+        kwargs: dict[str, Any] = {}
+        if self.reproducible:
+            name = internals.segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])
+            kwargs["codec"] = internals.named_codec(name)
+        writer = self.ix.writer(limitmb=64, compound=COMPOUND, **kwargs)
         for key in remove:
             writer.delete_by_term("key", key)
         for entry in add:
@@ -642,12 +659,13 @@ class SearchIndex:
     """A built index, opened for searching. Safe to share between threads: each thread gets its own
     searcher, reopened when the folder is replaced by a new build.
 
-    `fast`: this module's matchers, filter sets and date ranks (the same results, sooner); False answers
-    with Whoosh's stock matchers, scorers, filter and sort."""
+    `fast`: this module's matchers, filter sets and date ranks (the same results, sooner); False, or a
+    Whoosh whose internals are not as expected (whoosh_internals.py), answers with Whoosh's stock
+    matchers, scorers, filter and sort."""
 
     def __init__(self, folder: Path, fast: bool = True) -> None:
         self.folder = folder
-        self.fast = fast
+        self.fast = fast and internals.fast_queries_supported()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None

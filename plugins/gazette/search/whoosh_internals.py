@@ -1,7 +1,11 @@
 """Every use of Whoosh's private names and undocumented behaviour, in one module.
 
-Written against whoosh-reloaded 2.7.5 (`WRITTEN_FOR`; pinned in pyproject.toml). Figures: docs/search.md
-("Speed") and bench/README.md ("Search speed"), 10,000 documents on the 2-core development machine.
+Written against whoosh-reloaded 2.7.5 (`WRITTEN_FOR`; pinned in pyproject.toml). On any other version, or
+when a name below is missing, the search answers through Whoosh's stock matchers and scorers and the index
+is written by Whoosh's stock writer (`fast_queries_supported`, `reproducible_writing_supported`), with a
+warning in the log; `tests/test_whoosh_internals.py` fails until each item is checked again and
+`WRITTEN_FOR` raised. Figures: docs/search.md ("Speed") and bench/README.md ("Search speed"), 10,000
+documents on the 2-core development machine.
 
 Queries (the fast path of index.py; `GAZETTE_SEARCH_FAST_PATH = False` turns it off):
 
@@ -44,16 +48,24 @@ the number of processes; docs/architecture.md, "Work keyed by content"):
   0.245 s -> 0.051 s; at 100,000 the "nothing changed" build was mostly this copy).
 
 These cannot be had through the public API: it has no way to choose a segment's name, nor to commit
-segments written elsewhere in an order of one's own.
+segments written elsewhere in an order of one's own. Without them (another Whoosh, or a name missing) the
+stock writer is used: segments of the same entries in the same order and of the same size, with random
+names, written one after the other in one process. The index answers the same (same documents, scores and
+order); its file names, and so its bytes, differ from build to build, and a full build uses one core.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
+import logging
 import pickle
 import shutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -62,9 +74,85 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh import system as whoosh_system
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PerDocWriter, W3Segment
+from whoosh.scoring import WeightLengthScorer
 from whoosh.writing import SegmentWriter
 
-WRITTEN_FOR = "2.7.5"  # the whoosh-reloaded version the uses below were checked against
+PACKAGE = "whoosh-reloaded"
+WRITTEN_FOR = "2.7.5"
+
+log = logging.getLogger(__name__)
+
+
+def installed_version() -> str:
+    try:
+        return package_version(PACKAGE)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _parameters(function: Any) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
+def missing_for_queries() -> list[str]:
+    """The private names the fast query path uses that the installed Whoosh lacks."""
+    missing = [] if isinstance(getattr(whoosh_system, "_INT_SIZE", None), int) else ["whoosh.system._INT_SIZE"]
+    for name in ("_read_ids", "_read_weights", "_read_values", "_next_block"):
+        if not callable(getattr(W3LeafMatcher, name, None)):
+            missing.append(f"W3LeafMatcher.{name}")
+    if _parameters(getattr(WeightLengthScorer, "_score", None)) != {"self", "weight", "length"}:
+        missing.append("WeightLengthScorer._score(weight, length)")
+    if not isinstance(getattr(wq.Or, "TOO_MANY_CLAUSES", None), int):
+        missing.append("Or.TOO_MANY_CLAUSES")
+    return missing
+
+
+def missing_for_writing() -> list[str]:
+    """The private names the reproducible writer uses that the installed Whoosh lacks."""
+    missing = []
+    if not {"_lk", "codec", "compound", "limitmb"} <= _parameters(SegmentWriter.__init__):
+        missing.append("SegmentWriter(_lk=, codec=, compound=, limitmb=)")
+    if not callable(getattr(SegmentWriter, "_finalize_segment", None)):
+        missing.append("SegmentWriter._finalize_segment")
+    for name in ("_read_toc", "_segments"):
+        if not callable(getattr(whoosh_index.FileIndex, name, None)):
+            missing.append(f"FileIndex.{name}")
+    if not {"schema", "segments", "generation"} <= _parameters(getattr(whoosh_index, "TOC", None)):
+        missing.append("whoosh.index.TOC(schema, segments, generation)")
+    if _parameters(getattr(whoosh_index, "clean_files", None)) != {"storage", "indexname", "gen", "segments"}:
+        missing.append("whoosh.index.clean_files(storage, indexname, gen, segments)")
+    if "segid" not in _parameters(W3Segment.__init__):
+        missing.append("W3Segment(segid=)")
+    for name in ("new_segment", "per_document_writer"):
+        if not callable(getattr(W3Codec, name, None)):
+            missing.append(f"W3Codec.{name}")
+    return missing
+
+
+def _supported(what: str, missing: list[str]) -> bool:
+    found = installed_version()
+    problems = ([f"{PACKAGE} {found} is installed, this code was checked against {WRITTEN_FOR}"]
+                if found != WRITTEN_FOR else []) + [f"missing: {name}" for name in missing]
+    if problems:
+        log.warning("search: %s; %s", "; ".join(problems), what)
+    return not problems
+
+
+@functools.cache
+def fast_queries_supported() -> bool:
+    """Whether the fast query path may run here (checked once a process; a warning when it may not)."""
+    return _supported("queries are answered by Whoosh's stock matchers (slower, the same results)",
+                      missing_for_queries())
+
+
+@functools.cache
+def reproducible_writing_supported() -> bool:
+    """Whether the reproducible writer may run here (checked once a process; a warning when it may not)."""
+    return _supported("the index is written by Whoosh's stock writer (the same answers, not the same files)",
+                      missing_for_writing())
 
 
 # --- Queries -------------------------------------------------------------------------------------------
