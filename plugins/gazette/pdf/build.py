@@ -25,7 +25,7 @@ from ..publication import Publication
 from ..stages import BuildDirs, Progress, StageReport
 from .cache import PdfCache, environment_key, job_key
 from .html import HtmlBuilder, PdfJob, settings_checksum, stylesheet_texts, theme_checksum
-from .render import RenderResult, RenderTask, render
+from .render import RenderResult, RenderTask, Roots, render
 
 
 @dataclass
@@ -45,22 +45,27 @@ def workers(settings: dict[str, Any], jobs: int) -> int:
     return max(1, min(int(configured or cores), jobs))
 
 
+def keyed_jobs(publication: Publication, settings: Mapping[str, Any]) -> list[tuple[PdfJob, str]]:
+    """Every PDF job with its cache key: everything that shapes the PDF, and nothing else."""
+    fonts = GazetteConfig.from_settings(settings).fonts
+    environment = environment_key(theme_checksum(settings), print_fonts_checksum(fonts), settings_checksum(settings))
+    return [(job, job_key(job, environment, publication.content_root))
+            for job in HtmlBuilder(publication, settings).jobs()]
+
+
 def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any],
                progress: Progress) -> PdfReport:
     started = time.monotonic()
     report = PdfReport()
-    jobs = HtmlBuilder(publication, settings).jobs()
     cache = PdfCache(dirs.cache / "pdf")
-    fonts = GazetteConfig.from_settings(settings).fonts
-    environment = environment_key(theme_checksum(settings), print_fonts_checksum(fonts), settings_checksum(settings))
     stylesheets = tuple(stylesheet_texts(settings))
-
-    keyed: list[tuple[PdfJob, str]] = [(job, job_key(job, environment, publication.content_root))
-                                       for job in jobs]
+    keyed = keyed_jobs(publication, settings)
     todo = [(job, key) for job, key in keyed if not cache.has(job.name, key, job.outputs)]
     report.cached = [job.name for job, key in keyed if cache.has(job.name, key, job.outputs)]
+    fonts = str(GazetteConfig.from_settings(settings).fonts)
     tasks = [RenderTask(job.name, job.html, job.base_url, stylesheets,
-                        tuple((str(cache.path(job.name, key, out)), out.variant) for out in job.outputs))
+                        tuple((str(cache.path(job.name, key, out)), out.variant) for out in job.outputs),
+                        Roots(str(publication.content_root), fonts, frozenset(job.images)))
              for job, key in todo]
     if tasks:
         count = workers(settings, len(tasks))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jinja2
 from markupsafe import Markup
@@ -26,6 +26,7 @@ from ..labels import to_arabic
 from ..model import ORIGINAL_LANG
 from ..publication import Publication, PublicDocument, PublicIssue
 from .furniture import Furniture
+from .render import CONTENT_URL, FONTS_URL
 
 EDITIONS = ("zh", "bo")
 # Settings that shape a PDF (also hashed into the cache key, though their effect is in the HTML).
@@ -67,7 +68,7 @@ def stylesheet_texts(settings: Mapping[str, Any]) -> list[str]:
     fonts = GazetteConfig.from_settings(settings).fonts
     faces = "\n".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
-        f'src: url("{font_path(face.file, fonts).resolve().as_uri()}"); }}' for face in PRINT_FACES)
+        f'src: url("{FONTS_URL}{font_path(face.file, fonts).name}"); }}' for face in PRINT_FACES)
     return [faces, (theme_dir(settings) / "gazette.css").read_text(encoding="utf-8")]
 
 
@@ -137,7 +138,7 @@ class HtmlBuilder:
         if rel not in self.publication.static_files:
             return ""
         used.append(rel)
-        return (self.root / rel).as_uri()
+        return CONTENT_URL + quote(rel)
 
     def _body_html(self, html: str, used: list[str]) -> str:
         """Site URLs in a body → what a PDF can use: images as local files, links absolute or dropped."""
@@ -227,7 +228,7 @@ class HtmlBuilder:
         html = self.env.get_template("issue.html").render(context)
         outputs = (Output(urls.issue_pdf(issue.year, issue.number, lang)),
                    Output(urls.issue_pdfa(issue.year, issue.number, lang), "pdf/a-3b"))
-        return PdfJob(f"{issue.key}.{lang}", "issue", html, self.root.as_uri() + "/", outputs,
+        return PdfJob(f"{issue.key}.{lang}", "issue", html, CONTENT_URL, outputs,
                       issue.content_hash, tuple(sorted(set(used))))
 
     # --- documents --------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ class HtmlBuilder:
         context = self._context(lang, meta, running)
         context.update(metadata=metadata, doc=self._document(doc, lang, used))
         html = self.env.get_template("document.html").render(context)
-        return PdfJob(f"{doc.slug}.{lang}", "document", html, self.root.as_uri() + "/",
+        return PdfJob(f"{doc.slug}.{lang}", "document", html, CONTENT_URL,
                       (Output(urls.document_pdf(doc.slug, lang)),), doc.content_hash,
                       tuple(sorted(set(used))))
 

@@ -19,9 +19,21 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
+
+from ..static_files import read_plain_file
 
 _EMPTY_FONTCONFIG = ('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
                      "<fontconfig></fontconfig>\n")
+
+
+@dataclass(frozen=True)
+class Roots:
+    """Where the fixed URLs point on this machine, and which content files a job may read."""
+
+    content: str
+    fonts: str
+    images: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class RenderTask:
     base_url: str
     stylesheets: tuple[str, ...]
     targets: tuple[tuple[str, str | None], ...]  # (file to write, pdf_variant)
+    roots: Roots  # what the fixed URLs of the HTML and style sheets stand for
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ class _Worker:
 
     def __init__(self) -> None:
         self.font_config: Any = None
-        self.stylesheets: dict[tuple[str, ...], list[Any]] = {}
+        self.stylesheets: dict[tuple[tuple[str, ...], str], list[Any]] = {}
 
     def font_configuration(self) -> Any:
         if self.font_config is None:
@@ -67,22 +80,58 @@ class _Worker:
                         os.environ["FONTCONFIG_FILE"] = previous
         return self.font_config
 
-    def css(self, texts: tuple[str, ...]) -> list[Any]:
-        if texts not in self.stylesheets:
+    def css(self, texts: tuple[str, ...], roots: Roots) -> list[Any]:
+        key = (texts, roots.fonts)
+        if key not in self.stylesheets:
             from weasyprint import CSS
 
-            self.stylesheets[texts] = [CSS(string=text, font_config=self.font_configuration(),
-                                           url_fetcher=url_fetcher()) for text in texts]
-        return self.stylesheets[texts]
+            fetcher = url_fetcher(Roots(roots.content, roots.fonts))
+            self.stylesheets[key] = [CSS(string=text, font_config=self.font_configuration(), url_fetcher=fetcher)
+                                     for text in texts]
+        return self.stylesheets[key]
 
 
 _WORKER = _Worker()
 
 
-def url_fetcher() -> Any:
-    from weasyprint import URLFetcher
+# The PDFs name what they embed by URL (WeasyPrint names an image by the MD5 of its URL), so the print HTML
+# uses these fixed URLs rather than the files' places on this machine: the same content gives the same
+# bytes wherever the project is checked out. The fetcher maps them back, and reads nothing else.
+VIRTUAL_ROOT = "file:///gazette/"
+CONTENT_URL = VIRTUAL_ROOT + "content/"
+FONTS_URL = VIRTUAL_ROOT + "fonts/"
 
-    return URLFetcher(allowed_protocols={"file"}, fail_on_errors=True)
+
+def url_fetcher(roots: Roots) -> Any:
+    """WeasyPrint's fetcher confined to the files a PDF may embed: the job's listed images under the
+    content folder and the pinned fonts; never a symlink, never anything else, never the network."""
+    from weasyprint import URLFetcher
+    from weasyprint.urls import URLFetcherResponse
+
+    class _Response(URLFetcherResponse):
+        def __init__(self, url: str, body: bytes, path: str) -> None:
+            super().__init__(url, body)
+            self._path = path
+
+        @property
+        def path(self) -> str:  # the real file, for WeasyPrint's pass-through of JPEG data
+            return self._path
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            for prefix, folder, allowed in ((CONTENT_URL, roots.content, roots.images),
+                                            (FONTS_URL, roots.fonts, None)):
+                if url.startswith(prefix):
+                    rel = unquote(url[len(prefix):].split("?", 1)[0])
+                    if (allowed is not None and rel not in allowed) or (allowed is None and "/" in rel):
+                        break
+                    root = Path(folder)
+                    return _Response(url, read_plain_file(root, rel), str(root / rel))
+            raise ValueError(f"not a file this PDF may embed: {url}")
+
+    return ConfinedFetcher(fail_on_errors=True)
+
+
 
 
 def render(task: RenderTask) -> RenderResult:
@@ -93,8 +142,8 @@ def render(task: RenderTask) -> RenderResult:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "no fonts configured": intended, only @font-face fonts exist
         font_config = _WORKER.font_configuration()
-    document = HTML(string=task.html, base_url=task.base_url, url_fetcher=url_fetcher()).render(
-        font_config=font_config, stylesheets=_WORKER.css(task.stylesheets))
+    document = HTML(string=task.html, base_url=task.base_url, url_fetcher=url_fetcher(task.roots)).render(
+        font_config=font_config, stylesheets=_WORKER.css(task.stylesheets, task.roots))
     for target, variant in task.targets:
         # pdf_identifier=True: pydyf derives the file identifier from the file's own bytes (an MD5 of the
         # body), so it is fixed by the content instead of being random or absent.
