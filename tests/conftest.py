@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from factory import ROOT, ContentFactory
+from pdf_corpus import Built, build, write_issue
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -29,3 +30,13 @@ def content(tmp_path: Path) -> ContentFactory:
 @pytest.fixture(scope="session")
 def sample_content() -> Path:
     return ROOT / "content"
+
+
+@pytest.fixture(scope="session")
+def issue_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The PDF stage run once on a small issue (pdf_corpus.write_issue), for every test that reads PDFs.
+    Its content is at `issue_pdfs.site.parent.parent / "content"`; tests that change it work on a copy."""
+    root = tmp_path_factory.mktemp("issue-pdfs")
+    content = ContentFactory(root / "content")
+    write_issue(content)
+    return build(content.root, root / "build")

@@ -21,10 +21,13 @@ def _front_matter(fields: dict[str, Any]) -> str:
 
 
 class ContentFactory:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, serial: int = 0) -> None:
+        """A content folder at `root`: a new one with the project's registries, or an existing one (then
+        `serial` starts the index numbers of the documents added after the ones already there)."""
         self.root = root
-        self.serial = 0
-        shutil.copytree(REGISTRY, root / "registry")
+        self.serial = serial
+        if not (root / "registry").exists():
+            shutil.copytree(REGISTRY, root / "registry")
 
     def write(self, rel: str, data: str | bytes) -> Path:
         path = self.root / rel

@@ -4,6 +4,7 @@ same content; otherwise it is dropped, so a document withdrawn since cannot surv
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +12,23 @@ from factory import ContentFactory
 from gazette.build import build
 
 
-@pytest.fixture
-def built(content: ContentFactory, tmp_path: Path) -> tuple[ContentFactory, Path]:
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One full build for the module; each test works on its own copy."""
+    root = tmp_path_factory.mktemp("stages")
+    content = ContentFactory(root / "content")
     content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知")
     content.document("withdrawn", title="甘孜藏族自治州人民政府关于即将撤回文件的通知", body="zqxwithdrawnbody")
-    output = tmp_path / "build"
-    assert build(content.root, output, ["pdf", "site", "search"]) == 0
-    assert (output / "site/pdf/documents/withdrawn.zh.pdf").is_file()
-    assert (output / "search-index").is_dir()
-    return content, output
+    assert build(content.root, root / "build", ["pdf", "site", "search"]) == 0
+    assert (root / "build/site/pdf/documents/withdrawn.zh.pdf").is_file()
+    assert (root / "build/search-index").is_dir()
+    return root
+
+
+@pytest.fixture
+def built(first_build: Path, tmp_path: Path) -> tuple[ContentFactory, Path]:
+    shutil.copytree(first_build, tmp_path / "copy", symlinks=True)
+    return ContentFactory(tmp_path / "copy" / "content", serial=2), tmp_path / "copy" / "build"
 
 
 def test_unchanged_content_keeps_the_other_stages(built: tuple[ContentFactory, Path]) -> None:

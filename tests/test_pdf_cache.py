@@ -3,24 +3,31 @@ changed renders nothing (the cache keyed by content); a change renders only what
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from factory import ContentFactory
 from gazette import urls
 from gazette.labels import tibetan_digits
-from test_pdf_issue import build, write_issue
+from gazette.pdf.build import keyed_jobs
+from gazette.pdf.cache import PdfCache
+from pdf_corpus import Built, build
 
 
-@pytest.fixture(scope="module")
-def content(tmp_path_factory: pytest.TempPathFactory) -> ContentFactory:
-    factory = ContentFactory(tmp_path_factory.mktemp("pdf-cache") / "content")
-    write_issue(factory)
-    return factory
+@pytest.fixture
+def first(issue_pdfs: Built) -> Built:
+    return issue_pdfs
 
 
-def test_identical_input_identical_bytes(content: ContentFactory, tmp_path: Path) -> None:
-    first = build(content.root, tmp_path / "one")
+@pytest.fixture
+def content(first: Built, tmp_path: Path) -> ContentFactory:
+    """A copy of the issue's content, for a test to change."""
+    shutil.copytree(first.site.parent.parent / "content", tmp_path / "content")
+    return ContentFactory(tmp_path / "content", serial=100)
+
+
+def test_identical_input_identical_bytes(content: ContentFactory, first: Built, tmp_path: Path) -> None:
     second = build(content.root, tmp_path / "two")  # its own cache: rendered again from scratch
     assert len(second.report.rendered) == len(first.report.rendered) > 0
     assert set(first.report.files) == set(second.report.files)
@@ -29,9 +36,9 @@ def test_identical_input_identical_bytes(content: ContentFactory, tmp_path: Path
 
 
 def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
-        content: ContentFactory, tmp_path: Path) -> None:
+        content: ContentFactory, first: Built, tmp_path: Path) -> None:
     output = tmp_path / "build"
-    first = build(content.root, output)
+    shutil.copytree(first.site.parent, output)  # the first build's output and its cache
     jobs = len(first.report.rendered)
     assert jobs == 2 + 2 * len(first.publication.full_documents())  # the issue in 2 editions, documents in 2
     first_bytes = {url: first.pdf(url).read_bytes() for url in first.report.files}
@@ -55,7 +62,8 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
                          (urls.document_pdf("gz-office", "zh"), False)):
         assert (third.pdf(url).read_bytes() != first_bytes[url]) is changed, url
 
-    # the settings that shape a PDF are part of the key
+    # the settings that shape a PDF are part of every key: with the digits flipped, nothing is cached
+    cache = PdfCache(output / ".cache" / "pdf")
+    assert all(cache.has(job.name, key, job.outputs) for job, key in keyed_jobs(third.publication, third.settings))
     settings = dict(third.settings, GAZETTE_TIBETAN_DIGITS=not tibetan_digits(third.settings))
-    fourth = build(content.root, output, settings)
-    assert len(fourth.report.rendered) == jobs
+    assert not any(cache.has(job.name, key, job.outputs) for job, key in keyed_jobs(third.publication, settings))

@@ -35,7 +35,7 @@ def test_gbk_file_is_named_with_the_fix() -> None:
     assert finding.code == "TEXT-ENCODING-GBK" and "iconv -f GB18030 -t UTF-8" in finding.fix_en
 
 
-def test_translations_pair_by_slug(content) -> None:  # noqa: ANN001
+def test_translations_pair_by_slug(content) -> None:
     content.document("a")
     content.translation("a")
     content.translation("lonely")
@@ -45,7 +45,7 @@ def test_translations_pair_by_slug(content) -> None:  # noqa: ANN001
     assert not findings
 
 
-def test_registries_load_with_tree_and_order(sample_content) -> None:  # noqa: ANN001
+def test_registries_load_with_tree_and_order(sample_content) -> None:
     corpus, findings = load_corpus(sample_content)
     reg = corpus.registry
     assert not [f for f in findings if f.path.startswith("registry/")]

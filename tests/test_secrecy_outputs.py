@@ -74,16 +74,26 @@ def test_public_text_is_there(built: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ["涉密", "秘密", "机密", "绝密", "非涉密 ", "非涉密\u200b", None])
-def test_secret_document_stops_the_build_and_keeps_the_last_output(built: Path, tmp_path: Path,
-                                                                   value: str | None) -> None:
+def test_every_value_but_not_secret_stops_the_check(built: Path, tmp_path: Path, value: str | None) -> None:
+    import shutil
+
+    from gazette.checks import check_content
+
+    content = tmp_path / "content"
+    shutil.copytree(built / "content", content)
+    ContentFactory(content, serial=900).document("secret-one", secrecy=value, body="zqxsecretbody")
+    codes = {(f.code, f.path) for f in check_content(content)[1] if f.level == "error"}
+    assert ("SEC-SECRET", "documents/2026/secret-one.zh.md") in codes
+
+
+def test_secret_document_stops_the_build_and_keeps_the_last_output(built: Path, tmp_path: Path) -> None:
     import shutil
 
     content = tmp_path / "content"
     shutil.copytree(built / "content", content)
     before = _tree_digest(built / "build" / "site")
-    factory = ContentFactory.__new__(ContentFactory)
-    factory.root, factory.serial = content, 900
-    factory.document("secret-one", secrecy=value, body="zqxsecretbody", title="zqxsecrettitle")
+    factory = ContentFactory(content, serial=900)
+    factory.document("secret-one", secrecy="秘密", body="zqxsecretbody", title="zqxsecrettitle")
     output = tmp_path / "build"
     shutil.copytree(built / "build", output)
     assert build(content, output, ["pdf", "site", "search"]) == 1

@@ -38,7 +38,7 @@ class _RunGenerator(Generator):
 
 
 class GazetteSiteGenerator(_RunGenerator):
-    def generate_output(self, writer) -> None:  # noqa: ANN001 (Pelican's Writer)
+    def generate_output(self, writer) -> None:
         run = self.run
         if run is None:
             return
@@ -68,7 +68,7 @@ class GazetteSiteGenerator(_RunGenerator):
 
 
 class GazetteFilesGenerator(_RunGenerator):
-    def generate_output(self, writer) -> None:  # noqa: ANN001 (Pelican's Writer)
+    def generate_output(self, writer) -> None:
         """The files the Publication lists (attachments of public documents, images that published content
         uses), and nothing else of content/; never through a symbolic link, never outside the web root."""
         if self.run is not None:
