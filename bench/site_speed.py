@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_speed import TODAY, generate  # noqa: E402
-from gazette.build import build  # noqa: E402
-from gazette.checks import check_content  # noqa: E402
+from check_speed import TODAY, generate
+from gazette.build import build
+from gazette.checks import check_content
 
 
 def _timed(fn):  # type: ignore[no-untyped-def]
