@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from gazette.findings import Finding
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "content" / "registry"
@@ -28,6 +29,12 @@ class ContentFactory:
         self.serial = serial
         if not (root / "registry").exists():
             shutil.copytree(REGISTRY, root / "registry")
+
+    def findings(self) -> list[Finding]:
+        """What `gazette check` finds in this content folder."""
+        from gazette.checks import check_content
+
+        return check_content(self.root)[1]
 
     def write(self, rel: str, data: str | bytes) -> Path:
         path = self.root / rel
@@ -78,3 +85,15 @@ class ContentFactory:
     def page(self, slug: str, lang: str, title: str, body: str) -> Path:
         meta = {"title": title, "slug": slug, "lang": lang}
         return self.write(f"pages/{slug}.{lang}.md", f"---\n{_front_matter(meta)}---\n{body}")
+
+    def report_corpus(self) -> None:
+        """Documents on time and late, one withheld, an issue: what the editors' reports count."""
+        review = {"by": "小组", "date": "2026-01-06"}
+        self.document("late-a", signed="2026-01-05", published="2026-03-02", secrecy_review=review)
+        self.document("late-b", signed="2026-01-05", published="2026-02-27", secrecy_review=review,
+                      issuer=["forestry"], index_no="S00000011/2026-00001")
+        self.document("on-time", signed="2026-01-05", published="2026-01-08", secrecy_review=review)
+        self.document("withheld-late", signed="2026-01-05", published="2026-03-02", disclosure="不予公开",
+                      withheld_reason="过程性信息")
+        self.translation("on-time", title="བརྡ་ཐོ།")
+        self.issue(2026, 3, sections=[{"section": "prefecture-documents", "items": ["on-time", "late-a"]}])

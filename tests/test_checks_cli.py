@@ -104,20 +104,8 @@ def test_sample_corpus_has_no_errors(sample_content: Path) -> None:
 # --- reports -------------------------------------------------------------------------------------------
 
 
-def _report_content(content: ContentFactory) -> None:
-    review = {"by": "小组", "date": "2026-01-06"}
-    content.document("late-a", signed="2026-01-05", published="2026-03-02", secrecy_review=review)
-    content.document("late-b", signed="2026-01-05", published="2026-02-27", secrecy_review=review,
-                     issuer=["forestry"], index_no="S00000011/2026-00001")
-    content.document("on-time", signed="2026-01-05", published="2026-01-08", secrecy_review=review)
-    content.document("withheld-late", signed="2026-01-05", published="2026-03-02", disclosure="不予公开",
-                     withheld_reason="过程性信息")
-    content.translation("on-time", title="བརྡ་ཐོ།")
-    content.issue(2026, 3, sections=[{"section": "prefecture-documents", "items": ["on-time", "late-a"]}])
-
-
 def test_report_late(content: ContentFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _report_content(content)
+    content.report_corpus()
     assert main(["report", "late", "--content", str(content.root), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     by_id = {p["id"]: p for p in data["publishers"]}
@@ -133,7 +121,7 @@ def test_report_late(content: ContentFactory, tmp_path: Path, capsys: pytest.Cap
 
 
 def test_report_translations(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    _report_content(content)
+    content.report_corpus()
     assert main(["report", "translations", "--content", str(content.root), "--format", "json"]) == 0
     rows = {(r["kind"], r["id"]): r for r in json.loads(capsys.readouterr().out)["coverage"]}
     section = rows[("section", "prefecture-documents")]
@@ -146,7 +134,7 @@ def test_report_translations(content: ContentFactory, capsys: pytest.CaptureFixt
 
 def test_report_never_under_build(content: ContentFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    _report_content(content)
+    content.report_corpus()
     monkeypatch.chdir(tmp_path)
     elsewhere = tmp_path / "elsewhere" / "out"  # a build output by its layout, whatever its name
     (elsewhere / ".generations").mkdir(parents=True)

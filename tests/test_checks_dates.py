@@ -7,16 +7,11 @@ import datetime as dt
 import pytest
 from factory import ContentFactory
 from gazette import workdays
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def found(content: ContentFactory, code: str) -> list[Finding]:
-    return [f for f in run(content) if f.code == code]
+    return [f for f in content.findings() if f.code == code]
 
 
 @pytest.mark.parametrize(("value", "fix"), [("2026-02-30", ""), ("2026/3/1", "2026-03-01"),
@@ -34,7 +29,7 @@ def test_invalid_dates(content: ContentFactory, value: str, fix: str) -> None:
 def test_valid_dates_pass(content: ContentFactory) -> None:
     content.document("good-date", signed="2026-02-27", published="2026-02-28",
                      secrecy_review={"by": "小组", "date": "2026-02-28"})
-    assert [f for f in run(content) if f.code.startswith("DATE-")] == []
+    assert [f for f in content.findings() if f.code.startswith("DATE-")] == []
 
 
 def test_invalid_review_date(content: ContentFactory) -> None:

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
-from gazette.findings import Finding
-
-
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
 
 
 def codes(content: ContentFactory) -> set[str]:
-    return {f.code for f in run(content)}
+    return {f.code for f in content.findings()}
 
 
 def test_factory_default_content_checks_clean(content: ContentFactory) -> None:
@@ -21,35 +15,35 @@ def test_factory_default_content_checks_clean(content: ContentFactory) -> None:
     content.translation("clean-doc", title="དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།")
     content.issue(2026, 3, sections=[{"section": "prefecture-documents", "items": ["clean-doc"]}])
     content.page("about", "zh", "关于本刊", "本刊由州政府研究室编辑出版。\n")
-    assert run(content) == []
+    assert content.findings() == []
 
 
 @pytest.mark.parametrize("field", ["title", "genre", "issuer", "signed", "published", "index_no", "catalogue",
                                    "disclosure", "secrecy"])
 def test_required_field_missing(content: ContentFactory, field: str) -> None:
     path = content.document("missing-field", **{field: None})
-    found = [f for f in run(content) if f.code == "DOC-REQUIRED"]
+    found = [f for f in content.findings() if f.code == "DOC-REQUIRED"]
     assert [(f.field, f.path) for f in found] == [(field, path.relative_to(content.root).as_posix())]
     assert found[0].is_error and found[0].fix_zh and found[0].fix_en
 
 
 def test_required_field_blank_points_at_its_line(content: ContentFactory) -> None:
     content.document("blank-title", title="  ")
-    found = [f for f in run(content) if f.code == "DOC-REQUIRED"]
+    found = [f for f in content.findings() if f.code == "DOC-REQUIRED"]
     assert len(found) == 1 and found[0].line == 2  # `title:` is the first line after `---`
 
 
 def test_translation_requires_title(content: ContentFactory) -> None:
     content.document("tr-title")
     content.translation("tr-title", title=None)
-    found = [f for f in run(content) if f.code == "DOC-REQUIRED"]
+    found = [f for f in content.findings() if f.code == "DOC-REQUIRED"]
     assert [(f.path, f.field) for f in found] == [("documents/2026/tr-title.bo.md", "title")]
 
 
 def test_field_types(content: ContentFactory) -> None:
     content.document("typed", title=["一", "二"], issuer=[{"id": "x"}], secrecy_review="已审查",
                      attachments=[{"title": "无文件"}])
-    found = {f.field for f in run(content) if f.code == "DOC-FIELD-TYPE"}
+    found = {f.field for f in content.findings() if f.code == "DOC-FIELD-TYPE"}
     assert found == {"title", "issuer", "secrecy_review", "attachments"}
     content2 = ContentFactory(content.root.parent / "ok")
     content2.document("typed", keywords=["一", "二"])
@@ -59,14 +53,14 @@ def test_field_types(content: ContentFactory) -> None:
 def test_disclosure_value(content: ContentFactory) -> None:
     content.document("bad-disclosure", disclosure="公开")
     content.document("good-disclosure", disclosure="依申请公开")
-    found = [f for f in run(content) if f.code == "DOC-DISCLOSURE"]
+    found = [f for f in content.findings() if f.code == "DOC-DISCLOSURE"]
     assert [f.path for f in found] == ["documents/2026/bad-disclosure.zh.md"]
 
 
 def test_validity_value(content: ContentFactory) -> None:
     content.document("bad-validity", validity="作废")
     content.document("good-validity", validity="失效")
-    found = [f for f in run(content) if f.code == "DOC-VALIDITY"]
+    found = [f for f in content.findings() if f.code == "DOC-VALIDITY"]
     assert [f.path for f in found] == ["documents/2026/bad-validity.zh.md"]
 
 
@@ -81,7 +75,7 @@ def test_replaced_by(content: ContentFactory) -> None:
                      withheld_reason="过程性信息")
     content.document("to-withheld", validity="失效", replaced_by="withheld-new")
     content.document("still-valid", replaced_by="newer")
-    found = {f.path.split("/")[-1]: f.code for f in run(content) if f.code.startswith("DOC-REPLACED-BY")}
+    found = {f.path.split("/")[-1]: f.code for f in content.findings() if f.code.startswith("DOC-REPLACED-BY")}
     assert found == {"to-nothing.zh.md": "DOC-REPLACED-BY", "to-older.zh.md": "DOC-REPLACED-BY",
                      "to-withheld.zh.md": "DOC-REPLACED-BY", "still-valid.zh.md": "DOC-REPLACED-BY-VALID"}
 
@@ -89,7 +83,7 @@ def test_replaced_by(content: ContentFactory) -> None:
 def test_status_value(content: ContentFactory) -> None:
     content.document("misspelt-draft", status="草稿")
     content.document("real-draft", status="draft")
-    found = [f for f in run(content) if f.code == "DOC-STATUS"]
+    found = [f for f in content.findings() if f.code == "DOC-STATUS"]
     assert [f.path for f in found] == ["documents/2026/misspelt-draft.zh.md"]
     assert "draft" in found[0].fix_en
 
@@ -97,7 +91,7 @@ def test_status_value(content: ContentFactory) -> None:
 def test_unknown_field_is_a_warning(content: ContentFactory) -> None:
     content.document("typo", stauts="draft")
     content.document("known", public_numbers=["0836-2822114"])
-    found = [f for f in run(content) if f.code == "DOC-FIELD-UNKNOWN"]
+    found = [f for f in content.findings() if f.code == "DOC-FIELD-UNKNOWN"]
     assert [(f.path, f.field, f.level.value) for f in found] == [("documents/2026/typo.zh.md", "stauts", "warning")]
 
 
@@ -107,7 +101,7 @@ def test_slug_mismatch_format_and_duplicate(content: ContentFactory) -> None:
                     encoding="utf-8")
     content.document("Bad_Slug")
     content.write("documents/2025/dup.zh.md", content.document("dup").read_text(encoding="utf-8"))
-    found = {(f.code, f.path) for f in run(content) if f.code.startswith("DOC-SLUG")}
+    found = {(f.code, f.path) for f in content.findings() if f.code.startswith("DOC-SLUG")}
     assert ("DOC-SLUG", "documents/2026/right-slug.zh.md") in found
     assert ("DOC-SLUG-FORMAT", "documents/2026/Bad_Slug.zh.md") in found
     assert any(code == "DOC-SLUG-DUPLICATE" for code, _ in found)
@@ -118,7 +112,7 @@ def test_lang_matches_file(content: ContentFactory) -> None:
     content.document("lang-doc", lang="bo")
     content.document("lang-ok")
     content.translation("lang-ok", title="བརྡ་ཐོ།", lang="bo")
-    found = [f for f in run(content) if f.code == "DOC-LANG"]
+    found = [f for f in content.findings() if f.code == "DOC-LANG"]
     assert [f.path for f in found] == ["documents/2026/lang-doc.zh.md"]
 
 
@@ -127,7 +121,7 @@ def test_translation_beside_original(content: ContentFactory) -> None:
     content.translation("moved", year="2025", title="བརྡ་ཐོ།")
     content.document("beside")
     content.translation("beside", title="བརྡ་ཐོ།")
-    found = [f for f in run(content) if f.code == "TR-FOLDER"]
+    found = [f for f in content.findings() if f.code == "TR-FOLDER"]
     assert [f.path for f in found] == ["documents/2025/moved.bo.md"]
 
 
@@ -136,7 +130,7 @@ def test_unexpected_files(content: ContentFactory) -> None:
     content.write("documents/2026/with-docx.docx", b"PK\x03\x04")
     content.write("gazette/2026/2026-03.yaml", "year: 2026\n")
     content.write("attachments/2026/with-docx/a.pdf", b"%PDF")
-    found = sorted(f.path for f in run(content) if f.code == "FILE-UNEXPECTED")
+    found = sorted(f.path for f in content.findings() if f.code == "FILE-UNEXPECTED")
     assert found == ["documents/2026/with-docx.docx", "gazette/2026/2026-03.yaml"]
 
 
@@ -147,8 +141,8 @@ def test_a_page_can_be_a_draft_and_is_not_published(content: ContentFactory) -> 
     content.page("about", "zh", "关于本刊", "正文。\n")
     path = content.write("pages/plans.zh.md",
                          "---\ntitle: 工作计划\nslug: plans\nlang: zh\nstatus: draft\n---\n正文。\n")
-    assert [(f.code, f.field) for f in run(content)] == []
+    assert [(f.code, f.field) for f in content.findings()] == []
     pub = build_publication(load_corpus(content.root)[0])
     assert set(pub.pages) == {("about", "zh")}
     path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: drafts"), encoding="utf-8")
-    assert [(f.code, f.field) for f in run(content)] == [("DOC-STATUS", "status")]
+    assert [(f.code, f.field) for f in content.findings()] == [("DOC-STATUS", "status")]

@@ -9,18 +9,13 @@ from factory import ContentFactory
 from gazette import fonts
 from gazette.checks import check_content
 from gazette.config import GazetteConfig
-from gazette.findings import Finding
 from gazette.settings import load_settings
 
 FONTS = GazetteConfig.from_settings(load_settings()).fonts
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def html(content: ContentFactory) -> list[tuple[str, int]]:
-    return [(f.code, f.line) for f in run(content) if f.code.startswith("HTML-")]
+    return [(f.code, f.line) for f in content.findings() if f.code.startswith("HTML-")]
 
 
 @pytest.mark.parametrize(("snippet", "code"), [
@@ -57,7 +52,7 @@ def test_allowed_html_and_code(content: ContentFactory, body: str) -> None:
 
 def test_other_tags_are_a_warning(content: ContentFactory) -> None:
     content.document("font-tag", body='<font color="red">红字</font>与<center>居中</center>\n')
-    found = [f for f in run(content) if f.code == "HTML-STRIPPED"]
+    found = [f for f in content.findings() if f.code == "HTML-STRIPPED"]
     assert sorted(f.zh.split("<")[1].split(">")[0] for f in found) == ["center", "font"]
     assert all(f.level.value == "warning" for f in found)
 
@@ -69,7 +64,7 @@ def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
     assert rare not in cjk
     content.document("rare", body=f"古地名{rare}在此。\n")
     content.document("rare-withheld", disclosure="不予公开", withheld_reason="过程性信息", body=f"{rare}\n")
-    found = [f for f in run(content) if f.code == "FONT-GLYPH"]
+    found = [f for f in content.findings() if f.code == "FONT-GLYPH"]
     assert [(f.path, f.line) for f in found] == [("documents/2026/rare.zh.md", 16)]
     assert "U+2A6D6" in found[0].zh
 
@@ -77,7 +72,7 @@ def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
 def test_common_text_has_glyphs(content: ContentFactory) -> None:
     content.document("common", body="甘孜藏族自治州人民政府“通知”——《条例》第二十条、1.5%、①②③。\n")
     content.translation("common", title="དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།", body="བཀྲ་ཤིས་བདེ་ལེགས། ༡༢༣ ཀ\u0f71\u0f72\n")
-    assert [f for f in run(content) if f.code.startswith("FONT-")] == []
+    assert [f for f in content.findings() if f.code.startswith("FONT-")] == []
 
 
 def test_fonts_not_installed(content: ContentFactory, tmp_path: Path) -> None:

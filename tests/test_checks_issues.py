@@ -5,18 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from factory import ContentFactory
-from gazette.checks import check_content
-from gazette.findings import Finding
 
 TITLE = "དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།"
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def issue_codes(content: ContentFactory) -> list[tuple[str, str]]:
-    return sorted((f.code, f.path) for f in run(content) if f.code.startswith("ISSUE-"))
+    return sorted((f.code, f.path) for f in content.findings() if f.code.startswith("ISSUE-"))
 
 
 def translated(content: ContentFactory, slug: str, **fields: Any) -> None:
@@ -70,7 +64,7 @@ def test_totals_consecutive_over_published_issues(content: ContentFactory) -> No
     content.issue(2026, 4, total=12, sections=[section(["b"])])
     content.issue(2026, 5, total=99, status="draft", sections=[section(["c"])])
     content.issue(2026, 6, total=13, sections=[section(["c"])])
-    found = [f for f in run(content) if f.code == "ISSUE-TOTAL"]
+    found = [f for f in content.findings() if f.code == "ISSUE-TOTAL"]
     assert [(f.path, "total: 11" in f.fix_en) for f in found] == [("gazette/2026/2026-04.yml", True)]
 
 
@@ -94,7 +88,7 @@ def test_items(content: ContentFactory) -> None:
     content.issue(2026, 3, sections=[section(["ok", "missing", "on-request", "draft", "untranslated", "twice"])])
     content.issue(2026, 4, total=4, sections=[section(["twice"])])
     slugs = ("ok", "missing", "on-request", "draft", "untranslated", "twice")
-    found = sorted((f.code, next(s for s in slugs if f" {s}" in f.zh)) for f in run(content)
+    found = sorted((f.code, next(s for s in slugs if f" {s}" in f.zh)) for f in content.findings()
                    if f.code.startswith("ISSUE-ITEM"))
     assert found == [("ISSUE-ITEM-MISSING", "missing"), ("ISSUE-ITEM-NOT-PUBLIC", "draft"),
                      ("ISSUE-ITEM-NOT-PUBLIC", "on-request"), ("ISSUE-ITEM-REPEATED", "twice"),

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from factory import ContentFactory
-from gazette.checks import check_content
-from gazette.findings import Finding
-
-
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
 
 
 def found(content: ContentFactory, code: str) -> list[tuple[str, int]]:
-    return sorted((f.path, f.line) for f in run(content) if f.code == code)
+    return sorted((f.path, f.line) for f in content.findings() if f.code == code)
 
 
 def test_link_to_missing_document(content: ContentFactory) -> None:
@@ -70,5 +64,5 @@ def test_attachments_exist(content: ContentFactory) -> None:
     content.document("att", attachments=[{"file": "attachments/2026/att/有.pdf", "title": "有"},
                                          {"file": "attachments/2026/att/无.pdf", "title": "无"},
                                          {"file": "../outside.pdf", "title": "外"}])
-    codes = sorted(f.code for f in run(content) if f.code.startswith("ATT-"))
+    codes = sorted(f.code for f in content.findings() if f.code.startswith("ATT-"))
     assert codes == ["ATT-MISSING", "ATT-PATH"]

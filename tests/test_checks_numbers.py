@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.checks.numbers import corrected_number
 from gazette.findings import Finding
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def number_findings(content: ContentFactory) -> list[Finding]:
-    return [f for f in run(content) if f.code.startswith(("NUM-", "IDX-"))]
+    return [f for f in content.findings() if f.code.startswith(("NUM-", "IDX-"))]
 
 
 @pytest.mark.parametrize(("written", "fixed"), [
@@ -101,5 +96,5 @@ def test_index_number_identical_in_translation(content: ContentFactory) -> None:
     content.translation("idx-tr", title="བརྡ་ཐོ།", index_no="S00000001/2026-00009")
     content.document("idx-same", index_no="S00000001/2026-00010")
     content.translation("idx-same", title="བརྡ་ཐོ།", index_no="S00000001/2026-00010")
-    found = [f for f in run(content) if f.code == "TR-FIELD"]
+    found = [f for f in content.findings() if f.code == "TR-FIELD"]
     assert [(f.path, f.field) for f in found] == [("documents/2026/idx-tr.bo.md", "index_no")]

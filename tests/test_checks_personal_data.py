@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.checks.personal_data import luhn, valid_id_number
-from gazette.findings import Finding
 
 
 def with_check_digit(first17: str) -> str:
@@ -24,12 +22,8 @@ CARD = with_luhn("622202123456789012")  # 19 digits
 CARD_BAD = CARD[:-1] + str((int(CARD[-1]) + 1) % 10)
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def pii(content: ContentFactory) -> list[tuple[str, str]]:
-    return sorted((f.code, f.path.split("/")[-1]) for f in run(content) if f.code.startswith("PII-"))
+    return sorted((f.code, f.path.split("/")[-1]) for f in content.findings() if f.code.startswith("PII-"))
 
 
 def test_validators() -> None:
@@ -47,7 +41,7 @@ def test_validators() -> None:
 ])
 def test_personal_numbers_in_public_body(content: ContentFactory, text: str, code: str) -> None:
     content.document("public", body=f"第一段。\n\n{text}\n")
-    hits = [f for f in run(content) if f.code.startswith("PII-")]
+    hits = [f for f in content.findings() if f.code.startswith("PII-")]
     assert [(h.code, h.line, h.is_error) for h in hits] == [(code, 18, True)]
     assert "public_numbers" in hits[0].fix_en
 
@@ -81,5 +75,5 @@ def test_public_numbers_are_not_reported(content: ContentFactory) -> None:
     content.document("hotline", public_numbers=["138-1234-5678", 13912345678],
                      body="热线 13812345678，值班 139 1234 5678，另 13712345678。\n")
     content.translation("hotline", title="བརྡ་ཐོ།", body="ཁ་པར་ 13812345678\n")
-    hits = [f for f in run(content) if f.code.startswith("PII-")]
+    hits = [f for f in content.findings() if f.code.startswith("PII-")]
     assert [(h.path.split("/")[-1], "137****5678" in h.zh) for h in hits] == [("hotline.zh.md", True)]

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def by_code(content: ContentFactory, prefix: str) -> list[Finding]:
-    return [f for f in run(content) if f.code.startswith(prefix)]
+    return [f for f in content.findings() if f.code.startswith(prefix)]
 
 
 def test_unknown_issuer_genre_catalogue(content: ContentFactory) -> None:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def found(content: ContentFactory, code: str) -> list[Finding]:
-    return [f for f in run(content) if f.code == code]
+    return [f for f in content.findings() if f.code == code]
 
 
 @pytest.mark.parametrize("value", ["涉密", "秘密", "机密", "绝密", "非涉密 ", "非涉密\u200b", " 非涉密", "否", ""])

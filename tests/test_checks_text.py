@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def found(content: ContentFactory, code: str) -> list[Finding]:
-    return [f for f in run(content) if f.code == code]
+    return [f for f in content.findings() if f.code == code]
 
 
 BODY_LINE = 16  # the factory's documents have 15 lines of front matter (with the --- lines)
@@ -36,7 +31,7 @@ def test_not_text_in_title_summary_keywords_and_pages(content: ContentFactory) -
                      keywords=["关键\ue000词"])
     content.translation("dirty-meta", title="བརྡ་ཐོ\u200c།")
     content.page("about", "zh", "关于\x0b本刊", "正文。\n")
-    hits = {(f.path.split("/")[-1], f.field) for f in run(content) if f.code.startswith("TEXT-")}
+    hits = {(f.path.split("/")[-1], f.field) for f in content.findings() if f.code.startswith("TEXT-")}
     assert hits == {("dirty-meta.zh.md", "title"), ("dirty-meta.zh.md", "summary"),
                     ("dirty-meta.zh.md", "keywords[0]"), ("dirty-meta.bo.md", "title"), ("about.zh.md", "title")}
 
@@ -45,7 +40,7 @@ def test_leading_bom_and_crlf_are_accepted(content: ContentFactory) -> None:
     path = content.document("windows")
     text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
     path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert run(content) == []
+    assert content.findings() == []
 
 
 def test_gbk_file_says_how_to_convert(content: ContentFactory) -> None:

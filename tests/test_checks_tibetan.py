@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import pytest
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 TITLE = "དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།"
 GOOD = "སྤྱིར་བཏང་གི་བླང་བྱ། ཡིག་ཆ་འདི་ལ་ཞིབ་བཤེར་བྱེད། ཀླུ་ཡི་རྒྱལ་པོ་སྐྱེས་བུ། ༢༠༢༦ ལོའི་ཟླ་ ༣ ཚེས་ ༢"
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def translated(content: ContentFactory, body: str, title: str = TITLE) -> list[Finding]:
     content.document("tr")
     content.translation("tr", title=title, body=body)
-    return [f for f in run(content) if f.path.endswith(".bo.md")]
+    return [f for f in content.findings() if f.path.endswith(".bo.md")]
 
 
 def test_good_tibetan_is_clean(content: ContentFactory) -> None:
@@ -82,5 +77,5 @@ def test_malformed_syllables(content: ContentFactory, bad: str) -> None:
 def test_registry_tibetan_labels_are_checked(content: ContentFactory) -> None:
     content.write("registry/genres.yml", "- {id: notice, zh: 通知, bo: \"2R.-3A$-<A-;A-'J\"}\n"
                                           "- {id: speech, zh: 讲话, bo: གསུང་བཤད།}\n")
-    hits = [f for f in run(content) if f.code == "BO-LEGACY"]
+    hits = [f for f in content.findings() if f.code == "BO-LEGACY"]
     assert [(h.path, h.line) for h in hits] == [("registry/genres.yml", 1)]

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from factory import ContentFactory
-from gazette.checks import check_content
 from gazette.findings import Finding
 
 TITLE = "དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།"
 
 
-def run(content: ContentFactory) -> list[Finding]:
-    return check_content(content.root)[1]
-
-
 def found(content: ContentFactory, code: str) -> list[Finding]:
-    return [f for f in run(content) if f.code == code]
+    return [f for f in content.findings() if f.code == code]
 
 
 def test_translation_without_original(content: ContentFactory) -> None:

@@ -14,7 +14,7 @@ from gazette.cli import main
 from gazette.search.service import SearchService
 from gazette.serve import preview_app
 from gazette.settings import load_settings
-from test_search_relevance import build_search_corpus
+from search_corpus import build_search_corpus
 
 
 @pytest.fixture(scope="module")

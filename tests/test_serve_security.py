@@ -14,7 +14,6 @@ from gazette.cli import main
 from gazette.search.service import SearchService
 from gazette.serve import preview_app
 from gazette.settings import load_settings
-from test_checks_cli import _report_content
 
 SECRET = "TOP-SECRET-OUTSIDE-THE-WEB-ROOT"
 
@@ -285,7 +284,7 @@ def test_only_get_and_head_are_answered(app: Any) -> None:
 
 def test_report_refuses_any_web_root(content: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      capsys: pytest.CaptureFixture[str]) -> None:
-    _report_content(content)
+    content.report_corpus()
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
