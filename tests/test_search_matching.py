@@ -18,10 +18,8 @@ from gazette.search import index as ix
 from gazette.search.build import entries, facets, update_index
 from gazette.search.index import SearchIndex, write_facets
 from gazette.search.query import parse_request, run
-from whoosh import matching
 from whoosh import query as wq
 from whoosh.sorting import FieldFacet
-from whoosh.util import make_binary_tree
 
 WORDS = ["政府信息公开", "工作", "通知", "各县", "县长", "县委", "县级", "县城", "县域", "人民政府", "森林草原防火",
          "2026年", "2026年度", "公开", "信息", "政府", "康定", "乡村振兴", "项目", "，", "。"]
@@ -62,54 +60,12 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     return found
 
 
-class StockPositions(wq.Phrase):
-    """The reference: Whoosh's own term matchers, unions and intersection, with each document's positions
-    read through the matcher API (what the index did before its own phrase matcher)."""
-
-    def __init__(self, fieldname: str, parts: list[Any], boost: float = 1.0) -> None:
-        super().__init__(fieldname, [t.text for t in parts], boost=boost)
-        self.parts = parts
-
-    def normalize(self) -> StockPositions:
-        return self
-
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        reader, field = searcher.reader(), searcher.schema[self.fieldname]
-        groups = []
-        for part in self.parts:
-            if part.prefix:
-                terms = [t.decode() for t in reader.expand_prefix(self.fieldname, part.text)]
-            else:
-                terms = [part.text] if (self.fieldname, field.to_bytes(part.text)) in reader else []
-            if not terms:
-                return matching.NullMatcher()
-            groups.append([wq.Term(self.fieldname, t).matcher(searcher, context) for t in terms])
-        offsets = [p.pos - self.parts[0].pos for p in self.parts]
-        both = make_binary_tree(matching.IntersectionMatcher,
-                                [g[0] if len(g) == 1 else make_binary_tree(matching.UnionMatcher, g) for g in groups])
-        ids, scores = [], []
-        while both.is_active():
-            doc = both.id()
-            starts = None
-            for offset, group in zip(offsets, groups, strict=True):
-                shifted = {p - offset for m in group if m.is_active() and m.id() == doc
-                           for p in m.value_as("positions")}
-                starts = shifted if starts is None else starts & shifted
-            if starts:
-                ids.append(doc)
-                scores.append(both.score())
-            both.next()
-        if not ids:
-            return matching.NullMatcher()
-        m = matching.ListMatcher(ids, weights=scores)
-        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
-
-
 def use_stock(monkeypatch: pytest.MonkeyPatch) -> None:
     """Put Whoosh's stock queries and sort key where the index's own are."""
     monkeypatch.setattr(ix, "_Term", wq.Term)
     monkeypatch.setattr(ix, "_Prefix", wq.Prefix)
-    monkeypatch.setattr(ix, "_Positions", StockPositions)
+    # The index's public-API phrase query (the stock path's own, checked on its own in test_whoosh_internals).
+    monkeypatch.setattr(ix, "_Positions", ix._StockPositions)
     monkeypatch.setattr(ix, "_NewestFirstFacet", lambda name: FieldFacet(name, reverse=True))
     monkeypatch.setattr(ix, "_allowed", lambda searcher, request: ix._filter_query(request))
 
