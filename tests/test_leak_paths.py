@@ -261,3 +261,23 @@ def test_every_build_drops_cached_pdfs_of_what_is_no_longer_published(content: C
     content.document("made-withheld", body=f"{CANARY}\n", **WITHHELD)
     assert build(content.root, output, ["site"]) == 0  # the PDF stage does not even run
     assert sorted(p.name for p in cached.iterdir()) == ["public.zh"]
+
+
+def test_a_replaced_attachment_is_served_and_sized_anew(content: ContentFactory, tmp_path: Path) -> None:
+    from gazette.build import build
+
+    content.write("attachments/2026/public/a.pdf", PDF)
+    content.document("public", attachments=[{"file": "attachments/2026/public/a.pdf", "title": "附件"}])
+    output = tmp_path / "build"
+    assert build(content.root, output, ["site"]) == 0
+    replaced = PDF + b"% a longer replacement, " + b"x" * 3000 + b"\n"
+    content.write("attachments/2026/public/a.pdf", replaced)
+    assert build(content.root, output, ["site"]) == 0  # incremental: unchanged pages are reused
+    assert (output / "site/attachments/2026/public/a.pdf").read_bytes() == replaced
+    page = (output / "site/zh/documents/public/index.html").read_text(encoding="utf-8")
+    assert "3 KB" in page or "3.1 KB" in page or "3.0 KB" in page, page[page.find("a.pdf") - 200:][:600]
+
+    # --only pdf with other content than the site was made from: the old site (and its old copy) goes
+    content.write("attachments/2026/public/a.pdf", PDF)
+    assert build(content.root, output, ["pdf"]) == 0
+    assert not (output / "site/attachments/2026/public/a.pdf").exists()
