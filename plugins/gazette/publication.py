@@ -18,9 +18,9 @@ from .model import LANGS, ORIGINAL_LANG, Corpus, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer, plain_text
 from .static_files import StaticFiles, clean_target, read_plain_file
-from .visibility import Visibility, issue_is_public, page_visibility, visibility
+from .visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
 
-__all__ = ["Publication", "PublicDocument", "Unpublishable", "Visibility", "build_publication", "visibility"]
+__all__ = ["Publication", "PublicDocument", "Unpublishable", "Visibility", "build_publication"]
 
 
 class Unpublishable(Exception):
@@ -218,7 +218,7 @@ def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
 def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
-    public = {slug: visibility(doc) for slug, doc in corpus.documents.items()}
+    public = corpus_visibility(corpus)
     static = StaticFiles(corpus, public)
     published_pages = {key for key, page in corpus.pages.items() if page_visibility(page) is Visibility.FULL}
     static_files: set[str] = set()

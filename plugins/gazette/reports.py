@@ -25,7 +25,7 @@ from .generations import CURRENT, GENERATIONS
 from .loader import load_corpus
 from .model import Corpus, Document
 from .settings import settings_file
-from .visibility import Visibility, visibility
+from .visibility import Visibility, corpus_visibility
 from .workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
 
 BUILD_FOLDER = "build"
@@ -73,8 +73,9 @@ def _publisher(corpus: Corpus, doc: Document) -> tuple[str, str]:
 
 def late_report(corpus: Corpus) -> list[PublisherLateness]:
     publishers: dict[str, PublisherLateness] = {}
+    vis = corpus_visibility(corpus)
     for doc in corpus.documents.values():
-        if visibility(doc) is not Visibility.FULL or not doc.signed or not doc.published:
+        if vis[doc.slug] is not Visibility.FULL or not doc.signed or not doc.published:
             continue
         pid, name = _publisher(corpus, doc)
         entry = publishers.setdefault(pid, PublisherLateness(pid, name))
@@ -114,8 +115,9 @@ def translation_report(corpus: Corpus) -> list[Coverage]:
                     row.missing.append(slug)
     rows.extend(sections.values())
     publishers: dict[str, Coverage] = {}
+    vis = corpus_visibility(corpus)
     for doc in corpus.documents.values():
-        if visibility(doc) is not Visibility.FULL:
+        if vis[doc.slug] is not Visibility.FULL:
             continue
         pid, name = _publisher(corpus, doc)
         row = publishers.setdefault(pid, Coverage("publisher", pid, name))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .model import NOT_SECRET, ON_REQUEST, PROACTIVE, Document, GazetteIssue, Page, text
+from .model import NOT_SECRET, ON_REQUEST, PROACTIVE, Corpus, Document, GazetteIssue, Page, text
 
 
 class Visibility(Enum):
@@ -34,6 +34,11 @@ def visibility(doc: Document) -> Visibility:
     if doc.disclosure == ON_REQUEST:
         return Visibility.METADATA
     return Visibility.NONE
+
+
+def corpus_visibility(corpus: Corpus) -> dict[str, Visibility]:
+    """Every document's visibility, by slug: what the checks, the Publication and the reports all use."""
+    return {slug: visibility(doc) for slug, doc in corpus.documents.items()}
 
 
 def page_visibility(page: Page) -> Visibility:

@@ -15,7 +15,7 @@ from functools import cached_property
 
 from ..frontmatter import Source
 from ..model import LANGS, ORIGINAL_LANG, Corpus, Document, as_list
-from ..visibility import Visibility, visibility
+from ..visibility import Visibility, corpus_visibility
 from .rules import CheckContext
 
 # Markdown and HTML that is syntax, not text: code, URLs, link targets, tags, Pelican link markers.
@@ -119,8 +119,7 @@ def source_texts(source: Source, public: bool, *, metadata_only: bool = False,
                    public and not metadata_only, body=True)
 
 
-def document_texts(doc: Document) -> Iterator[Text]:
-    vis = visibility(doc)
+def document_texts(doc: Document, vis: Visibility) -> Iterator[Text]:
     metadata_only = vis is Visibility.METADATA
     public = vis is not Visibility.NONE
     yield from source_texts(doc.source, public, metadata_only=metadata_only,
@@ -166,7 +165,7 @@ def all_texts(corpus: Corpus, context: CheckContext) -> list[Text]:
     if cached is None:
         texts: list[Text] = []
         for doc in corpus.documents.values():
-            texts.extend(document_texts(doc))
+            texts.extend(document_texts(doc, public_documents(corpus, context)[doc.slug]))
         for source in corpus.orphans + corpus.duplicates:
             texts.extend(source_texts(source, False))
         for page in corpus.pages.values():
@@ -180,7 +179,7 @@ def all_texts(corpus: Corpus, context: CheckContext) -> list[Text]:
 def public_documents(corpus: Corpus, context: CheckContext) -> dict[str, Visibility]:
     cached = context.cache.get("visibility")
     if cached is None:
-        cached = {slug: visibility(doc) for slug, doc in corpus.documents.items()}
+        cached = corpus_visibility(corpus)
         context.cache["visibility"] = cached
     return cached
 

@@ -13,8 +13,9 @@ from typing import Any
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import Corpus
-from ..visibility import Visibility, visibility
+from ..visibility import Visibility
 from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
+from .common import public_documents
 from .rules import CheckContext, rule
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -111,8 +112,9 @@ def year_folder(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 @rule
 def timeliness(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-LATE, DATE-CALENDAR: 主动公开 within 20 working days of signing (Art. 26)."""
+    vis = public_documents(corpus, context)
     for doc in corpus.documents.values():
-        if visibility(doc) is not Visibility.FULL or not doc.signed or not doc.published:
+        if vis[doc.slug] is not Visibility.FULL or not doc.signed or not doc.published:
             continue
         if doc.published <= doc.signed:
             continue

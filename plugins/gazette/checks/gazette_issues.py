@@ -15,7 +15,8 @@ from typing import Any
 
 from ..findings import Finding, error, warning
 from ..model import Corpus, GazetteIssue, as_list
-from ..visibility import Visibility, visibility
+from ..visibility import Visibility
+from .common import public_documents
 from .rules import CheckContext, rule
 
 STATUS_VALUES = ("published", "draft")
@@ -152,7 +153,7 @@ def issue_contents(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                                                                "'status: draft'")
         for section in issue.sections:
             for slug in section.items:
-                yield from _item(corpus, issue, section.line, slug, placed)
+                yield from _item(corpus, public_documents(corpus, context), issue, section.line, slug, placed)
         for key in ("cover_image", *PHOTO_KEYS):
             value = issue.meta.get(key)
             photos = [value] if isinstance(value, (dict, str)) else as_list(value)
@@ -175,7 +176,7 @@ def issue_contents(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                                   "补充 bo: 藏文说明", "add 'bo: <Tibetan caption>'")
 
 
-def _item(corpus: Corpus, issue: GazetteIssue, line: int, slug: str,
+def _item(corpus: Corpus, vis: dict[str, Visibility], issue: GazetteIssue, line: int, slug: str,
           placed: dict[str, GazetteIssue]) -> Iterator[Finding]:
     doc = corpus.documents.get(slug)
     if doc is None:
@@ -193,7 +194,7 @@ def _item(corpus: Corpus, issue: GazetteIssue, line: int, slug: str,
                                            "the repeat")
         return
     placed[slug] = issue
-    if visibility(doc) is not Visibility.FULL:
+    if vis[slug] is not Visibility.FULL:
         state = "草稿" if doc.is_draft else \
             f"{doc.disclosure or '未填公开属性'}、{doc.secrecy or '未填涉密状态'}"
         yield error("ISSUE-ITEM-NOT-PUBLIC", issue.path, line, "sections",
