@@ -33,6 +33,16 @@ def sample_content() -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample content's site, built once (`--only site`)."""
+    from gazette.build import build
+
+    output = tmp_path_factory.mktemp("sample") / "build"
+    assert build(sample_content, output, ["site"]) == 0
+    return output / "site"
+
+
+@pytest.fixture(scope="session")
 def issue_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The PDF stage run once on a small issue (pdf_corpus.write_issue), for every test that reads PDFs.
     Its content is at `issue_pdfs.site.parent.parent / "content"`; tests that change it work on a copy."""

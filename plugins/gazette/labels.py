@@ -29,6 +29,15 @@ def tibetan_digits(settings: Mapping[str, Any]) -> bool:
     return bool(settings.get("GAZETTE_TIBETAN_DIGITS", True))
 
 
+# The printed words of the official-document parts, (zh, bo). The Tibetan ones await the translators'
+# review like the theme's strings.
+PART_WORDS = {
+    "attachments": ("附件", "ཟུར་སྦྲགས།"),
+    "cc": ("抄送", "འདྲ་བཤུས་སྤྲོད་ས།"),
+    "printed": ("印发", "པར་སྐྲུན་བསྐུར།"),
+}
+
+
 @dataclass(frozen=True)
 class Labels:
     """The formats of one build; every method takes the language to write in."""
@@ -69,6 +78,26 @@ class Labels:
         if lang == "bo":
             return f"དེབ་བསྡོམས་ {self.digits(total, lang)} པ།"
         return f"总第{total}期"
+
+    def addressee(self, text: str, lang: str) -> str:
+        """主送机关 as the line after the title sets it: 各县（市）人民政府，州级各部门： / …ཁག་ལ། (Tibetan
+        marks the recipients with the dative ལ་ and ends the line with a shad)."""
+        if lang == "bo":
+            if text.endswith(("ལ།", "།", "：", ":")):
+                return text
+            return text + ("ལ།" if text.endswith("་") else "་ལ།")
+        return text if text.endswith(("：", ":")) else text + "："
+
+    def part(self, name: str, lang: str) -> str:
+        """The printed word for a part: 附件 (attachments), 抄送 (copies to), 印发 (printed and sent)."""
+        return PART_WORDS[name][1 if lang == "bo" else 0]
+
+    def printed(self, date: dt.date | None, lang: str) -> str:
+        """2026年10月10日印发 / སྤྱི་ལོ་… ཉིན། པར་སྐྲུན་བསྐུར། — the date of the 版记's last line."""
+        if date is None:
+            return ""
+        return f"{self.date(date, lang)} {PART_WORDS['printed'][1]}" if lang == "bo" else (
+            f"{self.date(date, lang)}{PART_WORDS['printed'][0]}")
 
     def file_size(self, size: int, lang: str) -> str:
         text = f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"

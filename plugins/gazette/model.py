@@ -28,8 +28,10 @@ WITHHELD_REASONS = ("国家秘密", "商业秘密", "个人隐私", "内部事�
 VALIDITY_VALUES = ("有效", "失效", "废止")
 IN_FORCE = "有效"
 
-# Fields a translation may state only with the original's value (everything but these five).
-TRANSLATION_OWN_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords"})
+# The official-document parts (公文要素, GB/T 9704) beside title and body; each language states its own.
+OFFICIAL_FIELDS = ("addressee", "signature", "note", "cc", "printed", "author")
+# Fields a translation may state with a value of its own; any other it states must equal the original's.
+TRANSLATION_OWN_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", *OFFICIAL_FIELDS})
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -52,6 +54,48 @@ def as_list(value: Any) -> list[Any]:
 
 def text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Printed:
+    """印发机关和印发日期: who printed and sent the document out, and when."""
+
+    by: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class OfficialParts:
+    """The parts of a 公文 other than title and body, as one language's source states them (GB/T 9704:
+    主送机关, 发文机关署名, 附注, 抄送机关, 印发机关和印发日期; and the author of a speech or study). Read
+    leniently: a malformed value reads as empty, and the checks say why."""
+
+    addressee: str = ""
+    signature: tuple[str, ...] = ()  # empty: the issuers' full names
+    note: str = ""
+    cc: tuple[str, ...] = ()  # agency ids or names as written
+    printed: Printed | None = None
+    author: str = ""
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> OfficialParts:
+        printed = meta.get("printed")
+        return cls(
+            addressee=_line(meta.get("addressee")).rstrip("：:").strip(),
+            signature=tuple(_line(s) for s in as_list(meta.get("signature")) if _line(s)),
+            note=_line(meta.get("note")).strip("（）()").strip(),
+            cc=tuple(_line(s) for s in as_list(meta.get("cc")) if _line(s)),
+            printed=Printed(_line(printed.get("by")), parse_date(printed.get("date")))
+            if isinstance(printed, dict) else None,
+            author=_line(meta.get("author")),
+        )
+
+    def __bool__(self) -> bool:
+        return any((self.addressee, self.signature, self.note, self.cc, self.printed, self.author))
+
+
+def _line(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 @dataclass
@@ -82,6 +126,10 @@ class Translation:
     @property
     def body(self) -> str:
         return self.source.body
+
+    @property
+    def parts(self) -> OfficialParts:
+        return OfficialParts.from_meta(self.source.meta)
 
 
 @dataclass
@@ -177,6 +225,10 @@ class Document:
             if isinstance(item, dict):
                 items.append(Attachment(text(item.get("file")), text(item.get("title"))))
         return items
+
+    @property
+    def parts(self) -> OfficialParts:
+        return OfficialParts.from_meta(self.meta)
 
     @property
     def is_draft(self) -> bool:

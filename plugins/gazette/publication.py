@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .model import LANGS, ORIGINAL_LANG, Corpus, Photo
+from .model import LANGS, ORIGINAL_LANG, Corpus, Document, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer, plain_text
 from .static_files import StaticFiles, clean_target, read_plain_file
@@ -29,6 +29,37 @@ class Unpublishable(Exception):
 
 
 @dataclass(frozen=True)
+class Part:
+    """One official-document part as a page shows it: the text, and its language (a translation that does
+    not state a part shows the original's, marked as Chinese)."""
+
+    text: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class PublicParts:
+    """A 公文's parts in one language, resolved for the writers (GB/T 9704 places each one).
+
+    `official`: set out as a 公文 (a document number, an addressee or a signature): the signature and the
+    date under the body. A speech, study or essay shows its `author` under the title instead."""
+
+    official: bool = False
+    addressee: Part | None = None
+    signature: tuple[Part, ...] = ()
+    note: Part | None = None
+    cc: tuple[Part, ...] = ()
+    printed_by: Part | None = None
+    printed_date: dt.date | None = None
+    author: Part | None = None
+
+    @property
+    def imprint(self) -> bool:
+        """The 版记 (抄送, 印发) is set."""
+        return bool(self.cc or self.printed_by)
+
+
+@dataclass(frozen=True)
 class PublicText:
     """A document's text in one language. `html` and `text` are empty for a metadata-only entry."""
 
@@ -39,6 +70,20 @@ class PublicText:
     html: str = ""
     text: str = ""
     translated: bool = True  # False: this language falls back to the Chinese original
+    parts: PublicParts = field(default_factory=PublicParts)
+
+    @property
+    def main_html(self) -> str:
+        """The body up to the first embedded document (`#` in the source, `<h1>` here): a 公文's own text,
+        which its signature and date close."""
+        i = self.html.find("<h1")
+        return self.html if i < 0 else self.html[:i]
+
+    @property
+    def embedded_html(self) -> str:
+        """The documents a notice issues (印发), each under its centred title, after the signature."""
+        i = self.html.find("<h1")
+        return "" if i < 0 else self.html[i:]
 
 
 @dataclass(frozen=True)
@@ -95,7 +140,8 @@ class PublicDocument:
             return self.texts[lang]
         original = self.texts[ORIGINAL_LANG]
         return PublicText(lang=ORIGINAL_LANG, title=original.title, summary=original.summary,
-                          keywords=original.keywords, html=original.html, text=original.text, translated=False)
+                          keywords=original.keywords, html=original.html, text=original.text, translated=False,
+                          parts=original.parts)
 
     def url(self, lang: str) -> str:
         return urls.document(self.slug, lang)
@@ -245,7 +291,8 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             if vis is Visibility.FULL:
                 html = renderer.render(source.body, links(lang, source.path))
                 text = plain_text(html)
-            texts[lang] = PublicText(lang, title, summary, keywords, html, text)
+            parts = _parts(doc, lang, registry) if vis is Visibility.FULL else PublicParts()
+            texts[lang] = PublicText(lang, title, summary, keywords, html, text, parts=parts)
         attachments = []
         if vis is Visibility.FULL:
             for att in doc.attachments:
@@ -303,6 +350,36 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
     ordered = dict(sorted(documents.items(), key=lambda kv: (kv[1].published, kv[1].signed, kv[0]), reverse=True))
     file_digests = {rel: digests.of(rel)[1] for rel in static_files}
     return Publication(registry, content_root, ordered, issues, pages, file_digests)
+
+
+def _parts(doc: Document, lang: str, registry: Registry) -> PublicParts:
+    """The document's official parts in `lang`: the translation's own where it states them, else the
+    original's (marked Chinese); agency ids in cc and printed resolved to the agency's name in `lang`."""
+    original = doc.parts
+    own = doc.translations[lang].parts if lang in doc.translations else original
+
+    def pick(name: str) -> Part | None:
+        value = getattr(own, name) or getattr(original, name)
+        return Part(value, lang if getattr(own, name) else ORIGINAL_LANG) if value else None
+
+    def agency(value: str, stated_lang: str) -> Part:
+        entry = registry.agencies.get(value)
+        return Part(entry.label(lang), lang) if entry else Part(value, stated_lang)
+
+    source_lang = lang if own.signature else ORIGINAL_LANG
+    signature = tuple(Part(s, source_lang) for s in (own.signature or original.signature))
+    official = bool(doc.doc_number or original.addressee or original.signature)
+    if not signature and official:
+        signature = tuple(Part(registry.agencies[i].label(lang), lang) for i in doc.issuers if i in registry.agencies)
+    cc_lang = lang if own.cc else ORIGINAL_LANG
+    printed = own.printed or original.printed
+    printed_lang = lang if own.printed else ORIGINAL_LANG
+    return PublicParts(
+        official=official, addressee=pick("addressee"), signature=signature, note=pick("note"),
+        cc=tuple(agency(c, cc_lang) for c in (own.cc or original.cc)),
+        printed_by=agency(printed.by, printed_lang) if printed and printed.by else None,
+        printed_date=printed.date if printed else None, author=pick("author"),
+    )
 
 
 def _published_file(static: StaticFiles, source_path: str, written: str) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 import markdown
 import nh3
 
+from .verse import VerseExtension
+
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "smarty", "toc"]
 MARKDOWN_CONFIG = {"toc": {"slugify": lambda value, sep: "h-" + re.sub(r"\W+", sep, value).strip(sep).lower()},
                    "smarty": {"smart_quotes": False},
@@ -20,9 +22,10 @@ MARKDOWN_CONFIG = {"toc": {"slugify": lambda value, sep: "h-" + re.sub(r"\W+", s
                    # style, so a style attribute would be ignored by browsers.
                    "tables": {"use_align_attribute": True}}
 
+# h1 is the title of a document a body embeds (the 办法 a notice issues); h2–h4 the 一、（一）1. levels.
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "p", "pre", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
@@ -34,6 +37,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+ALLOWED_CLASSES = {"p": {"verse"}}  # verse.py
 
 # Pelican's intra-site link syntax: {filename}/documents/2026/x.zh.md, {static}/images/a.jpg. Matched in
 # the sanitised HTML, where every attribute is double-quoted and escaped, whatever quoting the editor used.
@@ -51,11 +55,12 @@ class MarkdownRenderer:
     converting a short document.
     """
 
-    VERSION = f"markdown-{markdown.__version__}-{','.join(MARKDOWN_EXTENSIONS)}-2"
+    VERSION = f"markdown-{markdown.__version__}-{','.join(MARKDOWN_EXTENSIONS)}-verse-3"
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
+        VerseExtension().extendMarkdown(self._md)
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
         if cache_file is not None:
@@ -99,6 +104,7 @@ class MarkdownRenderer:
 
 def sanitize(html: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     allowed_classes=ALLOWED_CLASSES,
                      link_rel="noopener noreferrer", strip_comments=True,
                      filter_style_properties={"text-align"})
 

@@ -60,6 +60,7 @@ def _load_rule_modules() -> None:
         limits,
         links,
         numbers,
+        official,
         personal_data,
         registry_refs,
         secrecy,

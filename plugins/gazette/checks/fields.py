@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
-from ..model import DISCLOSURE_VALUES, LANGS, VALIDITY_VALUES, Corpus, as_list
+from ..model import DISCLOSURE_VALUES, LANGS, OFFICIAL_FIELDS, VALIDITY_VALUES, Corpus, as_list
 from ..visibility import Visibility
 from .common import public_documents
 from .rules import CheckContext, rule
@@ -24,7 +24,7 @@ STATUS_VALUES = ("draft",)
 KNOWN_FIELDS = frozenset({
     "title", "slug", "lang", "genre", "issuer", "doc_number", "signed", "published", "index_no", "catalogue",
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
-    "replaced_by", "attachments", "status", "public_numbers",
+    "replaced_by", "attachments", "status", "public_numbers", *OFFICIAL_FIELDS,
 })
 # A page may be a draft too (status: draft), which is never published. It may state its secrecy and
 # disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.

@@ -37,7 +37,7 @@ def _file_hashes(files: Iterable[Path]) -> str:
 def environment_key(settings: dict[str, Any]) -> str:
     """What every page depends on: theme, strings, page-drawing code and settings."""
     theme = Path(settings["THEME"])
-    code = [PACKAGE / name for name in ("labels.py", "urls.py", "publication.py", "render.py")]
+    code = [PACKAGE / name for name in ("labels.py", "urls.py", "publication.py", "render.py", "theme.py", "model.py")]
     code += list((PACKAGE / "site").glob("*.py"))
     parts = [
         _file_hashes(p for p in theme.rglob("*") if p.is_file() and p.suffix in {".html", ".po", ".css"}),
@@ -83,7 +83,7 @@ class PageKeys:
             return f"I{value.key}:{value.content_hash}"
         if isinstance(value, PublicText):
             return f"T{value.lang}:{value.title}:{value.summary}:{value.keywords}:{value.translated}:" + (
-                hashlib.sha256(value.html.encode()).hexdigest())
+                f"{value.parts!r}:" + hashlib.sha256(value.html.encode()).hexdigest())
         if isinstance(value, PublicPage):
             return f"P{value.slug}:{value.lang}:{value.title}:" + hashlib.sha256(value.html.encode()).hexdigest()
         if isinstance(value, Entry):
