@@ -219,6 +219,12 @@ class Document:
         return text(self.meta.get("replaced_by"))
 
     @property
+    def interprets(self) -> str:
+        """On a 解读 (policy interpretation): the slug of the policy it explains."""
+        value = self.meta.get("interprets")
+        return value if isinstance(value, str) else ""
+
+    @property
     def attachments(self) -> list[Attachment]:
         items = []
         for item in as_list(self.meta.get("attachments")):

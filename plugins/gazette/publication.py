@@ -122,6 +122,8 @@ class PublicDocument:
     issue: PublicIssue | None = None
     section: Entry | None = None
     replaces: list[str] = field(default_factory=list)  # slugs this document replaced
+    interprets: str = ""  # on a 解读: the slug of the public policy it explains
+    interpreted_by: list[str] = field(default_factory=list)  # slugs of the public 解读 of this document
 
     @property
     def full(self) -> bool:
@@ -307,12 +309,16 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             genre=registry.genres.get(doc.genre), catalogue=registry.catalogue.get(doc.catalogue),
             signed=doc.signed or dt.date.min, published=doc.published or dt.date.min, validity=doc.validity,
             replaced_by=replaced_by, texts=texts, attachments=attachments,
+            interprets=doc.interprets if vis is Visibility.FULL and public.get(doc.interprets) is Visibility.FULL
+            else "",
             # The bytes of the attachments count: a replaced file must not keep its old size or copy.
             content_hash=_hash(doc.content_hash(), vis.value, *(a.sha256 for a in attachments)),
         )
     for doc in documents.values():
         if doc.replaced_by:
             documents[doc.replaced_by].replaces.append(doc.slug)
+        if doc.interprets:
+            documents[doc.interprets].interpreted_by.append(doc.slug)
 
     issues: list[PublicIssue] = []
     for issue in corpus.issues:

@@ -24,7 +24,7 @@ STATUS_VALUES = ("draft",)
 KNOWN_FIELDS = frozenset({
     "title", "slug", "lang", "genre", "issuer", "doc_number", "signed", "published", "index_no", "catalogue",
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
-    "replaced_by", "attachments", "status", "public_numbers", *OFFICIAL_FIELDS,
+    "replaced_by", "attachments", "status", "public_numbers", "interprets", *OFFICIAL_FIELDS,
 })
 # A page may be a draft too (status: draft), which is never published. It may state its secrecy and
 # disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.
@@ -67,7 +67,7 @@ def field_types(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     for source in sources:
         meta = source.meta
         for key in ("title", "slug", "lang", "genre", "doc_number", "index_no", "catalogue", "summary",
-                    "disclosure", "withheld_reason", "validity", "replaced_by", "status"):
+                    "disclosure", "withheld_reason", "validity", "replaced_by", "status", "interprets"):
             value = meta.get(key)
             if value is not None and not isinstance(value, str):
                 yield _type_error(source, key, f"字段 {key} 应为一段文字", f"'{key}' must be a piece of text",
@@ -116,6 +116,28 @@ def validity_value(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
             yield error("DOC-VALIDITY", doc.path, doc.line("validity"), "validity",
                         f"有效性“{value}”无效", f"unknown validity '{value}'",
                         "写 有效、失效 或 废止（不写即为有效）", "write 有效, 失效 or 废止 (left out: 有效)")
+
+
+@rule
+def interprets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
+    """DOC-INTERPRETS: a 解读 names the policy it explains: an existing 主动公开 document, not itself."""
+    vis = public_documents(corpus, context)
+    for doc in corpus.documents.values():
+        target = doc.meta.get("interprets")
+        if not isinstance(target, str) or not target:
+            continue  # DOC-FIELD-TYPE
+        line = doc.line("interprets")
+        other = corpus.documents.get(target)
+        if other is None or other is doc:
+            what_zh, what_en = ("不存在", "does not exist") if other is None else ("是本文件自身", "is this document")
+            yield error("DOC-INTERPRETS", doc.path, line, "interprets", f"interprets 指向的“{target}”{what_zh}",
+                        f"'interprets' names '{target}', which {what_en}", "写所解读政策文件的 slug",
+                        "write the slug of the policy this interpretation explains")
+        elif vis[doc.slug] is Visibility.FULL and vis[other.slug] is not Visibility.FULL:
+            yield error("DOC-INTERPRETS", doc.path, line, "interprets",
+                        f"所解读的“{target}”不是主动公开的文件：公开的解读不能链接到它",
+                        f"'{target}' is not a 主动公开 document: a public interpretation cannot link to it",
+                        "先公开政策文件，或删去此字段", "publish the policy first, or remove the field")
 
 
 @rule

@@ -63,7 +63,7 @@ class PageKeys:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
     def _document(self, doc: PublicDocument, pdf_urls: set[str]) -> str:
-        related = [doc.replaced_by, *doc.replaces]
+        related = [doc.replaced_by, *doc.replaces, doc.interprets, *doc.interpreted_by]
         for lang in self.langs:
             pdf_urls.add(urls.document_pdf(doc.slug, lang))
             if doc.issue:
