@@ -41,6 +41,11 @@ FONTS = (
     PinnedFont("NotoSansCJKsc-Bold.otf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
                "faa5f3656a78b2e2d450d27fe8382c778bc2b6bb5ea29c986664a6a435056ceb",
                "NotoSansCJKsc-Bold", "fonts-noto-cjk"),
+    # AR PL KaitiM GB (Arphic Public License): the Kai drawn to the GB 2312 set and its Simplified forms,
+    # the free face nearest 楷体_GB2312, which GB/T 9704 gives to 二级标题.
+    PinnedFont("gkai00mp.ttf", "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
+               "61519fb9bdda4a1a3aa02a12cbb76c2ef897ce879775d7ea2265d0a65fe54d16",
+               debian_package="fonts-arphic-gkai00mp"),
 )
 
 WEB_FONTS = {"TibetanMachineUni.ttf": "TibetanMachineUni.woff2"}
@@ -57,12 +62,14 @@ class PrintFace:
 
 # The PDFs' faces. GB/T 9704 asks for FangSong (仿宋) in the body; no free FangSong with a licence fit
 # for redistribution is pinned here, so Noto Serif CJK SC (a Song/Ming face) is the nearest free face.
-# Titles are in its Bold (bold Song, 小标宋's stand-in), headings in Noto Sans CJK SC (Hei, 黑体).
+# Titles are in its Bold (bold Song, 小标宋's stand-in), 一级标题 in Noto Sans CJK SC (Hei, 黑体), 二级标题
+# in AR PL KaitiM GB (楷体; it covers GB 2312 only, so a rarer character falls back to the Song).
 PRINT_FACES = (
     PrintFace("Gazette Song", 400, "NotoSerifCJKsc-Regular.otf"),
     PrintFace("Gazette Song", 700, "NotoSerifCJKsc-Bold.otf"),
     PrintFace("Gazette Hei", 400, "NotoSansCJKsc-Regular.otf"),
     PrintFace("Gazette Hei", 700, "NotoSansCJKsc-Bold.otf"),
+    PrintFace("Gazette Kai", 400, "gkai00mp.ttf"),
     PrintFace("Gazette Tibetan", 400, "TibetanMachineUni.ttf"),
 )
 
