@@ -1,4 +1,4 @@
-"""The `gazette` command: check, build, serve, search, report."""
+"""The `gazette` command: check, build, serve, search, new, report."""
 
 from __future__ import annotations
 
@@ -69,6 +69,12 @@ def _report(args: argparse.Namespace) -> int:
     return report_command(args)
 
 
+def _new(args: argparse.Namespace) -> int:
+    from .new_document import new_command
+
+    return new_command(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gazette", description="甘孜州政府公报与政府信息公开发布系统 / "
                                 "gazette and disclosure publishing")
@@ -102,6 +108,12 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", choices=("zh", "bo"))
     search.add_argument("--output", default="build")
     search.set_defaults(func=_search)
+
+    new = sub.add_parser("new", help="新建文件框架 / a new document's skeleton")
+    new.add_argument("issuer", help="registry/agencies.yml 中的 id / an agency id")
+    new.add_argument("--content", default="content")
+    new.add_argument("--slug", help="默认为 <issuer>-<今天> / default: <issuer>-<today>")
+    new.set_defaults(func=_new)
 
     report = sub.add_parser("report", help="编辑报表 / editors' reports")
     report.add_argument("kind", choices=("late", "translations"))
