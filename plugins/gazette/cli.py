@@ -1,4 +1,4 @@
-"""The `gazette` command: check, build, serve, search, new, report."""
+"""The `gazette` command: check, build, serve, search, import, new, report."""
 
 from __future__ import annotations
 
@@ -69,6 +69,12 @@ def _report(args: argparse.Namespace) -> int:
     return report_command(args)
 
 
+def _import(args: argparse.Namespace) -> int:
+    from .word import import_command
+
+    return import_command(args)
+
+
 def _new(args: argparse.Namespace) -> int:
     from .new_document import new_command
 
@@ -108,6 +114,16 @@ def parser() -> argparse.ArgumentParser:
     search.add_argument("--lang", choices=("zh", "bo"))
     search.add_argument("--output", default="build")
     search.set_defaults(func=_search)
+
+    word = sub.add_parser("import", help="导入 Word 公文 / import a Word document (.docx)")
+    word.add_argument("file", help="FILE.docx")
+    word.add_argument("--content", default="content")
+    word.add_argument("--lang", choices=("zh", "bo"), default="zh",
+                      help="bo: 作为已有原文的藏文译文 / as the Tibetan translation of an existing original")
+    word.add_argument("--slug", help="默认由发文机关和文号生成 / default: from the issuer and the document number")
+    word.add_argument("--attach", nargs="+", action="extend", metavar="FILE",
+                      help="附件说明所列的附件文件 / the files the 附件说明 lists")
+    word.set_defaults(func=_import)
 
     new = sub.add_parser("new", help="新建文件框架 / a new document's skeleton")
     new.add_argument("issuer", help="registry/agencies.yml 中的 id / an agency id")
