@@ -373,7 +373,7 @@ BO_SIGNATURE = "དཀར་མཛེས་བོད་རིགས་རང་�
 def test_tibetan_file_imports_as_the_translation(imported_notice: Imported, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     word = Gongwen(masthead=[], number="", title=[BO_TITLE],
-                   addressee="རྫོང་དང་གྲོང་ཁྱེར་ཁག་གི་མི་དམངས་སྲིད་གཞུང་དང་ཁུལ་རིམ་སྡེ་ཚན་ཁག：",
+                   addressee="རྫོང་དང་གྲོང་ཁྱེར་ཁག་གི་མི་དམངས་སྲིད་གཞུང་དང་ཁུལ་རིམ་སྡེ་ཚན་ཁག་ལ།",
                    body=["སྲིད་གཞུང་གསལ་བསྒྲགས་ཀྱི་ལས་དོན་ལེགས་པར་བྱེད་དགོས།"],
                    signatures=[BO_SIGNATURE], date="༢༠༢༦ལོའི་ཟླ་༡༠ཚེས་༩ཉིན།", note="（ཡིག་ཆ་འདི་ཁྱབ་བསྒྲགས་བྱེད།）",
                    cc="", printed="").save(tmp_path / "bo.docx")

@@ -268,14 +268,21 @@ class Lifter:
         return out
 
     def _addressee(self, pos: int) -> int:
+        """The line right after the title that ends with a colon; in Tibetan also one that ends with ལ།
+        and holds no other shad (the outputs add the colon, or ལ།, themselves)."""
         first = self._text_lines(pos, len(self.lines))[:1]
-        if first:
-            text = self.lines[first[0]].text
-            if text.endswith(("：", ":")) and "。" not in text and len(text) <= 120:
-                self.out.addressee = text.rstrip("：:").strip(P.SPACES)
-                self._remove(first[0])
-                return first[0] + 1
-        return pos
+        if not first:
+            return pos
+        text = self.lines[first[0]].text
+        if text.endswith(("：", ":")) and "。" not in text and len(text) <= 120:
+            addressee = text.rstrip("：:").strip(P.SPACES)
+        elif self.lang == "bo" and text.endswith("ལ།") and text.count("།") == 1 and len(text) <= 200:
+            addressee = text[:-2].rstrip("་ " + P.SPACES)
+        else:
+            return pos
+        self.out.addressee = addressee
+        self._remove(first[0])
+        return first[0] + 1
 
     def _record(self, end: int) -> int:
         """The 版记 at the very end: 抄送 (on one line or a few) and the 印发 line; Word templates often set it
