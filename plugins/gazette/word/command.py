@@ -331,7 +331,7 @@ def _derive_slug(corpus: Corpus, content: Path, lifted: Lifted, issuers: list[Ag
     """<issuer>-<year>-<n> from the document number (prefecture-government-2026-21 for 甘府发〔2026〕21号);
     if another series of the same body has that number, <issuer>-<genre>-<year>-<n>; without a number,
     <issuer>-<signing date>. ASCII from the registry's ids: no transliteration of Chinese."""
-    lead = issuers[0].id if issuers else "document"
+    lead = issuers[0].id.replace(".", "-") if issuers else "document"  # a registry id may hold a dot; a slug not
     if lifted.doc_serial:
         base = f"{lead}-{lifted.doc_year or year}-{lifted.doc_serial}"
         for slug in (base, f"{lead}-{genre}-{lifted.doc_year or year}-{lifted.doc_serial}" if genre else ""):
