@@ -308,6 +308,8 @@ def _convert(file: Path, lang: str, registry: Registry,
         package.write_clean(clean)
         tree = convert.docx_tree(clean)
     names = frozenset(P.squeeze(a.label(lang)).rstrip("།་") for a in registry.agencies.values())
+    if not tree.get("blocks") and not tree.get("meta"):
+        raise Refused("Word 文件中没有文字，未导入", "the Word file holds no text; nothing to import")
     lifted = Lifter(tree, layout, lang, names).run()
     if lifted.secret_mark:
         raise Refused(f"文件标有密级“{lifted.secret_mark}”：涉密文件不得进入公开系统，未导入",
@@ -541,6 +543,11 @@ def import_command(args: argparse.Namespace) -> int:
             result = import_original(content, Path(args.file), args.slug, attach_files)
     except Refused as exc:
         return print_refused(exc)
+    except Exception as exc:  # a file no rule above foresaw: say so, in words, rather than with a traceback
+        return print_refused(Refused(f"无法导入这个文件（{type(exc).__name__}: {exc}）：请在 Word 中重新保存后再试，"
+                                     "仍不行请把文件交给系统维护人员",
+                                     f"this file could not be imported ({type(exc).__name__}: {exc}): save it "
+                                     "again in Word and retry, or give the file to the maintainers"))
     report = result.report
     for warning in report.warnings:
         print(f"注意 / warning: {warning}")

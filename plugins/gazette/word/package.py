@@ -178,7 +178,7 @@ def read_docx(path: Path) -> Package:
     except Refused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
-        raise _corrupt(type(exc).__name__) from None
+        raise _corrupt(f"{type(exc).__name__}: {exc}"[:120]) from None
     types = members.get("[Content_Types].xml", b"")
     if "word/document.xml" not in members or not any(t.encode() in types for t in WORD_TYPES):
         if b"spreadsheetml" in types or "xl/workbook.xml" in members:
