@@ -24,8 +24,9 @@ from ..config import GazetteConfig
 from ..fonts import PRINT_FACES, font_path
 from ..labels import to_arabic
 from ..model import ORIGINAL_LANG
-from ..publication import Publication, PublicDocument, PublicIssue
+from ..publication import Part, Publication, PublicDocument, PublicIssue
 from .furniture import Furniture
+from .official import embedded_titles, listed, title_html
 from .render import CONTENT_URL, FONTS_URL
 
 EDITIONS = ("zh", "bo")
@@ -106,13 +107,23 @@ def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
 
 
 def _signed_in_text(doc: PublicDocument, lang: str) -> bool:
-    """Whether the text already carries its signing date (editors often type the 署名 and 成文日期 into
-    the body, sometimes before an attached 办法): year, month and day in that order, a few characters
-    apart (2026年9月2日, ༢༠༢༦ལོའི་ཟླ་༩པའི་ཚེས་༢ཉིན།), in Arabic or Tibetan digits."""
-    text = to_arabic(re.sub(r"\s+", "", doc.text(lang).text))
+    """Whether the text already closes with its signing date (editors often type the 署名 and 成文日期 into
+    the body, sometimes before an attached 办法; the check warns): year, month and day in that order, a few
+    characters apart (2026年9月2日, ༢༠༢༦ལོའི་ཟླ་༩པའི་ཚེས་༢ཉིན།), in Arabic or Tibetan digits, in one of the
+    last three paragraphs before the first embedded document's title (`# `)."""
+    main = re.split(r"(?m)^# ", doc.text(lang).text, maxsplit=1)[0]
+    tail = to_arabic(re.sub(r"[ \t\u3000]+", "", "\n\n".join(re.split(r"\n\s*\n", main.strip())[-3:])))
     day = doc.signed
     pattern = rf"(?<!\d){day.year}\D{{1,12}}(?<!\d){day.month}\D{{1,12}}(?<!\d){day.day}(?!\d)"
-    return re.search(pattern, text) is not None
+    return re.search(pattern, tail) is not None
+
+
+def _names(publication: Publication) -> tuple[str, ...]:
+    """Names a title line must not split: every agency's Chinese name, and the place it governs (the name
+    before 人民政府: 甘孜藏族自治州, 德格县), longest first."""
+    labels = {agency.label("zh") for agency in publication.registry.agencies.values()}
+    places = {label.split("人民政府")[0] for label in labels if "人民政府" in label[1:]}
+    return tuple(sorted(labels | places, key=len, reverse=True))
 
 
 def _timestamp(day: dt.date) -> str:
@@ -129,6 +140,7 @@ class HtmlBuilder:
         self.env = environment(settings)
         self.root = publication.content_root.resolve()
         self.site_url = str(settings.get("SITEURL") or "").rstrip("/")
+        self.names = _names(publication)
 
     # --- links and images -------------------------------------------------------------------------
     def _image(self, content_path: str, used: list[str]) -> str:
@@ -160,17 +172,47 @@ class HtmlBuilder:
         return self.settings["GAZETTE_NAME"][lang]
 
     def _document(self, doc: PublicDocument, lang: str, used: list[str]) -> dict[str, Any]:
+        """One document's print data, its 公文 parts placed as GB/T 9704 sets them (the site's page sets the
+        same parts in the same order)."""
         furniture = Furniture(lang, self.settings)
+        labels = furniture.labels
         text = doc.text(lang)
-        signs_off = doc.genre is not None and doc.genre.id in OFFICIAL_GENRES and not _signed_in_text(doc, lang)
+        parts = text.parts
+        # A 公文 closes with its signature and date: one the Publication sets out as such, or one of the
+        # fifteen kinds, unless its editors typed them into the text.
+        official = parts.official or (doc.genre is not None and doc.genre.id in OFFICIAL_GENRES)
+        signs_off = official and not _signed_in_text(doc, lang)
+        count = len(doc.attachments)
+
+        def part(value: Part | None, shown: str | None = None) -> dict[str, str] | None:
+            return {"text": shown if shown is not None else value.text, "lang": value.lang} if value else None
+
+        note = None
+        if parts.note:  # 附注 in parentheses; Tibetan takes the Latin ones, its font's own
+            wrap = "({})" if parts.note.lang == "bo" else "（{}）"
+            note = part(parts.note, wrap.format(parts.note.text))
         return {
             "anchor": f"doc-{doc.slug}",
             "lang": text.lang,
             "title": text.title,
+            "title_html": title_html(text.title, text.lang, self.names),
             "doc_number": doc.doc_number,
-            "html": self._body_html(text.html, used),
-            "issuers": [agency.label(lang) for agency in doc.issuers] if signs_off else [],
+            "author": part(parts.author),
+            "addressee": part(parts.addressee, labels.addressee(parts.addressee.text, parts.addressee.lang)
+                              if parts.addressee else None),
+            "html": embedded_titles(self._body_html(text.main_html, used), text.lang, self.names),
+            "attachments_label": labels.part("attachments", lang) + ("：" if lang == "zh" else " "),
+            "attachments": [{"number": f"{labels.digits(i, lang)}." if count > 1 else "", "title": a.title}
+                            for i, a in enumerate(doc.attachments, 1)] if signs_off else [],
+            "signature": [part(s) for s in parts.signature] or [
+                {"text": agency.label(lang), "lang": lang} for agency in doc.issuers],
             "date": furniture.date(doc.signed) if signs_off else "",
+            "note": note,
+            "embedded": embedded_titles(self._body_html(text.embedded_html, used), text.lang, self.names),
+            "cc_label": labels.part("cc", lang) + ("：" if lang == "zh" else " "),
+            "cc": listed([(c.text, c.lang) for c in parts.cc]),
+            "printed_by": part(parts.printed_by),
+            "printed_date": labels.printed(parts.printed_date, lang),
         }
 
     def _context(self, lang: str, meta: dict[str, Any], running_head: str) -> dict[str, Any]:
