@@ -11,7 +11,7 @@ want_tests=0
 # System packages. libharfbuzz-subset0 makes WeasyPrint's font subsetting fast.
 system_packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
-  fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen fonts-arphic-gkai00mp
+  fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen fonts-lxgw-wenkai
   poppler-utils pandoc
 )
 [ "$want_tests" = 1 ] && system_packages+=(chromium)

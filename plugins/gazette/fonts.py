@@ -41,11 +41,12 @@ FONTS = (
     PinnedFont("NotoSansCJKsc-Bold.otf", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
                "faa5f3656a78b2e2d450d27fe8382c778bc2b6bb5ea29c986664a6a435056ceb",
                "NotoSansCJKsc-Bold", "fonts-noto-cjk"),
-    # AR PL KaitiM GB (Arphic Public License): the Kai drawn to the GB 2312 set and its Simplified forms,
-    # the free face nearest 楷体_GB2312, which GB/T 9704 gives to 二级标题.
-    PinnedFont("gkai00mp.ttf", "/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf",
-               "61519fb9bdda4a1a3aa02a12cbb76c2ef897ce879775d7ea2265d0a65fe54d16",
-               debian_package="fonts-arphic-gkai00mp"),
+    # LXGW WenKai (OFL 1.1), the Kai face of 二级标题 (GB/T 9704: 楷体). AR PL KaitiM GB, nearer 楷体_GB2312 in
+    # style, draws its characters some 15 % smaller than the body face's within the same em, with
+    # typewriter digits: set beside the body, its headings looked a size too small and spaced out.
+    PinnedFont("LXGWWenKai-Regular.ttf", "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf",
+               "bbf534b0ca093928f94d1782855e65a19a32cde82b075d495d072025521953c8",
+               debian_package="fonts-lxgw-wenkai"),
 )
 
 WEB_FONTS = {"TibetanMachineUni.ttf": "TibetanMachineUni.woff2"}
@@ -63,13 +64,13 @@ class PrintFace:
 # The PDFs' faces. GB/T 9704 asks for FangSong (仿宋) in the body; no free FangSong with a licence fit
 # for redistribution is pinned here, so Noto Serif CJK SC (a Song/Ming face) is the nearest free face.
 # Titles are in its Bold (bold Song, 小标宋's stand-in), 一级标题 in Noto Sans CJK SC (Hei, 黑体), 二级标题
-# in AR PL KaitiM GB (楷体; it covers GB 2312 only, so a rarer character falls back to the Song).
+# in LXGW WenKai (楷体; a character it lacks falls back to the Song).
 PRINT_FACES = (
     PrintFace("Gazette Song", 400, "NotoSerifCJKsc-Regular.otf"),
     PrintFace("Gazette Song", 700, "NotoSerifCJKsc-Bold.otf"),
     PrintFace("Gazette Hei", 400, "NotoSansCJKsc-Regular.otf"),
     PrintFace("Gazette Hei", 700, "NotoSansCJKsc-Bold.otf"),
-    PrintFace("Gazette Kai", 400, "gkai00mp.ttf"),
+    PrintFace("Gazette Kai", 400, "LXGWWenKai-Regular.ttf"),
     PrintFace("Gazette Tibetan", 400, "TibetanMachineUni.ttf"),
 )
 
