@@ -1,5 +1,6 @@
 """Reading PDFs back, as a reader or a print shop would: page count, text per page (pdftotext), the text
-block alone (without running heads and page numbers), fonts (pdffonts), bookmarks and metadata (pypdf).
+block alone (without running heads and page numbers), where each line stands and where rules are drawn,
+fonts (pdffonts), bookmarks and metadata (pypdf).
 Only the tests use these, never a build: pypdf comes with the `test` extra and poppler-utils with
 scripts/setup.sh."""
 
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,6 +21,8 @@ from ..labels import DIGIT, to_arabic
 MM = 72 / 25.4  # points per millimetre
 # GB/T 9704's text block lies between 37 mm and 37 + 225 mm from the top; heads and folios are outside it.
 TEXT_BLOCK_TOP, TEXT_BLOCK_HEIGHT = 37, 225
+# It is 156 mm wide, 28 mm from the binding edge: left on a right-hand page (the first, and every odd one).
+PAGE_WIDTH, TEXT_BLOCK_WIDTH, BINDING_MARGIN = 210, 156, 28
 FOLIO = re.compile(rf"—\s*({DIGIT}+)\s*—")
 
 
@@ -42,6 +47,89 @@ def text_block(path: Path, page: int) -> str:
     height = round((TEXT_BLOCK_HEIGHT + 2) * MM)
     return _pdftotext(path, "-f", str(page), "-l", str(page), "-x", "0", "-y", str(top), "-W", "1000",
                       "-H", str(height))
+
+
+def text_block_edges(page: int) -> tuple[float, float]:
+    """The left and right edge of the text block of one page (1-based), in points from the left."""
+    left = BINDING_MARGIN if page % 2 else PAGE_WIDTH - BINDING_MARGIN - TEXT_BLOCK_WIDTH
+    return left * MM, (left + TEXT_BLOCK_WIDTH) * MM
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text as printed, its box in points from the page's top left corner (x0, x1: the start
+    and the end of its characters' advances)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def lines(path: Path, page: int) -> list[Line]:
+    """The lines of one page (1-based), top to bottom: the words pdftotext finds, those whose middles lie
+    within a few points of each other making one line (a page's lines are 20 points apart or more)."""
+    out = _pdftotext(path, "-bbox", "-f", str(page), "-l", str(page))
+    words = sorted((float(y0), float(x0), float(x1), float(y1), unescape(text))
+                   for x0, y0, x1, y1, text in _WORD.findall(out))
+    rows: list[list[tuple[float, float, float, float, str]]] = []
+    for word in words:
+        if rows and abs((word[0] + word[3]) / 2 - (rows[-1][0][0] + rows[-1][0][3]) / 2) < 5:
+            rows[-1].append(word)
+        else:
+            rows.append([word])
+    result = []
+    for row in rows:
+        row.sort(key=lambda w: w[1])
+        result.append(Line(" ".join(w[4] for w in row), row[0][1], min(w[0] for w in row), row[-1][2],
+                           max(w[3] for w in row)))
+    return result
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A horizontal rule across the text block: its top and bottom in points from the page's top."""
+
+    y0: float
+    y1: float
+
+    @property
+    def thickness(self) -> float:
+        return self.y1 - self.y0
+
+
+def rules(path: Path, page: int, dpi: int = 300) -> list[Rule]:
+    """The horizontal rules of one page (1-based) that run across at least 95 % of the text block, top
+    to bottom, found in the page drawn in grey at `dpi` (the 版记's rules, a table's borders)."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(page), "-l",
+                        str(page), str(path), f"{folder}/page"], check=True, capture_output=True)
+        image = Image.open(f"{folder}/page.png").convert("L")
+    scale = dpi / 72
+    left, right = (round(edge * scale) for edge in text_block_edges(page))
+    # each row of the text block averaged into 100 cells: a rule darkens them all, a line of text some
+    cells = image.crop((left, 0, right, image.height)).resize((100, image.height), Image.Resampling.BOX)
+    values = list(cells.tobytes())  # one byte a cell (mode L)
+    found: list[Rule] = []
+    previous = False
+    for y in range(image.height):
+        ruled = sum(1 for v in values[y * 100:(y + 1) * 100] if v < 160) >= 95
+        if ruled and previous:
+            found[-1] = Rule(found[-1].y0, (y + 1) / scale)
+        elif ruled:
+            found.append(Rule(y / scale, (y + 1) / scale))
+        previous = ruled
+    return found
 
 
 def body_text(path: Path) -> str:
