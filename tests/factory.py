@@ -82,6 +82,20 @@ class ContentFactory:
                                 "sections": sections}
         return self.write(f"gazette/{year}/{year}-{number:02d}.yml", _front_matter(meta))
 
+    def request(self, rid: str, **fields: Any) -> Path:
+        """A request of the register (content/requests/<year>/<id>.yml), answered on time unless told
+        otherwise; a field given as None is left out."""
+        meta: dict[str, Any] = {"id": rid, "received": f"{rid[:4]}-03-02", "channel": "网上", "applicant": "自然人",
+                                "office": "finance", "subject": "州本级部门预算执行情况", "replied": f"{rid[:4]}-03-16",
+                                "outcome": "予以公开"}
+        for key, value in fields.items():
+            if value is None:
+                meta.pop(key, None)
+            else:
+                meta[key] = value
+        return self.write(f"requests/{rid[:4]}/{rid}.yml", yaml.safe_dump(
+            meta, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000))
+
     def page(self, slug: str, lang: str, title: str, body: str) -> Path:
         meta = {"title": title, "slug": slug, "lang": lang}
         return self.write(f"pages/{slug}.{lang}.md", f"---\n{_front_matter(meta)}---\n{body}")

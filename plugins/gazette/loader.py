@@ -22,7 +22,7 @@ from .frontmatter import (
     symlink_finding,
     unreadable_finding,
 )
-from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Translation
+from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation
 from .registry import load_registry
 
 DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
@@ -162,6 +162,24 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             findings.append(exc.finding)
             continue
         corpus.pages[(match["slug"], match["lang"])] = Page(match["slug"], match["lang"], source)
+
+    # The requests register: YAML mappings, read like the issues. It stays in the Corpus, which no writer
+    # receives.
+    readers = (("requests/", "REQ-FORMAT", "申请登记文件", "a request file", Request, corpus.requests),)
+    for folder, code, what_zh, what_en, make, into in readers:
+        for file in under(folder, ".yml"):
+            try:
+                source = read_source(content, file)
+            except SourceError as exc:
+                findings.append(exc.finding)
+                continue
+            if not isinstance(source.meta, dict):
+                findings.append(error(
+                    code, source.path, 1, "", f"{what_zh}应是“字段: 值”的列表", f"{what_en} must be 'key: value' "
+                                                                          "lines",
+                    "参照 docs/checks.md 中的示例填写", "follow the example in docs/checks.md"))
+                continue
+            into.append(make(source))
 
     corpus.issues.sort(key=lambda i: (i.year or 0, i.number or 0, i.path))
     return corpus, list(dict.fromkeys(findings))  # a link can be met by the walk and by a registry read

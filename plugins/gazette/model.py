@@ -28,6 +28,24 @@ WITHHELD_REASONS = ("国家秘密", "商业秘密", "个人隐私", "内部事�
 VALIDITY_VALUES = ("有效", "失效", "废止")
 IN_FORCE = "有效"
 
+# The requests register (依申请公开): the values its fields take. The reasons are the annual report's
+# (2021 format), without their numbers, per outcome; 予以公开 and 部分公开 take none.
+CHANNELS = ("网上", "信函", "当面", "传真", "其他")
+APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+OUTCOME_REASONS: dict[str, tuple[str, ...]] = {
+    "予以公开": (),
+    "部分公开": (),
+    "不予公开": ("属于国家秘密", "其他法律行政法规禁止公开", "危及“三安全一稳定”", "保护第三方合法权益",
+             "属于三类内部事务信息", "属于四类过程性信息", "属于行政执法案卷", "属于行政查询事项"),
+    "无法提供": ("本机关不掌握相关政府信息", "没有现成信息需要另行制作", "补正后申请内容仍不明确"),
+    "不予处理": ("信访举报投诉类申请", "重复申请", "要求提供公开出版物", "无正当理由大量反复申请",
+             "要求行政机关确认或重新出具已获取信息"),
+    "其他处理": ("申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+             "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "其他"),
+}
+APPEAL_KINDS = ("行政复议", "行政诉讼", "复议后起诉")  # 行政诉讼: brought without reconsideration first
+APPEAL_RESULTS = ("维持", "纠正", "其他", "尚未审结")
+
 # The official-document parts (公文要素, GB/T 9704) beside title and body; each language states its own.
 OFFICIAL_FIELDS = ("addressee", "signature", "note", "cc", "printed", "author")
 # Fields a translation may state with a value of its own; any other it states must equal the original's.
@@ -96,6 +114,17 @@ class OfficialParts:
 
 def _line(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _normal(value: str) -> str:
+    """A reason as compared: without spaces and quotation marks, which editors type in several ways."""
+    return "".join(ch for ch in value if not ch.isspace() and ch not in "“”\"'「」‘’")
+
+
+def canonical_reason(outcome: str, value: str) -> str | None:
+    """The reason as the annual report writes it, or None when it is not one of `outcome`'s reasons."""
+    wanted = _normal(value)
+    return next((r for r in OUTCOME_REASONS.get(outcome, ()) if _normal(r) == wanted), None)
 
 
 @dataclass
@@ -363,6 +392,110 @@ class Page:
         return self.source.body
 
 
+@dataclass(frozen=True)
+class Appeal:
+    """行政复议 or 行政诉讼 against a request's answer."""
+
+    kind: str
+    result: str
+    filed: dt.date | None  # optional; the year it counts in (default: the year of the reply)
+    line: int
+
+
+@dataclass
+class Request:
+    """One request for information (依申请公开), from the register content/requests/<year>/<id>.yml.
+
+    Kept for the deadlines and the annual report's counts; no writer ever receives one."""
+
+    source: Source
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.source.meta
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def line(self, key: str) -> int:
+        return self.source.line(key)
+
+    def _text(self, key: str) -> str:
+        value = self.meta.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def id(self) -> str:
+        return self._text("id")
+
+    @property
+    def received(self) -> dt.date | None:
+        return parse_date(self.meta.get("received"))
+
+    @property
+    def channel(self) -> str:
+        return self._text("channel")
+
+    @property
+    def applicant(self) -> str:
+        return self._text("applicant")
+
+    @property
+    def office(self) -> str:
+        return self._text("office")
+
+    @property
+    def subject(self) -> str:
+        return self._text("subject")
+
+    @property
+    def correction(self) -> dict[str, Any]:
+        value = self.meta.get("correction")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def correction_asked(self) -> dt.date | None:
+        return parse_date(self.correction.get("asked"))
+
+    @property
+    def correction_received(self) -> dt.date | None:
+        return parse_date(self.correction.get("received"))
+
+    @property
+    def extended(self) -> dt.date | None:
+        return parse_date(self.meta.get("extended"))
+
+    @property
+    def replied(self) -> dt.date | None:
+        return parse_date(self.meta.get("replied"))
+
+    @property
+    def outcome(self) -> str:
+        return self._text("outcome")
+
+    @property
+    def reason(self) -> str:
+        return self._text("reason")
+
+    @property
+    def documents(self) -> list[str]:
+        return [text(d) for d in as_list(self.meta.get("documents"))]
+
+    @property
+    def appeals(self) -> list[Appeal]:
+        """`appeal` as one mapping, or a list of them (a reconsideration, then a suit)."""
+        value = self.meta.get("appeal")
+        items = [value] if isinstance(value, dict) else as_list(value)
+        result = []
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                line = self.source.lines.get(f"appeal[{i}]", self.line("appeal"))
+                result.append(Appeal(text(item.get("kind")).strip(), text(item.get("result")).strip(),
+                                     parse_date(item.get("filed")), line))
+        return result
+
+
 @dataclass
 class Corpus:
     """Everything under content/, read once."""
@@ -375,3 +508,4 @@ class Corpus:
     orphans: list[Source] = field(default_factory=list)  # translations whose original is missing
     duplicates: list[Source] = field(default_factory=list)  # second files claiming a taken slug
     files: set[str] = field(default_factory=set)  # every file under content/, relative
+    requests: list[Request] = field(default_factory=list)  # the register; never given to a writer

@@ -63,6 +63,7 @@ def _load_rule_modules() -> None:
         official,
         personal_data,
         registry_refs,
+        requests,
         secrecy,
         text,
         tibetan,

@@ -267,7 +267,8 @@ def translation_folder(corpus: Corpus, context: CheckContext) -> Iterator[Findin
                             f"移到 {folder}/{name}", f"move it to {folder}/{name}")
 
 
-EXPECTED_FILES = {"documents/": (".md",), "gazette/": (".yml",), "pages/": (".md",), "registry/": (".yml",)}
+EXPECTED_FILES = {"documents/": (".md",), "gazette/": (".yml",), "pages/": (".md",), "registry/": (".yml",),
+                  "requests/": (".yml",)}
 
 
 @rule

@@ -115,3 +115,72 @@ def personal_data(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                         f"删除或打码，如 {mask(number)}；确属公开的办公号码，在元数据 public_numbers 中列出",
                         f"remove or mask it ({mask(number)}); a number meant to be public goes in the "
                         "metadata field public_numbers")
+
+
+# The requests register holds no personal data at all (content format, "The requests register"): every
+# field of a request is read, and beside the numbers above, e-mail addresses, telephone numbers, home
+# addresses and names are refused. The last two are found by the words around them (a house number after
+# a street, 住址, 姓名, 联系人, 先生/女士), not by knowing names: what the register needs (what was asked,
+# by which kind of applicant) never takes one.
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LANDLINE = re.compile(r"(?<![\d-])(?:\(0\d{2,3}\)|0\d{2,3})[- ]?\d{7,8}(?![\d-])")
+ADDRESS = re.compile(r"[\u4e00-\u9fff]{1,12}(?:路|街|大道|巷|胡同|弄)\s*\d+\s*号"
+                     r"|\d+\s*(?:栋|幢|号楼)\s*\d+\s*(?:单元|室|号)|\d+\s*单元\s*\d+|\d{3,4}\s*室"
+                     r"|[\u4e00-\u9fff]{1,6}村\s*\d+\s*组"
+                     r"|住址|家住|住在|居住于|户籍地")
+NAME = re.compile(r"(?:姓名|联系人|代理人|委托人)\s*[：:为是]?\s*[\u4e00-\u9fff·]{2,4}"
+                  r"|申请人\s*[：:]\s*[\u4e00-\u9fff·]{2,4}"
+                  r"|[\u4e00-\u9fff](?:先生|女士)")
+REQUEST_MESSAGES = {
+    "PII-ID-NUMBER": ("申请登记中有居民身份证号码", "a resident identity number in the requests register"),
+    "PII-MOBILE": ("申请登记中有手机号码", "a mobile number in the requests register"),
+    "PII-BANK-CARD": ("申请登记中有银行卡号", "a bank card number in the requests register"),
+    "PII-EMAIL": ("申请登记中有电子邮箱", "an e-mail address in the requests register"),
+    "PII-PHONE": ("申请登记中有电话号码", "a telephone number in the requests register"),
+    "PII-ADDRESS": ("申请登记中有住址", "a home address in the requests register"),
+    "PII-NAME": ("申请登记中有姓名", "a name in the requests register"),
+}
+
+
+def _strings(value: object, field: str) -> Iterator[tuple[str, str]]:
+    """(field, text) of every string in a request, however deep."""
+    if isinstance(value, str):
+        yield field, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{field}[{i}]")
+    elif isinstance(value, int) and not isinstance(value, bool) and value > 10**9:
+        yield field, str(value)  # an unquoted number is still a number
+
+
+def request_personal_data_in(text: str) -> Iterator[tuple[str, str]]:
+    """(code, what was found, masked where it is a number) for each piece of personal data in `text`."""
+    for code, _, number in find_personal_data(text, set()):
+        yield code, mask(number)
+    for code, pattern in (("PII-EMAIL", EMAIL), ("PII-PHONE", LANDLINE), ("PII-ADDRESS", ADDRESS),
+                          ("PII-NAME", NAME)):
+        for m in pattern.finditer(text):
+            if code == "PII-PHONE" and MOBILE.fullmatch(m.group()):
+                continue
+            found = m.group()
+            yield code, mask(_digits(found)) if code == "PII-PHONE" else found[:1] + "…"
+
+
+@rule
+def request_personal_data(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
+    """PII-ID-NUMBER, PII-MOBILE, PII-BANK-CARD, PII-EMAIL, PII-PHONE, PII-ADDRESS, PII-NAME: no personal data
+    in any field of a request."""
+    for request in corpus.requests:
+        for key, value in request.meta.items():
+            for field, text in _strings(value, str(key)):
+                for code, shown in request_personal_data_in(text):
+                    zh, en = REQUEST_MESSAGES[code]
+                    yield error(code, request.path, request.line(str(key)), field,
+                                f"{zh}（{shown}）：登记表不记个人信息", f"{en} ({shown}): the register keeps no "
+                                                                 "personal data",
+                                "删去；subject 只写申请的内容（如“2025年州本级部门预算执行情况”），申请人只写类别",
+                                "remove it; 'subject' says what was asked (e.g. 2025年州本级部门预算执行情况), "
+                                "'applicant' only the kind of applicant")
