@@ -28,6 +28,12 @@ WITHHELD_REASONS = ("国家秘密", "商业秘密", "个人隐私", "内部事�
 VALIDITY_VALUES = ("有效", "失效", "废止")
 IN_FORCE = "有效"
 
+# The release chain (`review`): its steps in order, and each one's limit in working days after the one
+# before (录入 after `signed`).
+REVIEW_STEPS = ("录入", "初审", "审核", "审发")
+REVIEW_LIMITS = {"录入": 3, "初审": 3, "审核": 3, "审发": 6}
+RELEASE_STEP = "审发"
+
 # The requests register (依申请公开): the values its fields take. The reasons are the annual report's
 # (2021 format), without their numbers, per outcome; 予以公开 and 部分公开 take none.
 CHANNELS = ("网上", "信函", "当面", "传真", "其他")
@@ -266,6 +272,16 @@ class Document:
         return OfficialParts.from_meta(self.meta)
 
     @property
+    def review(self) -> list[ReviewStep]:
+        """The release chain as written (steps that are not mappings left out; the checks say why)."""
+        steps = []
+        for i, item in enumerate(as_list(self.meta.get("review"))):
+            if isinstance(item, dict):
+                steps.append(ReviewStep(text(item.get("step")).strip(), parse_date(item.get("date")),
+                                        self.source.lines.get(f"review[{i}]", self.line("review"))))
+        return steps
+
+    @property
     def is_draft(self) -> bool:
         return text(self.meta.get("status")) == "draft"
 
@@ -279,6 +295,15 @@ class Document:
         for lang in sorted(self.translations):
             h.update(self.translations[lang].source.raw)
         return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    """One step of the release chain: which, and when. Who did it is in the source and nowhere else."""
+
+    step: str
+    date: dt.date | None
+    line: int
 
 
 @dataclass

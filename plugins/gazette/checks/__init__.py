@@ -64,6 +64,7 @@ def _load_rule_modules() -> None:
         personal_data,
         registry_refs,
         requests,
+        review,
         secrecy,
         text,
         tibetan,

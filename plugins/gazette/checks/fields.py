@@ -24,7 +24,7 @@ STATUS_VALUES = ("draft",)
 KNOWN_FIELDS = frozenset({
     "title", "slug", "lang", "genre", "issuer", "doc_number", "signed", "published", "index_no", "catalogue",
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
-    "replaced_by", "attachments", "status", "public_numbers", "interprets", *OFFICIAL_FIELDS,
+    "replaced_by", "attachments", "status", "public_numbers", "interprets", "review", *OFFICIAL_FIELDS,
 })
 # A page may be a draft too (status: draft), which is never published. It may state its secrecy and
 # disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.

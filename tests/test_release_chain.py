@@ -1,0 +1,64 @@
+"""The release chain (`review`): each check code; messages name no one."""
+
+from __future__ import annotations
+
+import pytest
+from factory import ContentFactory
+
+# signed 2026-03-02 (Mon), published 2026-03-04 by the factory's defaults
+ON_TIME = [{"step": "录入", "by": "zqxnamea", "date": "2026-03-03"},
+           {"step": "初审", "by": "zqxnameb", "date": "2026-03-03"},
+           {"step": "审核", "by": "zqxnamec", "date": "2026-03-04"},
+           {"step": "审发", "by": "zqxnamed", "date": "2026-03-04"}]
+
+
+def chain(*dates: str, steps: tuple[str, ...] = ("录入", "初审", "审核", "审发")) -> list[dict[str, str]]:
+    return [{"step": s, "by": "zqxname", "date": d} for s, d in zip(steps, dates, strict=False)]
+
+
+CASES: dict[str, tuple[dict[str, object], set[str]]] = {
+    "on-time": ({"review": ON_TIME}, set()),
+    # 录入 on the 4th working day after signing (Mar 6), then 审发 8 working days after 审核
+    "late": ({"published": "2026-03-20", "review": chain("2026-03-06", "2026-03-06", "2026-03-06", "2026-03-18")},
+             {"REVIEW-LATE"}),
+    "not-a-list": ({"review": "已审核"}, {"REVIEW-FORMAT"}),
+    "no-name": ({"review": [{"step": "录入", "date": "2026-03-03"}]}, {"REVIEW-FORMAT"}),
+    "bad-date": ({"review": chain("2026-03-33")}, {"DATE-INVALID"}),
+    "unknown-step": ({"review": chain("2026-03-03", "2026-03-03", steps=("录入", "复核"))}, {"REVIEW-STEP"}),
+    "skipped": ({"review": chain("2026-03-03", "2026-03-03", steps=("录入", "审核"))}, {"REVIEW-STEP"}),
+    "backwards": ({"review": chain("2026-03-03", "2026-03-02", "2026-03-03", "2026-03-04")}, {"REVIEW-ORDER"}),
+    "before-signing": ({"review": chain("2026-02-27", "2026-03-03", "2026-03-03", "2026-03-04")}, {"REVIEW-ORDER"}),
+    "released-after": ({"review": chain("2026-03-03", "2026-03-03", "2026-03-04", "2026-03-05")},
+                       {"REVIEW-RELEASE"}),
+    "incomplete": ({"review": chain("2026-03-03", "2026-03-03")}, {"REVIEW-INCOMPLETE"}),
+    "incomplete-draft": ({"status": "draft", "review": chain("2026-03-03", "2026-03-03")}, set()),
+    "none": ({}, set()),
+}
+
+
+@pytest.fixture(scope="module")
+def chains(tmp_path_factory: pytest.TempPathFactory) -> ContentFactory:
+    content = ContentFactory(tmp_path_factory.mktemp("chains") / "content")
+    for slug, (fields, _) in CASES.items():
+        content.document(slug, **fields)
+    content.document("county-none", issuer=["kangding"], index_no="S00000101/2026-00001")
+    return content
+
+
+@pytest.fixture(scope="module")
+def found(chains: ContentFactory) -> dict[str, set[str]]:
+    result: dict[str, set[str]] = {}
+    for finding in chains.findings():
+        if finding.code.startswith(("REVIEW-", "DATE-")):
+            result.setdefault(finding.path.rsplit("/", 1)[-1].split(".")[0], set()).add(finding.code)
+    return result
+
+
+@pytest.mark.parametrize("slug", list(CASES))
+def test_each_chain_gets_its_codes(found: dict[str, set[str]], slug: str) -> None:
+    assert found.get(slug, set()) == CASES[slug][1]
+
+
+def test_messages_name_no_one(chains: ContentFactory) -> None:
+    assert not [f for f in chains.findings() if "zqxname" in f.as_text()]
+
