@@ -28,7 +28,11 @@ TIBETAN_BODY = """## དང་པོ། སྤྱིའི་བླང་བྱ�
 def build_site_corpus(content: ContentFactory) -> None:
     content.document("notice-a", body=NORMATIVE_BODY, doc_number="甘府发〔2026〕3号", catalogue="rules.normative",
                      title="甘孜藏族自治州人民政府关于进一步加强政府信息公开工作的通知",
-                     keywords=["政府信息公开", "通知"])
+                     keywords=["政府信息公开", "通知"],
+                     review=[{"step": step, "by": f"zqxreviewname{i}", "date": "2026-03-03"}
+                             for i, step in enumerate(("录入", "初审", "审核", "审发"))])
+    content.request("2026-0001", subject="zqxrequestsubject 州本级部门预算执行情况", documents=["notice-a"],
+                    outcome="部分公开", appeal={"kind": "行政复议", "result": "尚未审结"})
     content.translation("notice-a", body=TIBETAN_BODY, title="དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྐོར་གྱི་བརྡ་ཐོ།")
     content.document("notice-b", signed="2026-03-05", published="2026-03-09",
                      secrecy_review={"by": "州政府办公室保密审查小组", "date": "2026-03-06"},
@@ -60,6 +64,6 @@ def build_site_corpus(content: ContentFactory) -> None:
     content.page("guide", "zh", "政府信息公开指南", "本指南说明公开的范围和方式。")
 
 
-MARKS = ("zqxrequestbody", "zqxrequestattachtitle", "zqxrequestattachbytes",
+MARKS = ("zqxrequestbody", "zqxrequestattachtitle", "zqxrequestattachbytes", "zqxrequestsubject", "zqxreviewname",
          "zqxwithheldtitle", "zqxwithheldbody", "zqxwithheldattachtitle", "zqxwithheldattachbytes",
          "zqxdrafttitle", "zqxdraftbody")

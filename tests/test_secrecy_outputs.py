@@ -66,6 +66,15 @@ def test_search_finds_no_mark(built: Path) -> None:
         assert mark not in out.getvalue() and "/documents/" not in out.getvalue(), mark
 
 
+def test_the_register_and_the_chain_were_read(built: Path) -> None:
+    # the marks of a request and of a release chain are in the content the build read, and in no output
+    from gazette.loader import load_corpus
+
+    corpus, _ = load_corpus(built / "content")
+    assert "zqxrequestsubject" in corpus.requests[0].subject
+    assert "zqxreviewname" in str(corpus.documents["notice-a"].meta["review"])
+
+
 def test_public_text_is_there(built: Path) -> None:
     # the check above would pass on an empty build: make sure the public document did get through
     site = built / "build" / "site"
