@@ -57,6 +57,10 @@ def _break_score(tokens: list[str], k: int, names: list[tuple[int, int]], words:
     before, after = tokens[k - 1], tokens[k]
     if any(a < k < b for a, b in names):
         return -4.0 if after == "自" else -12.0  # 甘孜藏族 | 自治州 rather than 甘孜藏 | 族自治州
+    if (before[-1].isdigit() and after in NUMBER_UNITS) or (before == "第" and after[0].isdigit()):
+        return -8.0
+    if before == "年" and after == "度" and k > 1 and tokens[k - 2][-1].isdigit():  # 2027年 | 度
+        return -8.0
     if any(a < k < b for a, b in words):
         return -6.0
     if after == "关" and k + 1 < len(tokens) and tokens[k + 1] == "于":
@@ -65,8 +69,6 @@ def _break_score(tokens: list[str], k: int, names: list[tuple[int, int]], words:
         return 6.0
     if after in ("《", "（") or before in ("》", "）"):
         return 5.0
-    if (before[-1].isdigit() and after in NUMBER_UNITS) or (before == "第" and after[0].isdigit()):
-        return -8.0
     if before[0].isascii() != after[0].isascii():
         return 1.0
     return 0.0
@@ -101,17 +103,21 @@ def _even_lines(text: str, measure: int, names: tuple[str, ...] = ()) -> list[st
     def width(a: int, b: int) -> float:
         return sum(widths[a:b])
 
-    for count in range(math.ceil(total / measure), math.ceil(total / measure) + 2):
-        if lines := _best_lines(tokens, count, total / count, allowed, width, protected, measure):
-            return lines
+    # One line more rather than a name or a number broken (2026—2027 | 年度); either rather than none.
+    fewest = math.ceil(total / measure)
+    for strict in (True, False):
+        for count in (fewest, fewest + 1):
+            if lines := _best_lines(tokens, count, total / count, allowed, width, protected, measure, strict):
+                return lines
     return [text]  # no way to keep the rules: the renderer breaks it
 
 
 def _best_lines(tokens: list[str], count: int, mean: float, allowed: Callable[[int], bool],
                 width: Callable[[int, int], float], protected: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-                measure: float) -> list[str]:
+                measure: float, strict: bool) -> list[str]:
     """The least-cost breaking of `tokens` into `count` lines (dynamic programming over break points),
-    or [] where none keeps every line within the measure and more than one character on the last."""
+    or [] where none keeps every line within the measure and more than one character on the last
+    (`strict`: and no break inside a name or between a number and its unit)."""
     # best[lines][k]: the least cost of setting tokens[:k] in that many lines, and the break before it
     best: list[dict[int, tuple[float, int]]] = [{0: (0.0, 0)}]
     for line in range(1, count + 1):
@@ -125,6 +131,8 @@ def _best_lines(tokens: list[str], count: int, mean: float, allowed: Callable[[i
                 if end == len(tokens) and len("".join(tokens[begin:]).strip(CLOSING)) < 2:
                     continue
                 score = _break_score(tokens, end, *protected) if end < len(tokens) else 0.0
+                if strict and score <= -8:
+                    continue
                 total_cost = cost + (w - mean) ** 2 - score
                 if end not in row or total_cost < row[end][0]:
                     row[end] = (total_cost, begin)
