@@ -7,6 +7,7 @@ boxes, rules from the page drawn in grey.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from factory import ContentFactory
 from gazette import urls
 from gazette.labels import Labels
 from gazette.pdf import readback
+from gazette.pdf.official import title_html
 from gazette.pdf.readback import Line
 from pdf_corpus import Built, build
 
@@ -200,3 +202,26 @@ def test_no_page_with_fewer_than_three_lines_unless_the_document_ends_there(buil
             for page in range(1, count):
                 text = [ln for ln in readback.text_block(path, page).splitlines() if ln.strip()]
                 assert len(text) >= 3, (url, page)
+
+
+NAMES = ("甘孜藏族自治州人民政府办公室", "甘孜藏族自治州人民政府", "甘孜藏族自治州")
+
+
+@pytest.mark.parametrize(("title", "lines"), [
+    # after the issuing body's name, before 关于, never between 2027年 and 度
+    ("甘孜藏族自治州人民政府关于2026—2027年度森林草原防火期有关事项的通告",
+     ["甘孜藏族自治州人民政府", "关于2026—2027年度森林", "草原防火期有关事项的通告"]),
+    ("甘孜藏族自治州人民政府办公室关于做好2026年冬季农牧民工返乡就业创业服务工作的通知",
+     ["甘孜藏族自治州人民政府办公室", "关于做好2026年冬季农牧民工", "返乡就业创业服务工作的通知"]),
+    # a title of one line is left alone
+    ("州长在全州第四季度经济工作推进会上的讲话", ["州长在全州第四季度经济工作推进会上的讲话"]),
+])
+def test_title_lines_even_and_words_whole(title: str, lines: list[str]) -> None:
+    html = str(title_html(title, "zh", NAMES))
+    assert [re.sub(r"<[^>]+>", "", line) for line in html.split("<br>")] == lines
+    assert html.endswith('<span class="keep">' + lines[-1][-2:] + "</span>")
+
+
+def test_tibetan_title_keeps_its_last_two_syllables_together() -> None:
+    html = str(title_html("དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་བརྡ་ཐོ།", "bo"))
+    assert html.endswith('<span class="keep">བརྡ་ཐོ།</span>') and "<br>" not in html
