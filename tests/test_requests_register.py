@@ -70,14 +70,15 @@ def test_a_clean_request_passes(content: ContentFactory) -> None:
 
 BAD_REQUESTS: dict[str, tuple[dict[str, object], set[str]]] = {
     # id: (fields, codes expected for that file)
-    "2025-0001": ({"office": None, "outcome": None}, {"REQ-REQUIRED"}),
+    # A reply without an outcome or with no valid reason fits no row of table 三: the year does not balance.
+    "2025-0001": ({"office": None, "outcome": None}, {"REQ-REQUIRED", "ANNUAL-BALANCE"}),
     "2025-0002": ({"subject": ["甲", "乙"], "correction": "2025-03-04", "appeal": "行政复议"}, {"REQ-FIELD-TYPE"}),
     "2025-0003": ({"repiled": "2025-03-10"}, {"REQ-FIELD-UNKNOWN"}),
     "2025-0004": ({"received": "2024-12-30", "replied": "2025-01-10"}, {"REQ-ID"}),
     "2025-0005": ({"channel": "微信", "applicant": "企业", "outcome": "已答复"},
                   {"REQ-CHANNEL", "REQ-APPLICANT", "REQ-OUTCOME"}),
-    "2025-0006": ({"outcome": "不予公开"}, {"REQ-REASON"}),
-    "2025-0007": ({"outcome": "无法提供", "reason": "重复申请"}, {"REQ-REASON"}),
+    "2025-0006": ({"outcome": "不予公开"}, {"REQ-REASON", "ANNUAL-BALANCE"}),
+    "2025-0007": ({"outcome": "无法提供", "reason": "重复申请"}, {"REQ-REASON", "ANNUAL-BALANCE"}),
     "2025-0008": ({"appeal": {"kind": "诉讼", "result": "败诉"}}, {"REQ-APPEAL"}),
     "2025-0009": ({"replied": "2025-02-27"}, {"REQ-DATE-ORDER"}),
     "2025-0010": ({"received": "2025-02-30", "extended": "2025/03/05"}, {"DATE-INVALID"}),

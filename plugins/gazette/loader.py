@@ -22,7 +22,7 @@ from .frontmatter import (
     symlink_finding,
     unreadable_finding,
 )
-from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation
+from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation, YearlyFigures
 from .registry import load_registry
 
 DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
@@ -163,9 +163,10 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             continue
         corpus.pages[(match["slug"], match["lang"])] = Page(match["slug"], match["lang"], source)
 
-    # The requests register: YAML mappings, read like the issues. It stays in the Corpus, which no writer
-    # receives.
-    readers = (("requests/", "REQ-FORMAT", "申请登记文件", "a request file", Request, corpus.requests),)
+    # The requests register and the yearly figures: YAML mappings, read like the issues. They stay in the
+    # Corpus, which no writer receives.
+    readers = (("requests/", "REQ-FORMAT", "申请登记文件", "a request file", Request, corpus.requests),
+               ("annual/", "ANNUAL-FORMAT", "年度数据文件", "a yearly figures file", YearlyFigures, corpus.figures))
     for folder, code, what_zh, what_en, make, into in readers:
         for file in under(folder, ".yml"):
             try:

@@ -51,6 +51,9 @@ OUTCOME_REASONS: dict[str, tuple[str, ...]] = {
 }
 APPEAL_KINDS = ("行政复议", "行政诉讼", "复议后起诉")  # 行政诉讼: brought without reconsideration first
 APPEAL_RESULTS = ("维持", "纠正", "其他", "尚未审结")
+# The yearly figures file (content/annual/<year>/<agency>.yml): the rows of the annual report's table 二
+# that the catalogue cannot give. Counts, except `fees` (万元, may have decimals).
+FIGURE_FIELDS = ("licensing", "penalties", "enforcement", "fees")
 
 # The official-document parts (公文要素, GB/T 9704) beside title and body; each language states its own.
 OFFICIAL_FIELDS = ("addressee", "signature", "note", "cc", "printed", "author")
@@ -270,6 +273,11 @@ class Document:
     @property
     def parts(self) -> OfficialParts:
         return OfficialParts.from_meta(self.meta)
+
+    @property
+    def ceased(self) -> dt.date | None:
+        """The day a document no longer in force (失效, 废止) ceased to be in force, where stated."""
+        return parse_date(self.meta.get("ceased"))
 
     @property
     def review(self) -> list[ReviewStep]:
@@ -522,6 +530,34 @@ class Request:
 
 
 @dataclass
+class YearlyFigures:
+    """The figures an agency's office supplies for one year's annual report (table 二 beyond the
+    catalogue): content/annual/<year>/<agency>.yml."""
+
+    source: Source
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def year(self) -> int | None:
+        parts = self.path.split("/")
+        return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() and len(parts[1]) == 4 else None
+
+    @property
+    def agency(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".yml")
+
+    def value(self, key: str) -> int | float | None:
+        """A figure as a number, or None when it is missing or not a number (the checks say which)."""
+        value = self.source.meta.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            return None
+        return value
+
+
+@dataclass
 class Corpus:
     """Everything under content/, read once."""
 
@@ -534,3 +570,4 @@ class Corpus:
     duplicates: list[Source] = field(default_factory=list)  # second files claiming a taken slug
     files: set[str] = field(default_factory=set)  # every file under content/, relative
     requests: list[Request] = field(default_factory=list)  # the register; never given to a writer
+    figures: list[YearlyFigures] = field(default_factory=list)  # content/annual/<year>/<agency>.yml

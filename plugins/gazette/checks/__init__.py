@@ -51,6 +51,7 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
 def _load_rule_modules() -> None:
     # Importing a family module registers its rules, in this order.
     from . import (  # noqa: F401
+        annual,
         dates,
         disclosure,
         fields,
@@ -62,6 +63,7 @@ def _load_rule_modules() -> None:
         numbers,
         official,
         personal_data,
+        placeholders,
         registry_refs,
         requests,
         review,

@@ -20,11 +20,11 @@ PAGE_REQUIRED = ("title",)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUS_VALUES = ("draft",)
 
-# Every field the content format names, and the optional ones the checks read (public_numbers).
+# Every field the content format names, and the optional ones the checks read (public_numbers, ceased).
 KNOWN_FIELDS = frozenset({
     "title", "slug", "lang", "genre", "issuer", "doc_number", "signed", "published", "index_no", "catalogue",
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
-    "replaced_by", "attachments", "status", "public_numbers", "interprets", "review", *OFFICIAL_FIELDS,
+    "replaced_by", "attachments", "status", "public_numbers", "interprets", "review", "ceased", *OFFICIAL_FIELDS,
 })
 # A page may be a draft too (status: draft), which is never published. It may state its secrecy and
 # disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.
@@ -268,7 +268,7 @@ def translation_folder(corpus: Corpus, context: CheckContext) -> Iterator[Findin
 
 
 EXPECTED_FILES = {"documents/": (".md",), "gazette/": (".yml",), "pages/": (".md",), "registry/": (".yml",),
-                  "requests/": (".yml",)}
+                  "requests/": (".yml",), "annual/": (".yml",)}
 
 
 @rule
