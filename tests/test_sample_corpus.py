@@ -16,10 +16,14 @@ def checked(sample_content: Path):
 
 
 def test_sample_checks_clean(checked) -> None:
-    """No errors; the one warning the sample is meant to show: a request answered after its deadline."""
+    """No errors; the warnings are the ones the sample is meant to show: three entries whose 录入 came
+    late, and one request answered after its deadline."""
     _, findings = checked
     assert sorted((f.code, f.path) for f in findings) == [
         ("REQ-LATE", "requests/2025/2025-0015.yml"),
+        ("REVIEW-LATE", "documents/2026/gz-xxgk-ndbg-2025.zh.md"),
+        ("REVIEW-LATE", "documents/2026/gzfb-2026-4.zh.md"),
+        ("REVIEW-LATE", "documents/2026/ld-tjgb-2025.zh.md"),
     ], [f.as_text() for f in findings]
 
 
