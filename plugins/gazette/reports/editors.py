@@ -1,34 +1,22 @@
-"""`gazette report late|translations`: the editors' and the disclosure office's reports.
+"""The editors' reports.
 
 - late: 主动公开 items published more than 20 working days after they were signed (Art. 26), per
   publisher, with each publisher's count of proactive items and of late ones.
 - translations: Tibetan translation coverage per gazette section (items of published issues) and per
   publisher (主动公开 documents).
-
-Reports work on the whole content model (withheld items count too) and are printed, or written where
-the editor asks with --out, never under the build output folder, which is published as it stands.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
-import io
 import json
-import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .generations import CURRENT, GENERATIONS
-from .loader import load_corpus
-from .model import Corpus, Document
-from .settings import settings_file
-from .visibility import Visibility, corpus_visibility
-from .workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
-
-BUILD_FOLDER = "build"
+from ..model import Corpus, Document
+from ..visibility import Visibility, corpus_visibility
+from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
+from .output import csv_text
 
 
 @dataclass
@@ -65,7 +53,7 @@ class Coverage:
         return round(100.0 * self.translated / self.items, 1) if self.items else None
 
 
-def _publisher(corpus: Corpus, doc: Document) -> tuple[str, str]:
+def publisher(corpus: Corpus, doc: Document) -> tuple[str, str]:
     agency_id = doc.issuers[0] if doc.issuers else ""
     agency = corpus.registry.agencies.get(agency_id)
     return agency_id or "-", agency.zh if agency else (agency_id or "（未填发布机构）")
@@ -77,7 +65,7 @@ def late_report(corpus: Corpus) -> list[PublisherLateness]:
     for doc in corpus.documents.values():
         if vis[doc.slug] is not Visibility.FULL or not doc.signed or not doc.published:
             continue
-        pid, name = _publisher(corpus, doc)
+        pid, name = publisher(corpus, doc)
         entry = publishers.setdefault(pid, PublisherLateness(pid, name))
         entry.proactive += 1
         try:
@@ -119,7 +107,7 @@ def translation_report(corpus: Corpus) -> list[Coverage]:
     for doc in corpus.documents.values():
         if vis[doc.slug] is not Visibility.FULL:
             continue
-        pid, name = _publisher(corpus, doc)
+        pid, name = publisher(corpus, doc)
         row = publishers.setdefault(pid, Coverage("publisher", pid, name))
         row.items += 1
         if "bo" in doc.translations:
@@ -171,14 +159,15 @@ def _coverage_text(report: list[Coverage]) -> str:
 
 
 def render(kind: str, corpus: Corpus, fmt: str) -> str:
+    """`late` or `translations` in `fmt` (text, csv, json)."""
     if kind == "late":
         late = late_report(corpus)
         if fmt == "json":
             data = {"deadline_working_days": DISCLOSURE_DEADLINE, "publishers": [asdict(p) for p in late]}
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         if fmt == "csv":
-            return _csv(["publisher_id", "publisher", "slug", "title", "signed", "published", "working_days", "path"],
-                        _late_rows(late))
+            return csv_text(["publisher_id", "publisher", "slug", "title", "signed", "published", "working_days",
+                             "path"], _late_rows(late))
         return _late_text(late)
     coverage = translation_report(corpus)
     if fmt == "json":
@@ -187,94 +176,5 @@ def render(kind: str, corpus: Corpus, fmt: str) -> str:
     if fmt == "csv":
         rows_csv = ({"kind": r.kind, "id": r.id, "name": r.name, "items": r.items, "translated": r.translated,
                      "percent": r.percent, "missing": " ".join(r.missing)} for r in coverage)
-        return _csv(["kind", "id", "name", "items", "translated", "percent", "missing"], rows_csv)
+        return csv_text(["kind", "id", "name", "items", "translated", "percent", "missing"], rows_csv)
     return _coverage_text(coverage)
-
-
-def _csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
-
-
-# Folders web servers publish by default (Debian, Red Hat, nginx's own packages).
-WEB_ROOTS = ("/var/www", "/srv/www", "/usr/share/nginx", "/usr/share/httpd", "/var/lib/nginx")
-INDEX_PAGES = ("index.html", "index.htm")
-
-
-def _both(path: Path) -> list[Path]:
-    """`path` as written (made absolute) and with symlinks resolved: a link to a web root is one."""
-    return [path.absolute(), path.resolve()]
-
-
-def _folders(path: Path) -> list[Path]:
-    """`path` and its ancestors, both ways."""
-    return [*dict.fromkeys(folder for p in _both(path) for folder in (p, *p.parents))]
-
-
-def _is_build_output(folder: Path) -> bool:
-    """A folder `gazette build` writes (its generations, or the link to the current one), wherever it is."""
-    try:
-        return (folder / GENERATIONS).is_dir() or (folder / CURRENT).is_symlink()
-    except OSError:
-        return False
-
-
-def out_refusal(out: Path, output: Path | None = None) -> str | None:
-    """Why a report may not be written at `out`, or None. A report holds withheld items, so it is never
-    written where a web server could publish it: the build output (`output`, ./build, the project's
-    build/) and its site/, a folder holding an index page (a web root), or a conventional web root."""
-    project = settings_file()
-    outputs = [Path(BUILD_FOLDER), *([project.parent / BUILD_FOLDER] if project else []), *([output] if output else [])]
-    published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
-    web_roots = {p for root in WEB_ROOTS for p in _both(Path(root))}
-    for folder in _folders(out):
-        if folder in published or _is_build_output(folder):
-            return (f"报表不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
-                    f"reports/ / a report is never written under the build output folder {folder}/ (it is "
-                    f"published as it stands): {out}; write it elsewhere, e.g. reports/")
-        if folder in web_roots:
-            return (f"报表不能写在网站根目录 {folder} 下（会被网站服务器发布）：{out}；请写到其他位置，如 reports/ "
-                    f"/ a report is never written under the web root {folder} (a web server publishes it): "
-                    f"{out}; write it elsewhere, e.g. reports/")
-        try:
-            index = next((folder / name for name in INDEX_PAGES if (folder / name).exists()), None)
-        except OSError:  # a folder that cannot be read is no reason to refuse
-            index = None
-        if index is not None:
-            return (f"报表不能写在网站根目录下（{index} 表明 {folder} 是网站根目录）：{out}；请写到其他位置，如 "
-                    f"reports/ / a report is never written in a web root ({index} makes {folder} one): {out}; "
-                    "write it elsewhere, e.g. reports/")
-    return None
-
-
-def report_command(args: argparse.Namespace) -> int:
-    content = Path(args.content)
-    if not content.is_dir():
-        print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
-        return 2
-    out = Path(args.out) if args.out else None
-    refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER)) if out else None
-    if refusal:
-        print(refusal, file=sys.stderr)
-        return 2
-    corpus, problems = load_corpus(content)
-    if problems:
-        print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
-              "files could not be read and are not counted (run gazette check)", file=sys.stderr)
-    text = render(args.kind, corpus, args.format)
-    if out is None:
-        sys.stdout.write(text)
-        return 0
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        # CSV with a byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
-        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
-    except OSError as exc:
-        print(f"无法写入 {out} / cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"已写入 {out} / written to {out}", file=sys.stderr)
-    return 0

@@ -1,0 +1,51 @@
+"""`gazette report …`: the editors' and the disclosure office's reports, one module each.
+
+| report | module | what |
+|---|---|---|
+| late | `editors.py` | 主动公开 items published more than 20 working days after signing, per publisher |
+| translations | `editors.py` | Tibetan translation coverage per gazette section and per publisher |
+
+Reports work on the whole content model (withheld items count) and are printed, or written where the
+office asks with --out, never under the build output folder or a web root (`output.out_refusal`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..loader import load_corpus
+from .editors import render
+from .output import BUILD_FOLDER, out_refusal
+
+__all__ = ["out_refusal", "render", "report_command"]
+
+
+def report_command(args: argparse.Namespace) -> int:
+    content = Path(args.content)
+    if not content.is_dir():
+        print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER)) if out else None
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    corpus, problems = load_corpus(content)
+    if problems:
+        print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
+              "files could not be read and are not counted (run gazette check)", file=sys.stderr)
+    text = render(args.kind, corpus, args.format)
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # CSV with a byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
+        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+    except OSError as exc:
+        print(f"无法写入 {out} / cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"已写入 {out} / written to {out}", file=sys.stderr)
+    return 0

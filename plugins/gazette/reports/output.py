@@ -1,0 +1,79 @@
+"""What every report shares: CSV text, and where a report may be written.
+
+A report holds what the site does not show (withheld items, the requests register's deadlines), so it is
+printed, or written where the office asks with --out, never under the build output folder or a web root.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..generations import CURRENT, GENERATIONS
+from ..settings import settings_file
+
+BUILD_FOLDER = "build"
+
+
+def csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV with a header row; None is written empty."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buffer.getvalue()
+
+
+# Folders web servers publish by default (Debian, Red Hat, nginx's own packages).
+WEB_ROOTS = ("/var/www", "/srv/www", "/usr/share/nginx", "/usr/share/httpd", "/var/lib/nginx")
+INDEX_PAGES = ("index.html", "index.htm")
+
+
+def _both(path: Path) -> list[Path]:
+    """`path` as written (made absolute) and with symlinks resolved: a link to a web root is one."""
+    return [path.absolute(), path.resolve()]
+
+
+def _folders(path: Path) -> list[Path]:
+    """`path` and its ancestors, both ways."""
+    return [*dict.fromkeys(folder for p in _both(path) for folder in (p, *p.parents))]
+
+
+def _is_build_output(folder: Path) -> bool:
+    """A folder `gazette build` writes (its generations, or the link to the current one), wherever it is."""
+    try:
+        return (folder / GENERATIONS).is_dir() or (folder / CURRENT).is_symlink()
+    except OSError:
+        return False
+
+
+def out_refusal(out: Path, output: Path | None = None) -> str | None:
+    """Why a report may not be written at `out`, or None. A report holds withheld items, so it is never
+    written where a web server could publish it: the build output (`output`, ./build, the project's
+    build/) and its site/, a folder holding an index page (a web root), or a conventional web root."""
+    project = settings_file()
+    outputs = [Path(BUILD_FOLDER), *([project.parent / BUILD_FOLDER] if project else []), *([output] if output else [])]
+    published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
+    web_roots = {p for root in WEB_ROOTS for p in _both(Path(root))}
+    for folder in _folders(out):
+        if folder in published or _is_build_output(folder):
+            return (f"报表不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
+                    f"reports/ / a report is never written under the build output folder {folder}/ (it is "
+                    f"published as it stands): {out}; write it elsewhere, e.g. reports/")
+        if folder in web_roots:
+            return (f"报表不能写在网站根目录 {folder} 下（会被网站服务器发布）：{out}；请写到其他位置，如 reports/ "
+                    f"/ a report is never written under the web root {folder} (a web server publishes it): "
+                    f"{out}; write it elsewhere, e.g. reports/")
+        try:
+            index = next((folder / name for name in INDEX_PAGES if (folder / name).exists()), None)
+        except OSError:  # a folder that cannot be read is no reason to refuse
+            index = None
+        if index is not None:
+            return (f"报表不能写在网站根目录下（{index} 表明 {folder} 是网站根目录）：{out}；请写到其他位置，如 "
+                    f"reports/ / a report is never written in a web root ({index} makes {folder} one): {out}; "
+                    "write it elsewhere, e.g. reports/")
+    return None
