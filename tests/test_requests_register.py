@@ -1,12 +1,15 @@
-"""The requests register: every check code on small inputs, and the deadlines on the national calendar
-(real holidays with their moved working days)."""
+"""The requests register: every check code on small inputs, the deadlines on the national calendar (real
+holidays with their moved working days), and `gazette report requests`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from factory import ContentFactory
+from gazette.cli import main
 from gazette.deadlines import days_left, deadline
 from gazette.frontmatter import Source
 from gazette.model import Request
@@ -126,3 +129,33 @@ def test_subject_without_personal_data_passes(content: ContentFactory) -> None:
     for i, subject in enumerate(subjects):
         content.request(f"2025-{i + 1:04d}", subject=subject)
     assert [f.as_text() for f in content.findings() if f.path.startswith("requests/")] == []
+
+
+# --- gazette report requests -----------------------------------------------------------------------------
+
+
+def _requests_json(content: Path, capsys: pytest.CaptureFixture[str], as_of: str) -> dict:
+    assert main(["report", "requests", "--content", str(content), "--as-of", as_of, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_report_on_the_sample_at_the_years_end(sample_content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _requests_json(sample_content, capsys, "2025-12-31")
+    assert [(r["id"], r["due"], r["days_left"]) for r in data["open"]] == [
+        ("2025-0028", "2026-01-06", 3), ("2025-0029", "2026-01-20", 13)]
+    assert [(r["id"], r["due"], r["replied"], r["days_late"]) for r in data["late"]] == [
+        ("2025-0015", "2025-07-01", "2025-07-07", 4)]
+
+
+def test_report_lists_overdue_first(sample_content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # On Jul 3, 2025 the request of Jun 3 (due Jul 1) is overdue; Jun 16's is open in time; a correction
+    # or extension not yet made by that day does not count.
+    data = _requests_json(sample_content, capsys, "2025-07-03")
+    assert [(r["id"], r["overdue"]) for r in data["open"]][:2] == [("2025-0015", True), ("2025-0017", False)]
+    assert main(["report", "requests", "--content", str(sample_content), "--as-of", "2025-07-03"]) == 0
+    text = capsys.readouterr().out
+    assert "2025-0015" in text and "已逾期 2 个工作日" in text
+    assert main(["report", "requests", "--content", str(sample_content), "--as-of", "2025-12-31",
+                 "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].startswith("state,id,") and [r.split(",")[0] for r in rows[1:]] == ["open", "open", "late"]

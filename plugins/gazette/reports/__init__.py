@@ -4,22 +4,41 @@
 |---|---|---|
 | late | `editors.py` | 主动公开 items published more than 20 working days after signing, per publisher |
 | translations | `editors.py` | Tibetan translation coverage per gazette section and per publisher |
+| requests | `requests.py` | open requests for information with their due dates, overdue first; late replies |
 
-Reports work on the whole content model (withheld items count) and are printed, or written where the
-office asks with --out, never under the build output folder or a web root (`output.out_refusal`).
+Reports work on the whole content model (withheld items and the requests register count) and are
+printed, or written where the office asks with --out, never under the build output folder or a web
+root (`output.out_refusal`).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from ..loader import load_corpus
-from .editors import render
-from .output import BUILD_FOLDER, out_refusal
+from ..model import Corpus
+from . import editors, requests
+from .output import BUILD_FOLDER, Options, Rendered, out_refusal
 
-__all__ = ["out_refusal", "render", "report_command"]
+__all__ = ["Options", "Rendered", "out_refusal", "render", "report_command"]
+
+_RENDER = {"requests": requests.render}
+
+
+def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
+    if kind in _RENDER:
+        return _RENDER[kind](corpus, options)
+    return Rendered(editors.render(kind, corpus, options.fmt))
+
+
+def _today() -> dt.date:
+    # Looked up on the checks package at call time, so a test that fixes "today" for the checks fixes it here.
+    from .. import checks
+
+    return checks.beijing_today()
 
 
 def report_command(args: argparse.Namespace) -> int:
@@ -36,16 +55,21 @@ def report_command(args: argparse.Namespace) -> int:
     if problems:
         print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
               "files could not be read and are not counted (run gazette check)", file=sys.stderr)
-    text = render(args.kind, corpus, args.format)
+    options = Options(today=_today(), fmt=args.format, as_of=args.as_of)
+    rendered = render(args.kind, corpus, options)
+    for message in rendered.errors:
+        print(f"错误 / error: {message}", file=sys.stderr)
+    status = 1 if rendered.errors else 0
     if out is None:
-        sys.stdout.write(text)
-        return 0
+        sys.stdout.write(rendered.text)
+        return status
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         # CSV with a byte-order mark, so that spreadsheet programs open the Chinese text as UTF-8.
-        out.write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
+        out.write_text(rendered.text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
     except OSError as exc:
         print(f"无法写入 {out} / cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"已写入 {out} / written to {out}", file=sys.stderr)
-    return 0
+    return status
+

@@ -7,8 +7,10 @@ printed, or written where the office asks with --out, never under the build outp
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,27 @@ from ..generations import CURRENT, GENERATIONS
 from ..settings import settings_file
 
 BUILD_FOLDER = "build"
+
+
+@dataclass
+class Options:
+    """What a report is asked for; each report reads the options it has."""
+
+    today: dt.date  # Beijing
+    fmt: str = "text"  # text | csv | json (annual: doc too)
+    as_of: dt.date | None = None
+    year: int | None = None
+    months: int = 3
+    agency: str | None = None
+    lang: str = "zh"
+
+
+@dataclass
+class Rendered:
+    """A report's text, and the errors it found (printed apart; the command then exits 1)."""
+
+    text: str
+    errors: list[str] = field(default_factory=list)
 
 
 def csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
