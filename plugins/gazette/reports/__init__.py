@@ -5,6 +5,7 @@
 | late | `editors.py` | 主动公开 items published more than 20 working days after signing, per publisher |
 | translations | `editors.py` | Tibetan translation coverage per gazette section and per publisher |
 | requests | `requests.py` | open requests for information with their due dates, overdue first; late replies |
+| chain | `chain.py` | the release chain (录入 → 初审 → 审核 → 审发) per publisher: on time, late, none |
 
 Reports work on the whole content model (withheld items and the requests register count) and are
 printed, or written where the office asks with --out, never under the build output folder or a web
@@ -20,12 +21,12 @@ from pathlib import Path
 
 from ..loader import load_corpus
 from ..model import Corpus
-from . import editors, requests
+from . import chain, editors, requests
 from .output import BUILD_FOLDER, Options, Rendered, out_refusal
 
 __all__ = ["Options", "Rendered", "out_refusal", "render", "report_command"]
 
-_RENDER = {"requests": requests.render}
+_RENDER = {"requests": requests.render, "chain": chain.render}
 
 
 def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
@@ -55,7 +56,7 @@ def report_command(args: argparse.Namespace) -> int:
     if problems:
         print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
               "files could not be read and are not counted (run gazette check)", file=sys.stderr)
-    options = Options(today=_today(), fmt=args.format, as_of=args.as_of)
+    options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year)
     rendered = render(args.kind, corpus, options)
     for message in rendered.errors:
         print(f"错误 / error: {message}", file=sys.stderr)
