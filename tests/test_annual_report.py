@@ -1,9 +1,15 @@
 """The annual report's tables: their inputs' checks, the catalogue's counts in table 二, and the balance of
-table 三."""
+table 三; the counts per unit."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
+import pytest
 from factory import ContentFactory
+from gazette.cli import main
 
 
 def test_yearly_figures_ceased_and_placeholders(content: ContentFactory) -> None:
@@ -55,3 +61,33 @@ def test_a_reply_before_the_year_it_was_received_breaks_the_balance(content: Con
     content.request("2026-0001", received="2026-01-05", replied="2025-12-30")
     found = [(f.code, f.path, f.line) for f in content.findings() if f.code == "ANNUAL-BALANCE"]
     assert found == [("ANNUAL-BALANCE", "requests/2026/2026-0001.yml", 7)] * 2  # for 2025 and for 2026
+
+
+# --- counts per unit -------------------------------------------------------------------------------------
+
+
+def test_units_report(content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    content.document("kd-1", issuer=["kangding"], index_no="S00000101/2026-00001", signed="2026-03-02",
+                     published="2026-03-04", catalogue="licensing.guides")
+    content.translation("kd-1")
+    content.document("kd-2", issuer=["kangding"], index_no="S00000101/2026-00002", signed="2026-09-01",
+                     published="2026-10-20", catalogue="other.news",
+                     secrecy_review={"by": "小组", "date": "2026-10-19"})
+    content.document("fo-1", issuer=["forestry"], index_no="S00000011/2026-00001", disclosure="依申请公开",
+                     catalogue="licensing.results", signed="2026-05-04", published="2026-05-06",
+                     secrecy_review={"by": "小组", "date": "2026-05-05"})
+    args = ["report", "units", "--content", str(content.root), "--year", "2026", "--as-of", "2026-11-22"]
+    assert main([*args, "--format", "json"]) == 0
+    units = {u["id"]: u for u in json.loads(capsys.readouterr().out)["units"]}
+    kd, fo = units["kangding"], units["forestry"]
+    assert [m["items"] for m in kd["months"]] == [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert kd["months"][9]["catalogue"] == {"other": 1} and kd["months"][2]["disclosure"] == {"主动公开": 1}
+    # kd-2: 34 working days from signing to publication (National Day off): 1 of 2 within 20; 1 of 2 translated
+    assert (kd["within_deadline_percent"], kd["translated_percent"], kd["silent"]) == (50.0, 50.0, False)
+    assert (fo["items"], fo["proactive"], fo["silent"], fo["last_published"]) == (1, 0, True, "2026-05-06")
+    assert units["luding"]["silent"] and "prefecture-government" not in units
+    assert main([*args, "--months", "8", "--format", "csv"]) == 0
+    rows = [r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["unit_id"] == "forestry"]
+    assert len(rows) == 13 and rows[4]["依申请公开"] == "1" and rows[12]["silent"] == "False"
+    assert main(args) == 0
+    assert "沉默 / silent" in capsys.readouterr().out

@@ -6,6 +6,7 @@
 | translations | `editors.py` | Tibetan translation coverage per gazette section and per publisher |
 | requests | `requests.py` | open requests for information with their due dates, overdue first; late replies |
 | chain | `chain.py` | the release chain (录入 → 初审 → 审核 → 审发) per publisher: on time, late, none |
+| units | `units.py` | items per month per county and department, timeliness, translation, silent units |
 
 Reports work on the whole content model (withheld items and the requests register count) and are
 printed, or written where the office asks with --out, never under the build output folder or a web
@@ -21,12 +22,12 @@ from pathlib import Path
 
 from ..loader import load_corpus
 from ..model import Corpus
-from . import chain, editors, requests
+from . import chain, editors, requests, units
 from .output import BUILD_FOLDER, Options, Rendered, out_refusal
 
 __all__ = ["Options", "Rendered", "out_refusal", "render", "report_command"]
 
-_RENDER = {"requests": requests.render, "chain": chain.render}
+_RENDER = {"requests": requests.render, "chain": chain.render, "units": units.render}
 
 
 def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
@@ -42,10 +43,20 @@ def _today() -> dt.date:
     return checks.beijing_today()
 
 
+def _usage(args: argparse.Namespace) -> str | None:
+    if args.months is not None and args.months < 1:
+        return "--months 至少为 1 / --months is at least 1"
+    return None
+
+
 def report_command(args: argparse.Namespace) -> int:
     content = Path(args.content)
     if not content.is_dir():
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
+        return 2
+    usage = _usage(args)
+    if usage:
+        print(usage, file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else None
     refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER)) if out else None
@@ -56,7 +67,7 @@ def report_command(args: argparse.Namespace) -> int:
     if problems:
         print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
               "files could not be read and are not counted (run gazette check)", file=sys.stderr)
-    options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year)
+    options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year, months=args.months or 3)
     rendered = render(args.kind, corpus, options)
     for message in rendered.errors:
         print(f"错误 / error: {message}", file=sys.stderr)
