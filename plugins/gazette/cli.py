@@ -132,12 +132,15 @@ def parser() -> argparse.ArgumentParser:
     new.set_defaults(func=_new)
 
     report = sub.add_parser("report", help="编辑和公开办的报表 / the editors' and the disclosure office's reports")
-    report.add_argument("kind", choices=("late", "translations", "requests", "chain", "units"))
+    report.add_argument("kind", choices=("late", "translations", "requests", "chain", "units", "annual"))
     report.add_argument("--content", default="content")
-    report.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    report.add_argument("--year", type=int, help="年份 / the year (units: this year)")
+    report.add_argument("--format", choices=("text", "json", "csv", "doc"), default="text",
+                        help="doc：annual 写出年度报告文件 / doc: annual writes the report's document")
+    report.add_argument("--year", type=int, help="年份 / the year (annual: default last year; units: this year)")
     report.add_argument("--as-of", type=_date, help="requests、units 按该日计算（默认今天）/ as of this day")
     report.add_argument("--months", type=int, help="units：几个月没有发布算沉默（默认 3）/ months of silence (3)")
+    report.add_argument("--agency", help="annual：只统计该机构 / annual: this agency alone (registry id)")
+    report.add_argument("--lang", choices=("zh", "bo"), default="zh", help="annual：表格标签的语言 / labels' language")
     report.add_argument("--out", help="写入文件（不得在构建输出目录或网站根目录下）/ write to this file "
                         "(never under the build output or a web root)")
     report.add_argument("--output", default="build",

@@ -7,6 +7,7 @@
 | requests | `requests.py` | open requests for information with their due dates, overdue first; late replies |
 | chain | `chain.py` | the release chain (录入 → 初审 → 审核 → 审发) per publisher: on time, late, none |
 | units | `units.py` | items per month per county and department, timeliness, translation, silent units |
+| annual | `annual.py`, `annual_doc.py` | the annual report's tables 二, 三, 四; `--format doc` its skeleton |
 
 Reports work on the whole content model (withheld items and the requests register count) and are
 printed, or written where the office asks with --out, never under the build output folder or a web
@@ -22,12 +23,12 @@ from pathlib import Path
 
 from ..loader import load_corpus
 from ..model import Corpus
-from . import chain, editors, requests, units
+from . import annual, chain, editors, requests, units
 from .output import BUILD_FOLDER, Options, Rendered, out_refusal
 
 __all__ = ["Options", "Rendered", "out_refusal", "render", "report_command"]
 
-_RENDER = {"requests": requests.render, "chain": chain.render, "units": units.render}
+_RENDER = {"requests": requests.render, "chain": chain.render, "units": units.render, "annual": annual.render}
 
 
 def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
@@ -44,6 +45,11 @@ def _today() -> dt.date:
 
 
 def _usage(args: argparse.Namespace) -> str | None:
+    if args.format == "doc" and args.kind != "annual":
+        return "--format doc 只用于 annual / --format doc is for the annual report only"
+    if args.format == "doc" and args.out:
+        return ("--format doc 把报告写入 content/documents/，不用 --out / --format doc writes into "
+                "content/documents/; --out does not apply")
     if args.months is not None and args.months < 1:
         return "--months 至少为 1 / --months is at least 1"
     return None
@@ -67,7 +73,14 @@ def report_command(args: argparse.Namespace) -> int:
     if problems:
         print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
               "files could not be read and are not counted (run gazette check)", file=sys.stderr)
-    options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year, months=args.months or 3)
+    agency = args.agency
+    if agency and agency not in corpus.registry.agencies:
+        print(f"“{agency}”不在 registry/agencies.yml 中 / '{agency}' is not in registry/agencies.yml", file=sys.stderr)
+        return 2
+    options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year, months=args.months or 3,
+                      agency=agency, lang=args.lang)
+    if args.format == "doc":
+        return _write_doc(content, corpus, options)
     rendered = render(args.kind, corpus, options)
     for message in rendered.errors:
         print(f"错误 / error: {message}", file=sys.stderr)
@@ -85,3 +98,21 @@ def report_command(args: argparse.Namespace) -> int:
     print(f"已写入 {out} / written to {out}", file=sys.stderr)
     return status
 
+
+def _write_doc(content: Path, corpus: Corpus, options: Options) -> int:
+    from .annual_doc import Refused, write_skeleton
+
+    year = options.year or options.today.year - 1
+    try:
+        paths = write_skeleton(content, corpus, year, options.agency, options.today)
+    except Refused as exc:
+        print(f"未写入：{exc.zh}\nnothing written: {exc.en}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(f"已写入 / written: {path}")
+    print("待填写 / to fill in: 【待填…】 一、五、六, signed, published, secrecy, secrecy_review "
+          "（gazette check 逐项列出 / gazette check lists each）")
+    errors = annual.balance_errors(annual.annual_report(corpus, year, options.agency))
+    for message in errors:
+        print(f"错误 / error: {message}", file=sys.stderr)
+    return 1 if errors else 0
