@@ -88,6 +88,10 @@ class Labels:
             return text + ("ལ།" if text.endswith("་") else "་ལ།")
         return text if text.endswith(("：", ":")) else text + "："
 
+    def note(self, text: str, lang: str) -> str:
+        """附注 in parentheses: （此件公开发布）; Tibetan takes the Latin ones, its font's own."""
+        return f"({text})" if lang == "bo" else f"（{text}）"
+
     def part(self, name: str, lang: str) -> str:
         """The printed word for a part: 附件 (attachments), 抄送 (copies to), 印发 (printed and sent)."""
         return PART_WORDS[name][1 if lang == "bo" else 0]

@@ -57,6 +57,10 @@ FIGURE_FIELDS = ("licensing", "penalties", "enforcement", "fees")
 
 # The official-document parts (公文要素, GB/T 9704) beside title and body; each language states its own.
 OFFICIAL_FIELDS = ("addressee", "signature", "note", "cc", "printed", "author")
+# The fifteen kinds of 公文 of the 2012 rules (registry/genres.yml ids): each closes with its signature and date.
+OFFICIAL_GENRES = frozenset({"resolution", "decision", "order", "communique", "announcement", "public-notice",
+                             "opinion", "notice", "circular", "report", "request", "reply", "motion", "letter",
+                             "minutes"})
 # Fields a translation may state with a value of its own; any other it states must equal the original's.
 TRANSLATION_OWN_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", *OFFICIAL_FIELDS})
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .model import LANGS, ORIGINAL_LANG, Corpus, Document, Photo
+from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer, plain_text
 from .static_files import StaticFiles, clean_target, read_plain_file
+from .typed_parts import typed_parts
 from .visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
 
 __all__ = ["Publication", "PublicDocument", "Unpublishable", "Visibility", "build_publication"]
@@ -41,8 +42,10 @@ class Part:
 class PublicParts:
     """A 公文's parts in one language, resolved for the writers (GB/T 9704 places each one).
 
-    `official`: set out as a 公文 (a document number, an addressee or a signature): the signature and the
-    date under the body. A speech, study or essay shows its `author` under the title instead."""
+    `official`: it signs off, with the signature and the date under its text (and the 附件说明 above them):
+    one of the fifteen kinds of 公文, or any document with a number, an addressee or a signature, unless
+    its editors typed the signature and date into the text (the check warns; the outputs do not sign it
+    twice). A speech, study or essay shows its `author` under the title instead."""
 
     official: bool = False
     addressee: Part | None = None
@@ -293,7 +296,7 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             if vis is Visibility.FULL:
                 html = renderer.render(source.body, links(lang, source.path))
                 text = plain_text(html)
-            parts = _parts(doc, lang, registry) if vis is Visibility.FULL else PublicParts()
+            parts = _parts(doc, lang, registry, source.body) if vis is Visibility.FULL else PublicParts()
             texts[lang] = PublicText(lang, title, summary, keywords, html, text, parts=parts)
         attachments = []
         if vis is Visibility.FULL:
@@ -358,7 +361,7 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
     return Publication(registry, content_root, ordered, issues, pages, file_digests)
 
 
-def _parts(doc: Document, lang: str, registry: Registry) -> PublicParts:
+def _parts(doc: Document, lang: str, registry: Registry, body: str) -> PublicParts:
     """The document's official parts in `lang`: the translation's own where it states them, else the
     original's (marked Chinese); agency ids in cc and printed resolved to the agency's name in `lang`."""
     original = doc.parts
@@ -374,7 +377,8 @@ def _parts(doc: Document, lang: str, registry: Registry) -> PublicParts:
 
     source_lang = lang if own.signature else ORIGINAL_LANG
     signature = tuple(Part(s, source_lang) for s in (own.signature or original.signature))
-    official = bool(doc.doc_number or original.addressee or original.signature)
+    official = bool(doc.doc_number or original.addressee or original.signature or doc.genre in OFFICIAL_GENRES)
+    official = official and typed_parts(body).date is None
     if not signature and official:
         signature = tuple(Part(registry.agencies[i].label(lang), lang) for i in doc.issuers if i in registry.agencies)
     cc_lang = lang if own.cc else ORIGINAL_LANG

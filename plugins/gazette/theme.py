@@ -55,7 +55,8 @@ def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
 def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
     labels = Labels.from_settings(settings)
     return {"issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
-            "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed}
+            "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
+            "note_line": labels.note}
 
 
 def environment(settings: Mapping[str, Any]) -> jinja2.Environment:

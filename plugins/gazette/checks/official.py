@@ -15,17 +15,10 @@ from typing import Any
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import Corpus, Document, as_list, parse_date
+from ..typed_parts import typed_parts
 from .rules import CheckContext, rule
 
 AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# A short paragraph ending in a full-width colon, with no sentence inside: 各县（市）人民政府，州级各部门：
-ADDRESSEE_LINE = re.compile(r"^[^。！？\n]{2,80}[：:]\s*$")
-# 2026年10月9日, 二〇二六年十月九日, and the Tibetan edition's ༢༠༢༦ལོའི་ཟླ་༡༠ཚེས་༩ཉིན།
-DATE_LINE = re.compile(
-    r"^\s*(?:[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日"
-    r"|[〇○零一二三四五六七八九]{4}年[〇○零一二三四五六七八九十]{1,3}月[〇○零一二三四五六七八九十]{1,3}日"
-    r"|(?:སྤྱི་ལོ་)?[0-9༠-༩]{4}\s*ལོ.{0,6}ཟླ.{0,12}ཚེས.{0,12})\s*$")
-NOTE_LINE = re.compile(r"^\s*[（(][^（）()\n]{2,40}[）)]\s*$")
 
 
 def _text_or_texts(value: Any) -> bool:
@@ -87,57 +80,31 @@ def printed_date(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                         f"({doc.signed})", "核对印发日期和成文日期", "check the printed and signed dates")
 
 
-def _paragraphs(body: str, first_line: int) -> list[tuple[str, int]]:
-    """(paragraph, its first line in the file), blank-line separated."""
-    result: list[tuple[str, int]] = []
-    current: list[str] = []
-    start = first_line
-    for number, line in enumerate(body.split("\n"), first_line):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line.strip())
-        elif current:
-            result.append(("\n".join(current), start))
-            current = []
-    if current:
-        result.append(("\n".join(current), start))
-    return result
-
-
 @rule
 def parts_in_body(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """OFFICIAL-ADDRESSEE-IN-BODY, OFFICIAL-SIGNATURE-IN-BODY, OFFICIAL-NOTE-IN-BODY: parts typed into the
     body instead of their fields (warnings: the outputs would set them as ordinary paragraphs)."""
     for _doc, source in _sources(corpus):
-        paragraphs = _paragraphs(source.body, source.body_line)
-        if not paragraphs:
-            continue
-        # A notice that issues a document (印发) ends before the embedded document's title (`# `): its
-        # signature and date stand there, not at the end of the body.
-        embedded = next((i for i, (text, _) in enumerate(paragraphs) if text.startswith("# ")), None)
-        first, line = paragraphs[0]
-        if "\n" not in first and ADDRESSEE_LINE.match(first):
-            yield warning("OFFICIAL-ADDRESSEE-IN-BODY", source.path, line, "addressee",
+        typed = typed_parts(source.body, source.body_line)
+        if typed.addressee:
+            first = typed.addressee.text
+            yield warning("OFFICIAL-ADDRESSEE-IN-BODY", source.path, typed.addressee.line, "addressee",
                           f"正文开头的“{first}”是主送机关，应写在元数据中", f"'{first}' at the start of the body is "
                           "the addressee (主送机关): give it as a field",
                           f"删去这一行，写 addressee: {first.rstrip('：:')}",
                           f"remove the line and write 'addressee: {first.rstrip('：:')}'")
-        tail = paragraphs[:embedded][-3:] if embedded else paragraphs[-3:]
-        if tail and NOTE_LINE.match(tail[-1][0]) and len(tail) > 1 and DATE_LINE.match(tail[-2][0]):
-            yield warning("OFFICIAL-NOTE-IN-BODY", source.path, tail[-1][1], "note",
-                          f"正文末尾的“{tail[-1][0]}”是附注，应写在元数据中", f"'{tail[-1][0]}' at the end is "
-                          "the note (附注): give it as a field", f"删去这一行，写 note: {tail[-1][0].strip('（）()')}",
-                          f"remove the line and write 'note: {tail[-1][0].strip('（）()')}'")
-            tail = tail[:-1]
-        if tail and DATE_LINE.match(tail[-1][0]):
-            date_text, date_line = tail[-1]
-            signer = tail[-2] if len(tail) > 1 and len(tail[-2][0]) <= 120 and "。" not in tail[-2][0] else None
-            line = signer[1] if signer else date_line
+        if typed.note:
+            note = typed.note.text
+            yield warning("OFFICIAL-NOTE-IN-BODY", source.path, typed.note.line, "note",
+                          f"正文末尾的“{note}”是附注，应写在元数据中", f"'{note}' at the end is the note (附注): "
+                          "give it as a field", f"删去这一行，写 note: {note.strip('（）()')}",
+                          f"remove the line and write 'note: {note.strip('（）()')}'")
+        if typed.date:
+            line = typed.signer.line if typed.signer else typed.date.line
             yield warning("OFFICIAL-SIGNATURE-IN-BODY", source.path, line, "signature",
-                          f"正文末尾的署名和成文日期（{date_text}）应写在元数据中：输出时按 GB/T 9704 右空排版",
-                          f"the signature and date at the end of the body ({date_text}) belong in fields: the "
-                          "outputs set them right as GB/T 9704 does",
+                          f"正文末尾的署名和成文日期（{typed.date.text}）应写在元数据中：输出时按 GB/T 9704 右空排版",
+                          f"the signature and date at the end of the body ({typed.date.text}) belong in fields: "
+                          "the outputs set them right as GB/T 9704 does",
                           "删去这几行；发文机关写 signature（与发布机构相同可省略），日期写 signed",
                           "remove the lines; give the body as 'signature' (may be left out when it is the "
                           "issuer) and the date as 'signed'")

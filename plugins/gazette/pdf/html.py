@@ -22,7 +22,6 @@ from markupsafe import Markup
 from .. import urls
 from ..config import GazetteConfig
 from ..fonts import PRINT_FACES, font_path
-from ..labels import to_arabic
 from ..model import ORIGINAL_LANG
 from ..publication import Part, Publication, PublicDocument, PublicIssue
 from .furniture import Furniture
@@ -36,11 +35,6 @@ PDF_SETTINGS = ("GAZETTE_NAME", "GAZETTE_SITE_NAME", "GAZETTE_MASTHEAD", "GAZETT
 GENERATOR = "gazette"
 # The fifteen kinds of 公文 (2012 党政机关公文处理工作条例), ids of registry/genres.yml: these close with the
 # issuing body and the date (发文机关署名, 成文日期); speeches, studies and articles do not.
-OFFICIAL_GENRES = frozenset({"resolution", "decision", "order", "communique", "announcement", "public-notice",
-                             "opinion", "notice", "circular", "report", "request", "reply", "motion", "letter",
-                             "minutes"})
-
-
 @dataclass(frozen=True)
 class Output:
     url: str  # where the site serves it (urls.py)
@@ -106,18 +100,6 @@ def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
     return env
 
 
-def _signed_in_text(doc: PublicDocument, lang: str) -> bool:
-    """Whether the text already closes with its signing date (editors often type the 署名 and 成文日期 into
-    the body, sometimes before an attached 办法; the check warns): year, month and day in that order, a few
-    characters apart (2026年9月2日, ༢༠༢༦ལོའི་ཟླ་༩པའི་ཚེས་༢ཉིན།), in Arabic or Tibetan digits, in one of the
-    last three paragraphs before the first embedded document's title (`# `)."""
-    main = re.split(r"(?m)^# ", doc.text(lang).text, maxsplit=1)[0]
-    tail = to_arabic(re.sub(r"[ \t\u3000]+", "", "\n\n".join(re.split(r"\n\s*\n", main.strip())[-3:])))
-    day = doc.signed
-    pattern = rf"(?<!\d){day.year}\D{{1,12}}(?<!\d){day.month}\D{{1,12}}(?<!\d){day.day}(?!\d)"
-    return re.search(pattern, tail) is not None
-
-
 def _names(publication: Publication) -> tuple[str, ...]:
     """Names a title line must not split: every agency's Chinese name, and the place it governs (the name
     before 人民政府: 甘孜藏族自治州, 德格县), longest first."""
@@ -178,19 +160,15 @@ class HtmlBuilder:
         labels = furniture.labels
         text = doc.text(lang)
         parts = text.parts
-        # A 公文 closes with its signature and date: one the Publication sets out as such, or one of the
-        # fifteen kinds, unless its editors typed them into the text.
-        official = parts.official or (doc.genre is not None and doc.genre.id in OFFICIAL_GENRES)
-        signs_off = official and not _signed_in_text(doc, lang)
+        signs_off = parts.official  # the Publication decides whether a text closes with signature and date
         count = len(doc.attachments)
 
         def part(value: Part | None, shown: str | None = None) -> dict[str, str] | None:
             return {"text": shown if shown is not None else value.text, "lang": value.lang} if value else None
 
         note = None
-        if parts.note:  # 附注 in parentheses; Tibetan takes the Latin ones, its font's own
-            wrap = "({})" if parts.note.lang == "bo" else "（{}）"
-            note = part(parts.note, wrap.format(parts.note.text))
+        if parts.note:
+            note = part(parts.note, labels.note(parts.note.text, parts.note.lang))
         return {
             "anchor": f"doc-{doc.slug}",
             "lang": text.lang,
@@ -204,8 +182,7 @@ class HtmlBuilder:
             "attachments_label": labels.part("attachments", lang) + ("：" if lang == "zh" else " "),
             "attachments": [{"number": f"{labels.digits(i, lang)}." if count > 1 else "", "title": a.title}
                             for i, a in enumerate(doc.attachments, 1)] if signs_off else [],
-            "signature": [part(s) for s in parts.signature] or [
-                {"text": agency.label(lang), "lang": lang} for agency in doc.issuers],
+            "signature": [part(s) for s in parts.signature],
             "date": furniture.date(doc.signed) if signs_off else "",
             "note": note,
             "embedded": embedded_titles(self._body_html(text.embedded_html, used), text.lang, self.names),
