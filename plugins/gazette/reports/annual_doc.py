@@ -10,18 +10,15 @@ format of 2021 with tables 二, 三 and 四 filled in, and a 【待填…】 pla
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-import stat
 from pathlib import Path
 
 from .. import annual_labels as L
 from ..annual import AnnualReport, annual_report
 from ..model import Corpus
+from ..new_document import Refused, Writer, next_index_no
 from .annual import section
 
 PLACEHOLDER = "待填"
-INDEX_NO = re.compile(r"^(?P<org>[0-9A-Z]{9})/(?P<year>\d{4})-(?P<serial>\d{5})$")
 TEXT_PARTS_ZH = {
     "overview": "【待填：主动公开、依申请公开、政府信息管理、平台建设、监督保障等方面的总体情况】",
     "problems": "【待填：上一年度问题的改进情况，本年度存在的主要问题和改进措施】",
@@ -34,20 +31,8 @@ TEXT_PARTS_BO = {
 }
 
 
-class Refused(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
-
-
 def _tibetan_year(year: int) -> str:
     return str(year).translate(str.maketrans("0123456789", L.TIBETAN_NUMBERS))
-
-
-def _next_index_no(corpus: Corpus, org_code: str, year: int) -> str:
-    serials = [int(m["serial"]) for doc in corpus.documents.values()
-               if (m := INDEX_NO.match(doc.index_no)) and m["org"] == org_code and int(m["year"]) == year]
-    return f"{org_code}/{year}-{max(serials, default=0) + 1:05d}"
 
 
 def _front_matter(lines: list[tuple[str, str, str]]) -> str:
@@ -64,7 +49,7 @@ def texts(corpus: Corpus, report: AnnualReport, issuer: str, slug: str, today: d
     signed = today.isoformat() if today.year == year + 1 else PLACEHOLDER
     summary = (f"报告{year}年{'全州' if whole else '本机关'}主动公开、依申请公开、行政复议和行政诉讼情况，"
                f"全年新收政府信息公开申请{report.new}件，办结{report.handled}件，结转下年{report.forward}件。")
-    index_no = _next_index_no(corpus, agency.org_code, year + 1) if agency.org_code else PLACEHOLDER
+    index_no = next_index_no(corpus, agency, year + 1) if agency.org_code else PLACEHOLDER
     original = _front_matter([
         ("title", f"{agency.zh}{year}年政府信息公开工作年度报告", ""),
         ("slug", slug, ""), ("lang", "zh", ""), ("genre", "report", ""), ("issuer", f"[{issuer}]", ""),
@@ -98,22 +83,6 @@ def texts(corpus: Corpus, report: AnnualReport, issuer: str, slug: str, today: d
     return original + "\n\n".join(zh) + "\n", translation + "\n\n".join(bo) + "\n"
 
 
-def _folder(content: Path, rel: str) -> Path:
-    """content/`rel`, made where missing; every step a real folder (a link would lead the write away)."""
-    current = content
-    for part in rel.split("/"):
-        current = current / part
-        try:
-            mode = os.lstat(current).st_mode
-        except FileNotFoundError:
-            current.mkdir()
-            continue
-        if not stat.S_ISDIR(mode):
-            raise Refused(f"{current} 不是普通文件夹（可能是符号链接），未写入",
-                          f"{current} is not a plain folder (perhaps a symbolic link); nothing written")
-    return current
-
-
 def write_skeleton(content: Path, corpus: Corpus, year: int, agency: str | None, today: dt.date) -> list[Path]:
     """Write the report's two files; returns their paths. Refuses (nothing written) where a document with
     the slug exists or the agency is unknown."""
@@ -133,18 +102,14 @@ def write_skeleton(content: Path, corpus: Corpus, year: int, agency: str | None,
                       f"a document with the slug {slug} exists and is not overwritten; paste the tables into it "
                       "(gazette report annual), or move it away first")
     zh, bo = texts(corpus, annual_report(corpus, year, agency), issuer, slug, today)
-    target = _folder(content, folder)
+    writer = Writer(content)
     written: list[Path] = []
     try:
         for lang, text in (("zh", zh), ("bo", bo)):
-            path = target / f"{slug}.{lang}.md"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0),
-                         0o644)
-            written.append(path)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-    except OSError as exc:
-        for path in written:
-            path.unlink(missing_ok=True)
+            written.append(writer.write(f"{folder}/{slug}.{lang}.md", text.encode("utf-8")))
+    except (OSError, Refused) as exc:
+        writer.undo()
+        if isinstance(exc, Refused):
+            raise
         raise Refused(f"无法写入：{exc.strerror or exc}", f"cannot write: {exc.strerror or exc}") from None
     return written
