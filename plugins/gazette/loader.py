@@ -136,20 +136,6 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
         else:
             doc.translations[lang] = Translation(lang, source)
 
-    for file in under("gazette/", ".yml"):
-        try:
-            source = read_source(content, file)
-        except SourceError as exc:
-            findings.append(exc.finding)
-            continue
-        if not isinstance(source.meta, dict):
-            findings.append(error(
-                "ISSUE-FORMAT", source.path, 1, "", "公报期次文件应是“字段: 值”的列表",
-                "a gazette issue file must be 'key: value' lines", "参照 docs/checks.md 中的示例填写",
-                "follow the example in docs/checks.md"))
-            continue
-        corpus.issues.append(GazetteIssue(source))
-
     for file in under("pages/", ".md", nested=False):
         rel = file.relative_to(content).as_posix()
         match = DOCUMENT_NAME.match(file.name)
@@ -163,9 +149,10 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             continue
         corpus.pages[(match["slug"], match["lang"])] = Page(match["slug"], match["lang"], source)
 
-    # The requests register and the yearly figures: YAML mappings, read like the issues. They stay in the
-    # Corpus, which no writer receives.
-    readers = (("requests/", "REQ-FORMAT", "申请登记文件", "a request file", Request, corpus.requests),
+    # Gazette issues, the requests register and the yearly figures: YAML mappings. The register and the
+    # figures stay in the Corpus, which no writer receives.
+    readers = (("gazette/", "ISSUE-FORMAT", "公报期次文件", "a gazette issue file", GazetteIssue, corpus.issues),
+               ("requests/", "REQ-FORMAT", "申请登记文件", "a request file", Request, corpus.requests),
                ("annual/", "ANNUAL-FORMAT", "年度数据文件", "a yearly figures file", YearlyFigures, corpus.figures))
     for folder, code, what_zh, what_en, make, into in readers:
         for file in under(folder, ".yml"):
