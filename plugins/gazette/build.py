@@ -24,7 +24,7 @@ from typing import Any
 
 from . import generations
 from .config import ConfigError, GazetteConfig
-from .findings import count, format_findings
+from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, BuildLocked, MadeFrom
 from .pdf.cache import drop_unpublished
 from .publication import Publication, build_publication
@@ -59,14 +59,15 @@ class BuildResult:
 
 
 def build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
-          today: dt.date | None = None) -> int:
+          today: dt.date | None = None, verbose: bool = False) -> int:
     """`gazette build`: the exit status."""
-    return run_build(content, output, only, settings_path, today).status
+    return run_build(content, output, only, settings_path, today, verbose).status
 
 
 def run_build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
-              today: dt.date | None = None) -> BuildResult:
-    """Check, publish, write, switch. `today`: the day the check judges dates by (default: today)."""
+              today: dt.date | None = None, verbose: bool = False) -> BuildResult:
+    """Check, publish, write, switch. `today`: the day the check judges dates by (default: today).
+    `verbose`: print every warning, not only their summary (errors are always printed in full)."""
     from .checks import check_content
     from .settings import load_settings
 
@@ -84,7 +85,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     corpus, findings = check_content(content, settings, today)
     errors, warnings = count(findings)
     if findings:
-        print(format_findings(findings), file=sys.stderr)
+        print(format_findings(findings) if verbose else format_summary(findings), file=sys.stderr)
     if errors:
         print(f"构建已拒绝：{errors} 个错误，未写入任何文件 / build refused: {errors} errors, nothing written",
               file=sys.stderr)

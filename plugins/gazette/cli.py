@@ -48,7 +48,7 @@ def _build(args: argparse.Namespace) -> int:
 
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("pelican").setLevel(logging.INFO)
-    return build(Path(args.content), Path(args.output), only, args.settings, args.as_of)
+    return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -99,7 +99,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", default="build")
     build.add_argument("--only", help="site,pdf,search")
     build.add_argument("--settings", help="pelicanconf.py or publishconf.py")
-    build.add_argument("--verbose", "-v", action="store_true", help="Pelican 的详细日志 / Pelican's own log too")
+    build.add_argument("--verbose", "-v", action="store_true",
+                       help="每个警告和 Pelican 的详细日志 / every warning, and Pelican's own log")
     build.add_argument("--as-of", type=_date, help="按该日检查日期（默认今天，北京时间）/ judge dates as of this day")
     build.set_defaults(func=_build)
 
