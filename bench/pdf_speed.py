@@ -6,7 +6,8 @@ Chinese and Tibetan, several pages long, with photographs), or uses an existing 
 
   full       a rebuild with an empty cache: every issue edition, its PDF/A copy, every document PDF
   unchanged  the same build again: nothing changed, so nothing is rendered (copied from the cache)
-  one edit   one translation changed: that document and its issue are rendered again
+  one edit   one translation changed: that document's PDF and its issue's edition in that language are
+             rendered again
 
 and prints seconds per PDF page and per issue edition, and the ratio full / unchanged.
 

@@ -55,13 +55,12 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
     assert second.report.rendered == [] and len(second.report.cached) == jobs
     assert {url: second.pdf(url).read_bytes() for url in second.report.files} == first_bytes
 
-    # a translation changes: that document and its issue are rendered again (their content hashes cover
-    # every language), nothing else; the Chinese PDFs come out the same, the Tibetan ones change
+    # a translation changes: its PDF and the issue's Tibetan edition are rendered again, nothing else (a
+    # PDF is keyed by what it prints); the Chinese PDFs stay as they were, the Tibetan ones change
     content.translation("gz-office", title="ཁུལ་སྲིད་གཞུང་གཞུང་ལས་ཁང་གི་བརྡ་ཐོ།", body="ཡིག་ཆ་གསར་པ། བསྒྲུབས་དགོས།\n")
     third = build(content.root, output)
-    assert sorted(r.name for r in third.report.rendered) == ["2026-03.bo", "2026-03.zh", "gz-office.bo",
-                                                             "gz-office.zh"]
-    assert third.report.pruned == 6  # the replaced entries: 2 issue PDFs, their 2 PDF/A copies, 2 documents
+    assert sorted(r.name for r in third.report.rendered) == ["2026-03.bo", "gz-office.bo"]
+    assert third.report.pruned == 3  # the replaced entries: the issue edition, its PDF/A copy, the document
     issue = third.publication.issues[0]
     for url, changed in ((urls.issue_pdf(issue.year, issue.number, "bo"), True),
                          (urls.document_pdf("gz-office", "bo"), True),
@@ -74,3 +73,33 @@ def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
     assert all(cache.has(job.name, key, job.outputs) for job, key in keyed_jobs(third.publication, third.settings))
     settings = dict(third.settings, GAZETTE_TIBETAN_DIGITS=not tibetan_digits(third.settings))
     assert not any(cache.has(job.name, key, job.outputs) for job, key in keyed_jobs(third.publication, settings))
+
+
+def _edit(content: ContentFactory, rel: str, old: str, new: str) -> None:
+    path = content.root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_pdf_is_rendered_again_only_when_what_it_prints_changed(content: ContentFactory, first: Built,
+                                                                  tmp_path: Path) -> None:
+    output = tmp_path / "build"
+    shutil.copytree(first.site.parent, output)
+    before = {url: first.pdf(url).read_bytes() for url in first.report.files}
+    issue = first.publication.issues[0]
+    bo = (urls.document_pdf("gz-notice", "bo"), urls.issue_pdf(issue.year, issue.number, "bo"))
+
+    # the Chinese body of a translated document: its Chinese PDF and the Chinese edition, not the Tibetan ones
+    _edit(content, "documents/2026/gz-notice.zh.md", "加强组织领导", "切实加强组织领导")
+    zh_edit = build(content.root, output)
+    assert sorted(r.name for r in zh_edit.report.rendered) == ["2026-03.zh", "gz-notice.zh"]
+    assert all(zh_edit.pdf(url).read_bytes() == before[url] for url in bo)
+
+    # the document number, which the Tibetan PDF prints too (metadata table, the issue's document heading):
+    # both languages again
+    _edit(content, "documents/2026/gz-notice.zh.md", "甘府发〔2026〕3号", "甘府发〔2026〕4号")
+    number_edit = build(content.root, output)
+    assert sorted(r.name for r in number_edit.report.rendered) == ["2026-03.bo", "2026-03.zh", "gz-notice.bo",
+                                                                   "gz-notice.zh"]
+    assert all(number_edit.pdf(url).read_bytes() != before[url] for url in bo)

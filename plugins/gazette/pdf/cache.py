@@ -1,9 +1,11 @@
 """Rendered PDFs under `<output>/.cache/pdf/`, named by a key of everything that shapes them.
 
-The key hashes the job's content hash (document or issue, from the Publication), its HTML (which holds
-the furniture drawn from the settings), the bytes of the images it embeds, the print theme (templates
-and CSS), the pinned fonts' checksums, the settings that shape a PDF, and the versions of WeasyPrint
-and pydyf. A build with nothing changed finds every key and renders nothing.
+The key hashes what the renderer reads and nothing else: the job's HTML (everything the PDF prints: its
+language's text and parts, the fields of the original it shows, the furniture drawn from the settings), the
+paths and bytes of the images it embeds, the print theme (templates and CSS), the pinned fonts' checksums,
+the settings that shape a PDF, and the versions of WeasyPrint and pydyf. Not the document's or issue's
+`content_hash`: that covers every language's source, so an edit of the Chinese text would re-render the
+Tibetan PDF, which does not print it. A build with nothing changed finds every key and renders nothing.
 
 Each entry sits in a folder named for its job (`<slug>.<lang>`, `<year>-<NN>.<lang>`), so that every build,
 whichever stages it runs, can drop the renderings of items that are no longer published
@@ -36,7 +38,9 @@ def environment_key(theme: str, fonts: str, settings: str) -> str:
 
 def job_key(job: PdfJob, environment: str, content_root: Path) -> str:
     images = [hashlib.sha256(read_plain_file(content_root, image)).hexdigest() for image in job.images]
-    return _hash(environment, job.kind, job.content_hash, job.html, *job.images, *images)
+    # The worker renders job.html with these images and the environment's style sheets and fonts, and
+    # reads nothing else (its fetcher is confined to them): these determine the PDF's bytes.
+    return _hash(environment, job.kind, job.html, *job.images, *images)
 
 
 def _hash(*parts: str) -> str:

@@ -50,7 +50,6 @@ class PdfJob:
     html: str
     base_url: str
     outputs: tuple[Output, ...]
-    content_hash: str
     images: tuple[str, ...] = field(default=())  # image files the HTML embeds
 
 
@@ -247,8 +246,7 @@ class HtmlBuilder:
         html = self.env.get_template("issue.html").render(context)
         outputs = (Output(urls.issue_pdf(issue.year, issue.number, lang)),
                    Output(urls.issue_pdfa(issue.year, issue.number, lang), "pdf/a-3b"))
-        return PdfJob(f"{issue.key}.{lang}", "issue", html, CONTENT_URL, outputs,
-                      issue.content_hash, tuple(sorted(set(used))))
+        return PdfJob(f"{issue.key}.{lang}", "issue", html, CONTENT_URL, outputs, tuple(sorted(set(used))))
 
     # --- documents --------------------------------------------------------------------------------
     def document_job(self, doc: PublicDocument, lang: str) -> PdfJob:
@@ -272,8 +270,7 @@ class HtmlBuilder:
         context.update(metadata=metadata, doc=self._document(doc, lang, used))
         html = self.env.get_template("document.html").render(context)
         return PdfJob(f"{doc.slug}.{lang}", "document", html, CONTENT_URL,
-                      (Output(urls.document_pdf(doc.slug, lang)),), doc.content_hash,
-                      tuple(sorted(set(used))))
+                      (Output(urls.document_pdf(doc.slug, lang)),), tuple(sorted(set(used))))
 
     def jobs(self) -> list[PdfJob]:
         """Issues first (the longest renders), then every 主动公开 document in each language it has."""
