@@ -70,7 +70,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .word import import_command
+    from .word.command import import_command
 
     return import_command(args)
 
