@@ -57,6 +57,8 @@ FIGURE_FIELDS = ("licensing", "penalties", "enforcement", "fees")
 
 # The official-document parts (公文要素, GB/T 9704) beside title and body; each language states its own.
 OFFICIAL_FIELDS = ("addressee", "signature", "note", "cc", "printed", "author")
+# What `gazette import` and `gazette new` write where the editor must decide (every such field fails its check).
+PLACEHOLDER = "待填"
 # The fifteen kinds of 公文 of the 2012 rules (registry/genres.yml ids): each closes with its signature and date.
 OFFICIAL_GENRES = frozenset({"resolution", "decision", "order", "communique", "announcement", "public-notice",
                              "opinion", "notice", "circular", "report", "request", "reply", "motion", "letter",

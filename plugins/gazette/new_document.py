@@ -27,13 +27,12 @@ from .checks.numbers import INDEX_NO
 from .findings import Finding
 from .frontmatter import SourceError, parse_markdown
 from .loader import load_corpus
-from .model import Corpus
+from .model import PLACEHOLDER, Corpus
 from .registry import Agency
 
-# The value the editor replaces. Each field it stands in fails its own check with a message that says
-# what to write: DATE-INVALID (published, secrecy_review.date), REF-CATALOGUE, DOC-DISCLOSURE, SEC-SECRET,
-# REF-GENRE; an empty title fails DOC-REQUIRED (a "待填" title would pass: any text is a title).
-PLACEHOLDER = "待填"
+# PLACEHOLDER (model.py) is the value the editor replaces. Each field it stands in fails its own check with a
+# message that says what to write: DATE-INVALID (published, secrecy_review.date), REF-CATALOGUE,
+# DOC-DISCLOSURE, SEC-SECRET, REF-GENRE; an empty title fails DOC-REQUIRED (a placeholder title would pass).
 # Written after the placeholder lines, so the editor sees the choices in the file itself.
 PLACEHOLDER_COMMENTS = {
     "title": "标题 / the title",

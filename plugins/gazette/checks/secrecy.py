@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import Finding, error
-from ..model import NOT_SECRET, ON_REQUEST, PROACTIVE, Corpus, parse_date
+from ..model import NOT_SECRET, ON_REQUEST, PLACEHOLDER, PROACTIVE, Corpus, parse_date
 from .rules import CheckContext, rule
 
 SECRET_VALUES = ("涉密", "秘密", "机密", "绝密")
@@ -19,8 +19,10 @@ def secrecy_flag(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
         value = doc.meta.get("secrecy")
         if value == NOT_SECRET:
             continue
-        if value is None or value == "":
-            what_zh, what_en = "没有填写涉密状态", "the secrecy state is missing"
+        if value is None or value == "" or str(value).strip().startswith(PLACEHOLDER):
+            # Also the placeholder `gazette import` and `gazette new` write: not yet reviewed, not secret.
+            what_zh, what_en = "没有填写涉密状态（尚待保密审查）", "the secrecy state is not filled in yet (awaiting " \
+                "the secrecy review)"
         elif str(value).strip() in SECRET_VALUES:
             level = str(value).strip()
             what_zh, what_en = f"涉密文件（{level}）", f"a secret document ({level})"
