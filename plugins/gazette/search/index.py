@@ -1,8 +1,8 @@
-"""The search engine, behind one module: Whoosh (the whoosh-reloaded fork). Only this module and
-whoosh_internals.py (every use of Whoosh's private names, and the checks that guard them) import it.
+"""The Whoosh engine (the whoosh-reloaded fork), the default of the two behind engine.py. Only this module
+and whoosh_internals.py (every use of Whoosh's private names, and the checks that guard them) import it.
 
-The rest of the package speaks in `Entry` (what one index entry holds), `SearchRequest` and `RawPage`
-(query.py); changing the engine means rewriting this module only.
+The rest of the package speaks in `Entry` (entry.py: what one index entry holds), `SearchRequest` and
+`RawPage` (query.py); `SearchIndex` and `IndexWriter` are engine.py's `Index` and `Writer` for Whoosh.
 
 Layout of an index folder: Whoosh's files, `gazette-index.json` (schema and analyser versions: an index
 of other versions is rebuilt, not updated) and `facets.json` (the publishers, catalogue classes, genres
@@ -34,7 +34,7 @@ import weakref
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ from whoosh.util import make_binary_tree
 
 from . import whoosh_internals as internals
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
+from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields
+from .entry import write_facets as write_facets  # where the tests and tools have always found it
 from .query import Clause, RawPage, SearchRequest
 
 SCHEMA_VERSION = 2
@@ -58,43 +60,7 @@ SCHEMA_VERSION = 2
 # memory (measured: 0.5 GB a thread for 10,000 documents). Separate files are read through the OS cache.
 COMPOUND = False
 ENGINE = "whoosh-reloaded"
-VERSION_FILE = "gazette-index.json"
-FACETS_FILE = "facets.json"
 SEGMENT_ENTRIES = 1000  # entries a segment of a full build holds; an edit rewrites one such segment
-FIELD_BOOSTS = {"title": 4.0, "meta": 2.0, "body": 1.0}
-
-
-@dataclass
-class Entry:
-    """One index entry: a document in one language, or a fixed page. Only what may be published."""
-
-    key: str  # "doc:<slug>:<lang>" or "page:<slug>:<lang>"
-    kind: str  # "document" | "page"
-    slug: str
-    lang: str
-    url: str
-    title: str
-    body: str = ""  # the full text; empty for an on-request (依申请公开) entry
-    summary: str = ""
-    meta: str = ""  # searched, not shown: summary, keywords, number, publisher and genre labels
-    number: str = ""  # 发文字号 as written
-    number_key: str = ""
-    index_no: str = ""  # 索引号
-    index_no_key: str = ""
-    publisher: str = ""  # the lead issuer's id
-    issuers: list[str] = field(default_factory=list)
-    class_id: str = ""
-    classes: list[str] = field(default_factory=list)  # the leaf and its ancestors
-    genre: str = ""
-    signed: str = ""  # ISO dates
-    published: str = ""
-    year: int = 0  # of `signed`: the year a catalogue entry belongs to
-    validity: str = ""
-    disclosure: str = ""  # "full" | "metadata"
-    issue: str = ""  # "2026-08"
-    labels: dict[str, str] = field(default_factory=dict)  # publisher, genre, class, issue: in `lang`
-    content_hash: str = ""
-    fingerprint: str = ""  # of everything above: an entry is rewritten when it changes
 
 
 class GazetteTokenizer(Tokenizer):
@@ -148,16 +114,7 @@ def is_compatible(folder: Path) -> bool:
     return written == version() and whoosh_index.exists_in(str(folder))
 
 
-def write_facets(folder: Path, facets: dict[str, Any]) -> None:
-    (folder / FACETS_FILE).write_text(json.dumps(facets, ensure_ascii=False, indent=1), encoding="utf-8")
-
-
-def _document(entry: Entry) -> dict[str, Any]:
-    values = asdict(entry)
-    values["issuers"] = " ".join(entry.issuers)
-    values["classes"] = " ".join(entry.classes)
-    values["labels"] = dict(entry.labels)
-    return {k: v for k, v in values.items() if v not in ("", None) or k in ("body",)}
+_document = entry_fields
 
 
 SMALL_SEGMENTS = 8  # small segments (left by incremental builds) merged once there are more than this
@@ -199,6 +156,8 @@ class IndexWriter:
     `reproducible`: segments named by their content and a full build in several processes, through
     Whoosh's internals; without it (they are not as expected) Whoosh's stock writer writes the same
     segments, one after the other, under random names."""
+
+    purges_in_place = True  # `update` rewrites every segment it deletes from (_purge_deleted)
 
     def __init__(self, folder: Path, ix: Any) -> None:
         self.folder, self.ix = folder, ix
