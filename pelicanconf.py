@@ -58,3 +58,5 @@ GAZETTE_SEARCH_PROCESSES = None
 # Queries on the search index's own matchers (True), or on Whoosh's stock ones only (False: the same
 # results, slower; for a Whoosh whose internals have changed, see docs/search.md).
 GAZETTE_SEARCH_FAST_PATH = True
+# The search engine: "whoosh" (embedded, for one prefecture's site) or "tantivy" (for large corpora).
+GAZETTE_SEARCH_ENGINE = "whoosh"

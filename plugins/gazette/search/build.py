@@ -20,6 +20,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,16 @@ from ..publication import Publication, PublicDocument
 from ..render import plain_text
 from ..stages import BuildDirs, Progress, StageReport
 from .analysis import document_number_key, index_number_key
-from .index import Entry, IndexWriter, is_compatible, write_facets
+from .engine import (
+    DEFAULT_ENGINE,
+    Entry,
+    Writer,
+    create_writer,
+    engine_setting,
+    is_compatible,
+    open_writer,
+    write_facets,
+)
 from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
@@ -116,12 +126,17 @@ class IndexStats:
     rebuilt: bool  # built from scratch
 
 
-def _link_segment_files(source: str, target: str) -> None:
-    """Hard-link Whoosh's segment files, copy the rest. A segment file is never changed once written
+def _link_segment_files(source: str, target: str, engine: str = DEFAULT_ENGINE) -> None:
+    """Hard-link the engine's segment files, copy the rest. A segment file is never changed once written
     (new and merged segments get new files; old ones are unlinked), so the last good index shares them
     safely and a large index is not copied byte by byte on every build. Anything else (the table of
     contents, the lock, our JSON files) is copied, since it may be rewritten in place."""
-    if is_segment_file(Path(source).name):
+    name = Path(source).name
+    if engine == "tantivy":
+        from .tantivy_index import is_segment_file as segment_file
+    else:
+        segment_file = is_segment_file
+    if segment_file(name):
         try:
             os.link(source, target)
             return
@@ -131,31 +146,39 @@ def _link_segment_files(source: str, target: str) -> None:
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
-                 progress: Callable[[str], None] = lambda _: None) -> IndexStats:
-    """Write the index of `wanted` into `target`, starting from a copy of `previous` when it can."""
-    writer = None
+                 progress: Callable[[str], None] = lambda _: None, engine: str = DEFAULT_ENGINE) -> IndexStats:
+    """Write the index of `wanted` into `target` with `engine`, starting from a copy of `previous` when it
+    can (an index of the same engine and versions)."""
+    writer: Writer | None = None
     have: dict[str, str] = {}
     shutil.rmtree(target, ignore_errors=True)
-    if is_compatible(previous):
-        shutil.copytree(previous, target, copy_function=_link_segment_files)
+    if is_compatible(previous, engine):
+        shutil.copytree(previous, target, copy_function=partial(_link_segment_files, engine=engine))
         try:
-            writer = IndexWriter.open(target)
+            writer = open_writer(target, engine)
             have = writer.fingerprints()
         except Exception as exc:  # an unreadable index is rebuilt, not a failed build
             progress(f"检索索引无法读取，重新生成 / the search index is unreadable, rebuilding: {exc}")
             shutil.rmtree(target, ignore_errors=True)
             writer = None
-    if writer is None:
-        writer = IndexWriter.create(target)
-        writer.add_all(wanted, procs=procs)
-        stats = IndexStats(written=len(wanted), removed=0, total=len(wanted), rebuilt=True)
-    else:
+    if writer is not None:
         keys = {e.key for e in wanted}
         changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
         gone = [k for k in have if k not in keys]
-        if changed or gone:
-            writer.update([*gone, *(e.key for e in changed if e.key in have)], changed)
-        stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
+        remove = [*gone, *(e.key for e in changed if e.key in have)]
+        if remove and not writer.purges_in_place:
+            # An engine that would keep the removed entries' text in its files: write it all again.
+            writer.close()
+            shutil.rmtree(target, ignore_errors=True)
+            writer = None
+        else:
+            if changed or gone:
+                writer.update(remove, changed)
+            stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
+    if writer is None:
+        writer = create_writer(target, engine)
+        writer.add_all(wanted, procs=procs)
+        stats = IndexStats(written=len(wanted), removed=0, total=len(wanted), rebuilt=True)
     writer.close()
     return stats
 
@@ -167,7 +190,8 @@ def write_index(publication: Publication, dirs: BuildDirs, settings: Mapping[str
     wanted = list(entries(publication, Labels.from_settings(settings)))
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
     target: Path = dirs.search_index
-    stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress)
+    stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress,
+                         engine=engine_setting(settings))
     write_facets(target, facets(publication, wanted))
     zh, en = ("全部重建", "built from scratch") if stats.rebuilt else ("增量更新", "updated")
     progress(f"检索索引{zh}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "

@@ -12,14 +12,19 @@ from pathlib import Path
 
 from ..settings import load_settings
 from .build import INDEX_FOLDER
-from .index import SearchIndex
+from .engine import EngineMismatch, engine_setting, open_index
 from .query import MAX_PAGE_SIZE, parse_request, run
 
 
 def search_command(args: argparse.Namespace) -> int:
     folder = Path(args.output) / INDEX_FOLDER
-    fast = bool(load_settings(getattr(args, "settings", None)).get("GAZETTE_SEARCH_FAST_PATH", True))
-    index = SearchIndex.open(folder, fast=fast)
+    settings = load_settings(getattr(args, "settings", None))
+    fast = bool(settings.get("GAZETTE_SEARCH_FAST_PATH", True))
+    try:
+        index = open_index(folder, engine_setting(settings), fast=fast)
+    except EngineMismatch as exc:
+        print(exc, file=sys.stderr)
+        return 1
     if index is None:
         print(f"找不到检索索引 {folder}，请先运行 gazette build / "
               f"no search index in {folder}: run gazette build first", file=sys.stderr)

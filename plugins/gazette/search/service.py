@@ -26,7 +26,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from .. import urls
-from .index import SearchIndex
+from .engine import EngineMismatch, engine_setting, open_index
+from .engine import Index as SearchIndex
 from .query import LANGS, MAX_PAGE, Results, SearchRequest, parse_request, run
 
 StartResponse = Callable[..., Any]
@@ -84,6 +85,7 @@ class SearchService:
         self.index_folder = Path(index_folder)
         self._settings = settings
         self._index: SearchIndex | None = None
+        self._refused: Path | None = None  # an index folder of the other engine, already reported
         self._envs: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -112,7 +114,14 @@ class SearchService:
                 index = self._index
                 if index is None or index.folder != folder:
                     fast = bool(self.settings.get("GAZETTE_SEARCH_FAST_PATH", True))
-                    index = self._index = SearchIndex.open(folder, fast=fast)
+                    try:
+                        index = self._index = open_index(folder, engine_setting(self.settings), fast=fast)
+                    except EngineMismatch as exc:
+                        # Answered as "no index" (503), and said once a folder in the server's log.
+                        if self._refused != folder:
+                            self._refused = folder
+                            print(exc, file=sys.stderr)
+                        index = self._index = None
         return index
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
