@@ -1,0 +1,175 @@
+"""Whoosh and tantivy, side by side on the same small corpus: the queries of the relevance and service
+suites give the same hits (in order, except within tied scores), totals, pages, snippets and messages.
+Also what is tantivy's own: the engine recorded in the folder, and no trace of a removed entry."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from gazette.loader import load_corpus
+from gazette.publication import build_publication
+from gazette.search.build import entries, facets, update_index
+from gazette.search.engine import EngineMismatch, Index, open_index, recorded_engine, write_facets
+from gazette.search.query import Results, parse_request, run
+from gazette.search.service import SearchService
+from gazette.search.tantivy_index import TantivyIndex, is_segment_file
+from gazette.settings import load_settings
+from search_corpus import build_search_corpus
+
+
+@pytest.fixture(scope="module")
+def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Index]:
+    root = tmp_path_factory.mktemp("engines")
+    output = build_search_corpus(root)  # Whoosh, as the other search tests build it
+    publication = build_publication(load_corpus(root / "content")[0])
+    wanted = list(entries(publication))
+    folder = root / "tantivy-index"
+    update_index(folder, root / "none", wanted, engine="tantivy")
+    write_facets(folder, facets(publication, wanted))
+    whoosh, tantivy = open_index(output / "search-index"), open_index(folder, "tantivy")
+    assert whoosh is not None and isinstance(tantivy, TantivyIndex)
+    return {"whoosh": whoosh, "tantivy": tantivy}
+
+
+def search(index: Index, q: str, page_lang: str | None = None, **params: str) -> Results:
+    return run(index, parse_request({"q": q, **params}, page_lang=page_lang, facets=index.facets))
+
+
+def same(q: str, indexes: dict[str, Index], page_lang: str | None = None, ordered: bool = True,
+         **params: str) -> Results:
+    """Search both engines; assert the same results; return Whoosh's."""
+    a, b = (search(indexes[e], q, page_lang, **params) for e in ("whoosh", "tantivy"))
+    assert (a.total, a.page, a.pages) == (b.total, b.page, b.pages), q
+    assert [p.as_dict() for p in a.problems] == [p.as_dict() for p in b.problems], q
+    if ordered:
+        assert [h.key for h in a.hits] == [h.key for h in b.hits], q
+    else:
+        assert sorted(h.key for h in a.hits) == sorted(h.key for h in b.hits), q
+    shown = {h.key: (str(h.title_html), str(h.snippet_html), h.fields, h.url) for h in a.hits}
+    for hit in b.hits:
+        assert shown[hit.key] == (str(hit.title_html), str(hit.snippet_html), hit.fields, hit.url), q
+    return a
+
+
+# Queries with one hit, or hits of clearly different scores: the same order.
+ORDERED = [
+    ("森林草原防火", {"lang": "zh"}), ('"森林草原防火"', {}), ("“巡山护林”", {}), ('"草原森林"', {}),
+    ("政府信息公开工作", {}), ("政府公开", {}), ("防火 经济", {}), ("炉", {}), ("孚", {}),
+    ("道孚", {}), ("基层政", {}), ('"康定、泸"', {}), ('"康定、丹"', {}), ("防火", {"lang": "zh"}),
+    ("ཆ་འཕྲིན", {"lang": "bo"}), ("མེ་འགོག", {}), ('"ཁྱབ་བསྒྲགས་ཀྱི་ལས་དོན"', {}), ('"ལས་དོན་ཁྱབ་བསྒྲགས"', {}),
+    ("甘府发〔2026〕12号", {"lang": "zh"}), ("甘府发[2026]12号", {"lang": "zh"}), ("甘府发〔2025〕12号", {}),
+    ("S00000011/2025-00003", {"lang": "zh"}), ("通知", {"publisher": "forestry", "lang": "zh"}),
+    ("工作", {"genre": "speech"}), ("工作", {"validity": "失效", "lang": "zh"}),
+    ("工作", {"validity": "lapsed", "lang": "zh"}), ("防火", {"publisher": "no-such-body", "lang": "zh"}),
+    ("工作", {"lang": "zh", "sort": "date", "size": "50"}),
+    ("不存在的词语组合", {}), ("政府信息公开", {"lang": "zh"}),
+]
+# Several hits whose scores differ by engine or tie: the same set.
+UNORDERED = [
+    ("公开", {"lang": "zh"}), ("泸", {}), ("ལྷ་ས", {}), ("ལྷ་སའི", {}), ("ལས", {}), ("ལ", {}),
+    ("甘府发〔2026〕12号", {}), ("工作", {"class": "rules", "lang": "zh"}),
+    ("工作", {"lang": "zh", "from": "2024", "to": "2025"}), ("工作", {"lang": "zh", "size": "50"}),
+    ("通知", {"size": "50"}), ("2026", {"size": "50"}), ("工作", {"to": "2024", "size": "50"}),
+]
+
+
+@pytest.mark.parametrize(("q", "params"), ORDERED)
+def test_the_same_hits_in_the_same_order(indexes, q, params):
+    same(q, indexes, **params)
+
+
+@pytest.mark.parametrize(("q", "params"), UNORDERED)
+def test_the_same_hits(indexes, q, params):
+    same(q, indexes, ordered=False, **params)
+
+
+def test_the_same_pages(indexes):
+    # 11 project notices of one score (relevance) or of 11 dates (newest first)
+    for page in ("1", "2", "3", "9"):
+        same("重点项目", indexes, size="5", page=page, sort="date")
+        same("重点项目", indexes, ordered=False, size="5", page=page)
+    seen = [h.key for n in ("1", "2", "3") for h in search(indexes["tantivy"], "重点项目", size="5", page=n).hits]
+    assert len(seen) == len(set(seen)) == 11
+
+
+@pytest.mark.parametrize("q", ["", "x" * 101, "* : ( )", '"政府', "AND 防火", "甘府发〔2026〕12号 " * 3])
+def test_the_same_messages_for_bad_queries(indexes, q):
+    same(q, indexes)
+
+
+def test_the_same_problems_for_bad_parameters(indexes):
+    same("防火", indexes, page="0", size="500", sort="x", lang="en", genre="x", validity="x", **{"from": "20"})
+    same("防火", indexes, **{"from": "2026", "to": "2020"})
+
+
+def test_the_same_language_of_the_reader(indexes):
+    same("མེ་འགོག", indexes, page_lang="zh")
+    same("甘府发〔2026〕12号", indexes, page_lang="bo")
+    widened = same("S00000001/2023-00001", indexes, page_lang="bo")  # collapsed over both languages
+    assert [h.key for h in widened.hits] == ["doc:speech:zh"] and "widened" in [p.code for p in widened.problems]
+
+
+def test_the_engine_is_recorded_and_the_other_refused(indexes, tmp_path):
+    folder = indexes["tantivy"].folder
+    assert recorded_engine(folder) == "tantivy" and recorded_engine(indexes["whoosh"].folder) == "whoosh"
+    with pytest.raises(EngineMismatch, match="tantivy"):
+        open_index(folder, "whoosh")
+    service = SearchService(folder, load_settings())  # pelicanconf.py chooses Whoosh
+    errors = io.StringIO()
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/search", "QUERY_STRING": urlencode({"q": "防火"}),
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.errors": errors, "wsgi.input": io.BytesIO()}
+    status: list[str] = []
+    body = b"".join(service(environ, lambda s, h: status.append(s)))
+    assert status == ["503 Service Unavailable"]
+    assert json.loads(body)["problems"][0]["code"] == "unavailable"
+    ok = SearchService(folder, {**load_settings(), "GAZETTE_SEARCH_ENGINE": "tantivy"})
+    environ["wsgi.input"] = io.BytesIO()
+    body = b"".join(ok(environ, lambda s, h: status.append(s)))
+    assert status[-1] == "200 OK" and json.loads(body)["total"] == 2
+
+
+def _trace(folder: Path) -> dict[str, Any]:
+    """What tantivy's files hold of the canaries: the terms in each text field's dictionary (a deleted
+    entry's terms stay there until its segment is merged), the segments and their deleted entries.
+    tantivy compresses its stored texts, so the files cannot simply be searched for the bytes."""
+    import tantivy
+
+    searcher = tantivy.Index.open(str(folder)).searcher()
+    terms = {t for name in ("title", "body", "meta") for t, _ in searcher.terms_with_prefix(name, "zqxcanary")}
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return {"terms": terms, "segments": {s["segment_id"] for s in meta["segments"]},
+            "deleted": sum((s.get("deletes") or {}).get("num_deleted_docs", 0) for s in meta["segments"]),
+            "entries": sum(s["max_doc"] for s in meta["segments"])}
+
+
+def test_a_removed_or_changed_entry_leaves_no_trace_in_tantivy_files(indexes, tmp_path):
+    publication = build_publication(load_corpus(Path(indexes["whoosh"].folder).parents[1] / "content")[0])
+    wanted = list(entries(publication))
+    first, second, third = tmp_path / "1", tmp_path / "2", tmp_path / "3"
+    wanted[0].body += " zqxcanaryone"
+    wanted[1].body += " zqxcanarytwo"
+    stats = update_index(first, tmp_path / "none", wanted, engine="tantivy")
+    assert stats.rebuilt and _trace(first)["terms"] == {"zqxcanaryone", "zqxcanarytwo"}
+    # only added: appended to the copy, nothing rewritten
+    extra = replace(wanted[-1], key="page:extra:zh", slug="extra", fingerprint="extra")
+    stats = update_index(second, first, [*wanted, extra], engine="tantivy")
+    assert (stats.rebuilt, stats.written) == (False, 1)
+    assert _trace(first)["segments"] < _trace(second)["segments"]
+    # one entry removed, one changed: written again, no file of the last index kept, no canary left
+    changed = replace(wanted[1], body="改写后的正文", fingerprint="new")
+    stats = update_index(third, second, [changed, *wanted[2:], extra], engine="tantivy")
+    trace = _trace(third)
+    assert stats.rebuilt and trace["terms"] == set() and not trace["segments"] & _trace(second)["segments"]
+    assert trace["deleted"] == 0 and trace["entries"] == len(wanted)
+    # and no file of another segment: every segment file is one of the live segments'
+    live = {sid.replace("-", "") for sid in trace["segments"]}
+    assert {p.name.split(".")[0] for p in third.iterdir() if is_segment_file(p.name)} == live
+    index = open_index(third, "tantivy")
+    assert index is not None and index.doc_count() == len(wanted)
+    assert {h.key for h in search(index, "改写后的正文").hits} == {changed.key}
