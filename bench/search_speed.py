@@ -1,7 +1,7 @@
 """Search index speed: full build, incremental update, query latency under concurrent clients.
 
     .venv/bin/python bench/search_speed.py [--docs 10000] [--large] [--procs N] [--clients 4] [--queries 300]
-                                           [--keep DIR | --index DIR] [--no-cache]
+                                           [--engine whoosh|tantivy|both] [--keep DIR | --index DIR] [--no-cache]
 
 Generates a Publication of `--docs` documents (Chinese texts of about 1,500 characters drawn from official
 vocabulary; every other document also in Tibetan, about 400 syllables with case affixes; one in ten on
@@ -13,10 +13,15 @@ request, metadata only) with the project's real registries, then in one run:
 3. asks each query once on a freshly opened index (one client, nothing cached), then runs `--clients`
    threads sending `--queries` requests each to the WSGI application (/api/search and the HTML page),
    no network: median and p95 latency, requests/s. The queries repeat, so most answers then use the
-   searchers' cache of matched documents; `--no-cache` turns it off.
+   searchers' cache of matched documents; `--no-cache` turns it off (Whoosh's cache; tantivy has none of
+   ours). The same with one client first, for its median and p95.
+
+`--engine` (default whoosh): the engine of the index (GAZETTE_SEARCH_ENGINE); `both` runs 1–3 for Whoosh,
+then for tantivy, on the same generated documents.
 
 `--large` repeats 1–2 at 100,000 documents (long: tens of minutes). `--keep DIR` keeps the full index in
-DIR; `--index DIR` skips 1–2 and measures 3 on that kept index (to compare code changes on one index).
+DIR (with `both`, DIR-whoosh and DIR-tantivy); `--index DIR` skips 1–2 and measures 3 on that kept index
+(to compare code changes on one index), with the engine the folder records.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from gazette.publication import (  # noqa: E402
 from gazette.registry import load_registry  # noqa: E402
 from gazette.search import index as search_index  # noqa: E402
 from gazette.search.build import entries, facets, update_index  # noqa: E402
-from gazette.search.index import write_facets  # noqa: E402
+from gazette.search.engine import ENGINES, recorded_engine, write_facets  # noqa: E402
 from gazette.search.service import SearchService  # noqa: E402
 from gazette.settings import load_settings  # noqa: E402
 
@@ -157,20 +162,20 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - started
 
 
-def build_figures(n: int, procs: int, work: Path) -> Path:
+def build_figures(n: int, procs: int, work: Path, engine: str = "whoosh") -> Path:
     pub, t_pub = timed(publication, n)
     wanted, t_entries = timed(lambda: list(entries(pub)))
-    print(f"\n== {n:,} documents, {len(wanted):,} index entries (generated in {t_pub:.1f} s, "
+    print(f"\n== {engine}: {n:,} documents, {len(wanted):,} index entries (generated in {t_pub:.1f} s, "
           f"entries in {t_entries:.1f} s) ==")
-    full = work / f"full-{n}"
-    stats, t_full = timed(update_index, full, work / "none", wanted, procs)
+    full = work / f"full-{engine}-{n}"
+    stats, t_full = timed(update_index, full, work / "none", wanted, procs, engine=engine)
     write_facets(full, facets(pub, wanted))
     size = folder_size(full)
     print(f"full build ({procs} processes): {t_full:8.1f} s  {len(wanted) / t_full:7.0f} entries/s  "
           f"size {size / 1e6:.1f} MB ({size / len(wanted) / 1024:.1f} KB an entry)")
 
-    same = work / f"same-{n}"
-    stats, t_same = timed(update_index, same, full, wanted, procs)
+    same = work / f"same-{engine}-{n}"
+    stats, t_same = timed(update_index, same, full, wanted, procs, engine=engine)
     assert stats.written == 0 and not stats.rebuilt
     print(f"nothing changed:        {t_same:8.2f} s  (copy + fingerprints)   full / this = "
           f"{t_full / t_same:6.1f}x")
@@ -180,10 +185,10 @@ def build_figures(n: int, procs: int, work: Path) -> Path:
     doc.texts["zh"] = replace(doc.texts["zh"], text=doc.texts["zh"].text + "本文件已修订。")
     doc.content_hash = "changed"
     changed = list(entries(pub))
-    one = work / f"one-{n}"
-    stats, t_one = timed(update_index, one, full, changed, procs)
-    print(f"one document changed:   {t_one:8.2f} s  ({stats.written} entries written: the document in "
-          f"{stats.written} languages)   full / this = {t_full / t_one:6.1f}x")
+    one = work / f"one-{engine}-{n}"
+    stats, t_one = timed(update_index, one, full, changed, procs, engine=engine)
+    how = "written again from scratch" if stats.rebuilt else f"{stats.written} entries written"
+    print(f"one document changed:   {t_one:8.2f} s  ({how})   full / this = {t_full / t_one:6.1f}x")
     shutil.rmtree(same)
     shutil.rmtree(one)
     return full
@@ -204,9 +209,14 @@ def caller(service: SearchService):
     return call
 
 
+def service(index_folder: Path) -> SearchService:
+    engine = recorded_engine(index_folder) or "whoosh"
+    return SearchService(index_folder, {**load_settings(), "GAZETTE_SEARCH_ENGINE": engine})
+
+
 def first_time_figures(index_folder: Path) -> None:
     """Each query once, by one client, on a freshly opened index: no answer comes from a cache."""
-    call = caller(SearchService(index_folder, load_settings()))
+    call = caller(service(index_folder))
     call("/api/search", {"q": "通知"})  # open the index (a query not in QUERIES)
     times = []
     for params in QUERIES:
@@ -218,7 +228,7 @@ def first_time_figures(index_folder: Path) -> None:
 
 
 def latency_figures(index_folder: Path, clients: int, per_client: int) -> None:
-    call = caller(SearchService(index_folder, load_settings()))
+    call = caller(service(index_folder))
 
     for path in ("/api/search", "/zh/search/"):
         call(path, QUERIES[0])  # open the index and the templates once
@@ -255,25 +265,31 @@ def main() -> None:
     kept.add_argument("--keep", type=Path, help="copy the full index of --docs documents to this folder")
     kept.add_argument("--index", type=Path, help="measure query latency only, on this kept index")
     p.add_argument("--no-cache", action="store_true", help="keep no matched documents between queries")
+    p.add_argument("--engine", choices=[*ENGINES, "both"], default="whoosh")
     args = p.parse_args()
     if args.no_cache:
         search_index.MATCH_CACHE_DOCUMENTS = 0
     if args.index:
         print(f"\n== query latency on the index in {args.index} ({len(QUERIES)} queries in turn) ==")
         first_time_figures(args.index)
+        latency_figures(args.index, 1, args.queries)
         latency_figures(args.index, args.clients, args.queries)
         return
-    with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-        work = Path(tmp)
-        index = build_figures(args.docs, args.procs, work)
-        if args.keep:
-            shutil.rmtree(args.keep, ignore_errors=True)
-            shutil.copytree(index, args.keep)
-        print(f"\n== query latency on {args.docs:,} documents ({len(QUERIES)} queries in turn) ==")
-        first_time_figures(index)
-        latency_figures(index, args.clients, args.queries)
-        if args.large:
-            build_figures(100_000, args.procs, work)
+    engines = list(ENGINES) if args.engine == "both" else [args.engine]
+    for engine in engines:
+        with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
+            work = Path(tmp)
+            index = build_figures(args.docs, args.procs, work, engine)
+            if args.keep:
+                keep = args.keep.with_name(f"{args.keep.name}-{engine}") if len(engines) > 1 else args.keep
+                shutil.rmtree(keep, ignore_errors=True)
+                shutil.copytree(index, keep)
+            print(f"\n== {engine}: query latency on {args.docs:,} documents ({len(QUERIES)} queries in turn) ==")
+            first_time_figures(index)
+            latency_figures(index, 1, args.queries)
+            latency_figures(index, args.clients, args.queries)
+            if args.large:
+                build_figures(100_000, args.procs, work, engine)
 
 
 if __name__ == "__main__":
