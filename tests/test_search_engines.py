@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from gazette.config import ConfigError
 from gazette.loader import load_corpus
 from gazette.publication import build_publication
 from gazette.search.build import entries, facets, update_index
-from gazette.search.engine import EngineMismatch, Index, open_index, recorded_engine, write_facets
+from gazette.search.engine import EngineMismatch, Index, engine_setting, open_index, recorded_engine, write_facets
 from gazette.search.query import Results, parse_request, run
 from gazette.search.service import SearchService
 from gazette.search.tantivy_index import TantivyIndex, is_segment_file
@@ -115,23 +116,40 @@ def test_the_same_language_of_the_reader(indexes):
     assert [h.key for h in widened.hits] == ["doc:speech:zh"] and "widened" in [p.code for p in widened.problems]
 
 
+def _api(service: SearchService, params: dict[str, str]) -> tuple[str, Any]:
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/search", "QUERY_STRING": urlencode(params),
+               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.errors": io.StringIO(),
+               "wsgi.input": io.BytesIO()}
+    status: list[str] = []
+    body = b"".join(service(environ, lambda s, h: status.append(s)))
+    return status[0], json.loads(body)
+
+
+@pytest.mark.parametrize("params", [{"q": "甘府发(2026)12号", "lang": "zh"}, {"q": ""}, {"q": "重点项目", "size": "5",
+                                    "page": "3", "sort": "date"}, {"q": "ལྷ་ས", "lang": "bo"}, {"q": "防火 经济"}])
+def test_the_service_answers_the_same(indexes, params):
+    settings = load_settings()
+    answers = [_api(SearchService(indexes[e].folder, {**settings, "GAZETTE_SEARCH_ENGINE": e}), params)
+               for e in ("whoosh", "tantivy")]
+    assert answers[0] == answers[1]
+
+
+def test_an_unknown_engine_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="GAZETTE_SEARCH_ENGINE"):
+        engine_setting({"GAZETTE_SEARCH_ENGINE": "lucene"})
+    assert engine_setting({}) == "whoosh"
+
+
 def test_the_engine_is_recorded_and_the_other_refused(indexes, tmp_path):
     folder = indexes["tantivy"].folder
     assert recorded_engine(folder) == "tantivy" and recorded_engine(indexes["whoosh"].folder) == "whoosh"
     with pytest.raises(EngineMismatch, match="tantivy"):
         open_index(folder, "whoosh")
-    service = SearchService(folder, load_settings())  # pelicanconf.py chooses Whoosh
-    errors = io.StringIO()
-    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/api/search", "QUERY_STRING": urlencode({"q": "防火"}),
-               "SERVER_NAME": "localhost", "SERVER_PORT": "80", "wsgi.errors": errors, "wsgi.input": io.BytesIO()}
-    status: list[str] = []
-    body = b"".join(service(environ, lambda s, h: status.append(s)))
-    assert status == ["503 Service Unavailable"]
-    assert json.loads(body)["problems"][0]["code"] == "unavailable"
-    ok = SearchService(folder, {**load_settings(), "GAZETTE_SEARCH_ENGINE": "tantivy"})
-    environ["wsgi.input"] = io.BytesIO()
-    body = b"".join(ok(environ, lambda s, h: status.append(s)))
-    assert status[-1] == "200 OK" and json.loads(body)["total"] == 2
+    refused = SearchService(folder, load_settings())  # pelicanconf.py chooses Whoosh
+    status, answer = _api(refused, {"q": "防火"})
+    assert status == "503 Service Unavailable" and answer["problems"][0]["code"] == "unavailable"
+    status, answer = _api(SearchService(folder, {**load_settings(), "GAZETTE_SEARCH_ENGINE": "tantivy"}), {"q": "防火"})
+    assert status == "200 OK" and answer["total"] == 2
 
 
 def _trace(folder: Path) -> dict[str, Any]:
