@@ -151,6 +151,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     can (an index of the same engine and versions)."""
     writer: Writer | None = None
     have: dict[str, str] = {}
+    gone: list[str] = []
     shutil.rmtree(target, ignore_errors=True)
     if is_compatible(previous, engine):
         shutil.copytree(previous, target, copy_function=partial(_link_segment_files, engine=engine))
@@ -178,7 +179,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     if writer is None:
         writer = create_writer(target, engine)
         writer.add_all(wanted, procs=procs)
-        stats = IndexStats(written=len(wanted), removed=0, total=len(wanted), rebuilt=True)
+        stats = IndexStats(written=len(wanted), removed=len(gone), total=len(wanted), rebuilt=True)
     writer.close()
     return stats
 
