@@ -222,6 +222,13 @@ def test_title_lines_even_and_words_whole(title: str, lines: list[str]) -> None:
     assert html.endswith('<span class="keep">' + lines[-1][-2:] + "</span>")
 
 
+def test_names_absent_from_a_title_change_nothing() -> None:
+    # Every agency and place of the registry is passed for every title; only those in it may count.
+    title = "甘孜藏族自治州人民政府关于2026—2027年度森林草原防火期有关事项的通告"
+    others = tuple(f"{place}县人民政府" for place in ("康定", "泸定", "丹巴", "九龙", "雅江", "道孚", "炉霍"))
+    assert title_html(title, "zh", (*others, *NAMES, *others)) == title_html(title, "zh", NAMES)
+
+
 def test_tibetan_title_keeps_its_last_two_syllables_together() -> None:
     html = str(title_html("དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་བརྡ་ཐོ།", "bo"))
     assert html.endswith('<span class="keep">བརྡ་ཐོ།</span>') and "<br>" not in html

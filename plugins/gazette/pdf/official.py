@@ -90,8 +90,9 @@ def _even_lines(text: str, measure: int, names: tuple[str, ...] = ()) -> list[st
     index[offset] = len(tokens)
 
     def spans(words: Iterable[str]) -> list[tuple[int, int]]:
-        """Where the words stand in the title, as token ranges."""
-        return [(index[found.start()], index[found.end()]) for word in words
+        """Where the words stand in the title, as token ranges. `word in text` first: of the hundreds of
+        names a title holds one or two, and a substring test is far cheaper than a regex search."""
+        return [(index[found.start()], index[found.end()]) for word in words if word in text
                 for found in re.finditer(re.escape(word), text) if found.start() in index and found.end() in index]
 
     quoted = re.findall(r"“[^”]{1,8}”", text)  # a short quoted phrase (“一网通办”) stays on one line
