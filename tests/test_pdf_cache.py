@@ -107,3 +107,21 @@ def test_a_pdf_is_rendered_again_only_when_what_it_prints_changed(content: Conte
     assert new_keys.keys() == keys.keys()
     assert sorted(name for name in keys if new_keys[name] != keys[name]) == ["2026-03.bo", "2026-03.zh",
                                                                              "gz-notice.bo", "gz-notice.zh"]
+
+
+def test_workers_leave_no_copy_of_the_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # WeasyPrint copies the fonts (about 100 MB) into a temporary folder in each worker: it must go when
+    # the worker ends, or every build leaves one behind a process and the disk fills.
+    import tempfile
+
+    from gazette.pdf import render
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the workers are forked: they inherit it
+    monkeypatch.setattr(render, "_WORKER", render._Worker())  # a worker that has no fonts loaded yet
+    content = ContentFactory(tmp_path / "content")
+    content.document("one")
+    built = build(content.root, tmp_path / "build")
+    assert [r.name for r in built.report.rendered] == ["one.zh"]
+    assert list(temp.iterdir()) == []

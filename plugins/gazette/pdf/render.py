@@ -13,6 +13,7 @@ And two make it byte-for-byte repeatable: the creation and modification dates co
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import warnings
@@ -73,6 +74,13 @@ class _Worker:
                 os.environ["FONTCONFIG_FILE"] = str(conf)
                 try:
                     self.font_config = FontConfiguration()
+                    # WeasyPrint copies the @font-face files into a temporary folder of its own (about
+                    # 100 MB with the pinned fonts) and removes it in FontConfiguration.__del__, which a
+                    # pool's worker never runs: it ends with os._exit. Multiprocessing's exit handlers do
+                    # run (in a worker and, through atexit, in the main process), so remove it there.
+                    from multiprocessing import util
+
+                    util.Finalize(self, _remove_font_folder, args=(self.font_config,), exitpriority=0)
                 finally:
                     if previous is None:
                         del os.environ["FONTCONFIG_FILE"]
@@ -89,6 +97,12 @@ class _Worker:
             self.stylesheets[key] = [CSS(string=text, font_config=self.font_configuration(), url_fetcher=fetcher)
                                      for text in texts]
         return self.stylesheets[key]
+
+
+def _remove_font_folder(font_config: Any) -> None:
+    folder = getattr(font_config, "_folder", None)  # WeasyPrint's; None until a font face is added
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _WORKER = _Worker()
