@@ -50,3 +50,4 @@ def issue_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Built:
     content = ContentFactory(root / "content")
     write_issue(content)
     return build(content.root, root / "build")
+

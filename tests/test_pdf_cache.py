@@ -29,8 +29,19 @@ def content(first: Built, tmp_path: Path) -> ContentFactory:
     return ContentFactory(tmp_path / "content", serial=100)
 
 
-def test_identical_input_identical_bytes(content: ContentFactory, first: Built, tmp_path: Path) -> None:
+def test_identical_input_identical_bytes_and_no_font_copies_left(content: ContentFactory, first: Built, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # Render an issue edition and a document again from scratch (their cache entries gone): the same bytes.
+    # WeasyPrint copies the fonts (about 100 MB) into a temporary folder in each worker: it must go when the
+    # worker ends, or every build leaves one behind and the disk fills.
+    import tempfile
+
+    from gazette.pdf import render
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the workers are forked: they inherit it
+    monkeypatch.setattr(render, "_WORKER", render._Worker())  # a worker that has no fonts loaded yet
     output = tmp_path / "build"
     shutil.copytree(first.site.parent, output)
     cache = output / ".cache" / "pdf"
@@ -42,6 +53,7 @@ def test_identical_input_identical_bytes(content: ContentFactory, first: Built, 
     assert set(first.report.files) == set(second.report.files)
     for url in first.report.files:
         assert first.pdf(url).read_bytes() == second.pdf(url).read_bytes(), url
+    assert list(temp.iterdir()) == []
 
 
 def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(
@@ -107,21 +119,3 @@ def test_a_pdf_is_rendered_again_only_when_what_it_prints_changed(content: Conte
     assert new_keys.keys() == keys.keys()
     assert sorted(name for name in keys if new_keys[name] != keys[name]) == ["2026-03.bo", "2026-03.zh",
                                                                              "gz-notice.bo", "gz-notice.zh"]
-
-
-def test_workers_leave_no_copy_of_the_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # WeasyPrint copies the fonts (about 100 MB) into a temporary folder in each worker: it must go when
-    # the worker ends, or every build leaves one behind a process and the disk fills.
-    import tempfile
-
-    from gazette.pdf import render
-
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the workers are forked: they inherit it
-    monkeypatch.setattr(render, "_WORKER", render._Worker())  # a worker that has no fonts loaded yet
-    content = ContentFactory(tmp_path / "content")
-    content.document("one")
-    built = build(content.root, tmp_path / "build")
-    assert [r.name for r in built.report.rendered] == ["one.zh"]
-    assert list(temp.iterdir()) == []
