@@ -66,3 +66,11 @@ def stored_fields(entry: Entry) -> dict[str, Any]:
 
 def write_facets(folder: Path, facets: dict[str, Any]) -> None:
     (folder / FACETS_FILE).write_text(json.dumps(facets, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def written_version(folder: Path) -> Any:
+    """What an index folder records of its engine, schema and analyser (None when unreadable)."""
+    try:
+        return json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

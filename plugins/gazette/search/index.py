@@ -50,7 +50,7 @@ from whoosh.util import make_binary_tree
 
 from . import whoosh_internals as internals
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
-from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields
+from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, written_version
 from .entry import write_facets as write_facets  # where the tests and tools have always found it
 from .query import Clause, RawPage, SearchRequest
 
@@ -107,11 +107,7 @@ def version() -> dict[str, Any]:
 
 def is_compatible(folder: Path) -> bool:
     """An index folder this code can update in place: same engine, schema and analyser."""
-    try:
-        written = json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return written == version() and whoosh_index.exists_in(str(folder))
+    return written_version(folder) == version() and whoosh_index.exists_in(str(folder))
 
 
 _document = entry_fields

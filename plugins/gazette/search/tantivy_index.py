@@ -32,7 +32,7 @@ import tantivy
 from tantivy import FieldType, Occur, Query
 
 from .analysis import ANALYSIS_VERSION, index_tokens, normalise, phrase_cover
-from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, stored_fields
+from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, stored_fields, written_version
 from .query import Clause, RawPage, SearchRequest
 
 ENGINE = "tantivy"
@@ -63,11 +63,7 @@ def version() -> dict[str, Any]:
 
 
 def is_compatible(folder: Path) -> bool:
-    try:
-        written = json.loads((folder / VERSION_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return bool(written == version() and (folder / "meta.json").exists())
+    return bool(written_version(folder) == version() and (folder / "meta.json").exists())
 
 
 def is_segment_file(name: str) -> bool:
