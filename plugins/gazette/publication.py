@@ -16,7 +16,7 @@ from pathlib import Path
 from . import urls
 from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Photo
 from .registry import Agency, CatalogueClass, Entry, Registry
-from .render import MarkdownRenderer, plain_text
+from .render import MarkdownRenderer
 from .static_files import StaticFiles, clean_target, read_plain_file
 from .typed_parts import typed_parts
 from .visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
@@ -295,7 +295,7 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             html = text = ""
             if vis is Visibility.FULL:
                 html = renderer.render(source.body, links(lang, source.path))
-                text = plain_text(html)
+                text = renderer.text(source.body)
             parts = _parts(doc, lang, registry, source.body) if vis is Visibility.FULL else PublicParts()
             texts[lang] = PublicText(lang, title, summary, keywords, html, text, parts=parts)
         attachments = []

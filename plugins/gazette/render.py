@@ -55,7 +55,11 @@ class MarkdownRenderer:
     converting a short document.
     """
 
-    VERSION = f"markdown-{markdown.__version__}-{','.join(MARKDOWN_EXTENSIONS)}-verse-3"
+    # What a cached body depends on besides its text: the Markdown and sanitiser versions and this module's
+    # configuration (a change to the allowed tags changes the key, so no stale body is served).
+    VERSION = hashlib.sha256(repr((markdown.__version__, nh3.__version__ if hasattr(nh3, "__version__") else "",
+                                   MARKDOWN_EXTENSIONS, sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES.items()),
+                                   sorted(URL_SCHEMES), ALLOWED_CLASSES, "verse-4")).encode()).hexdigest()
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
@@ -69,22 +73,41 @@ class MarkdownRenderer:
             # A body that is no longer public leaves the cache at the end of the run; secure_delete makes
             # SQLite overwrite its bytes rather than leave them in free pages of the file.
             self._db.execute("PRAGMA secure_delete = ON")
-            self._db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL)")
+            self._db.execute("DROP TABLE IF EXISTS html")  # the earlier layout: unsanitised HTML only
+            self._db.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, html TEXT NOT NULL, "
+                             "text TEXT NOT NULL)")
+        self._memo: dict[str, tuple[str, str]] = {}
 
     def markdown(self, body: str) -> str:
+        """The Markdown converted, not yet sanitised (uncached)."""
+        return self._md.reset().convert(body)
+
+    def _body(self, body: str) -> tuple[str, str]:
+        """(sanitised HTML with its links unresolved, plain text) of a body, from the cache where it is.
+        Links are resolved afterwards, in attributes only, so the plain text does not depend on them."""
         key = hashlib.sha256(f"{self.VERSION}\0{body}".encode()).hexdigest()
         self._used.add(key)
+        if key in self._memo:
+            return self._memo[key]
+        row = None
         if self._db is not None:
-            row = self._db.execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
-            if row:
-                return str(row[0])
-        html = self._md.reset().convert(body)
-        if self._db is not None:
-            self._db.execute("INSERT OR REPLACE INTO html VALUES (?, ?)", (key, html))
-        return html
+            row = self._db.execute("SELECT html, text FROM bodies WHERE key = ?", (key,)).fetchone()
+        if row:
+            result = (str(row[0]), str(row[1]))
+        else:
+            html = sanitize(self.markdown(body))
+            result = (html, plain_text(html))
+            if self._db is not None:
+                self._db.execute("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", (key, *result))
+        self._memo[key] = result
+        return result
+
+    def text(self, body: str) -> str:
+        """The body's plain text, for search and summaries."""
+        return self._body(body)[1]
 
     def render(self, body: str, resolve: LinkResolver | None = None) -> str:
-        html = sanitize(self.markdown(body))
+        html = self._body(body)[0]
         if resolve is not None:
             html = LINK.sub(lambda m: '{}="{}"'.format(
                 m["attr"], html_lib.escape(resolve(m["kind"], html_lib.unescape(m["path"])))), html)
@@ -96,7 +119,7 @@ class MarkdownRenderer:
             return
         self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
         self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
-        self._db.execute("DELETE FROM html WHERE key NOT IN (SELECT key FROM used)")
+        self._db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM used)")
         self._db.commit()
         self._db.close()
         self._db = None
