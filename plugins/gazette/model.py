@@ -142,6 +142,23 @@ def canonical_reason(outcome: str, value: str) -> str | None:
     return next((r for r in OUTCOME_REASONS.get(outcome, ()) if _normal(r) == wanted), None)
 
 
+class FromSource:
+    """What every item read from one file offers: its metadata, its path, the line of a key."""
+
+    source: Source
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.source.meta
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def line(self, key: str) -> int:
+        return self.source.line(key)
+
+
 @dataclass
 class Attachment:
     file: str  # relative to content/
@@ -177,23 +194,12 @@ class Translation:
 
 
 @dataclass
-class Document:
+class Document(FromSource):
     """One item of government information (一条政府信息): the Chinese original and its translations."""
 
     slug: str
     source: Source  # the .zh.md original
     translations: dict[str, Translation] = field(default_factory=dict)
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        return self.source.meta
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    def line(self, key: str) -> int:
-        return self.source.line(key)
 
     # Fields, read leniently: a malformed value reads as empty and the checks say why.
     @property
@@ -338,21 +344,10 @@ class Photo:
 
 
 @dataclass
-class GazetteIssue:
+class GazetteIssue(FromSource):
     """One monthly issue (一期公报): a manifest naming documents by slug, section by section."""
 
     source: Source
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        return self.source.meta
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    def line(self, key: str) -> int:
-        return self.source.line(key)
 
     def _int(self, key: str) -> int | None:
         value = self.meta.get(key)
@@ -442,23 +437,12 @@ class Appeal:
 
 
 @dataclass
-class Request:
+class Request(FromSource):
     """One request for information (依申请公开), from the register content/requests/<year>/<id>.yml.
 
     Kept for the deadlines and the annual report's counts; no writer ever receives one."""
 
     source: Source
-
-    @property
-    def meta(self) -> dict[str, Any]:
-        return self.source.meta
-
-    @property
-    def path(self) -> str:
-        return self.source.path
-
-    def line(self, key: str) -> int:
-        return self.source.line(key)
 
     def _text(self, key: str) -> str:
         value = self.meta.get(key)
@@ -536,15 +520,11 @@ class Request:
 
 
 @dataclass
-class YearlyFigures:
+class YearlyFigures(FromSource):
     """The figures an agency's office supplies for one year's annual report (table 二 beyond the
     catalogue): content/annual/<year>/<agency>.yml."""
 
     source: Source
-
-    @property
-    def path(self) -> str:
-        return self.source.path
 
     @property
     def year(self) -> int | None:
