@@ -281,3 +281,32 @@ def test_a_replaced_attachment_is_served_and_sized_anew(content: ContentFactory,
     content.write("attachments/2026/public/a.pdf", PDF)
     assert build(content.root, output, ["pdf"]) == 0
     assert not (output / "site/attachments/2026/public/a.pdf").exists()
+
+
+# --- the requests register and the yearly figures are inputs too ------------------------------------------
+
+def test_register_files_that_attack_the_reader_are_findings(content: ContentFactory, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2026-0001.yml").write_text("id: 2026-0001\nsubject: 外面的文件\n", encoding="utf-8")
+    (content.root / "requests").mkdir()
+    (content.root / "requests" / "2026").symlink_to(outside)  # a folder of the register elsewhere
+    content.write("requests/2025/2025-0001.yml",
+                  "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nsubject: *b\n")
+    content.write("annual/2025/forestry.yml", "licences: " + "9" * 300_000 + "\n")
+    corpus, findings = check_content(content.root)
+    codes = {(f.code, f.path.split("/")[0]) for f in findings if f.level == "error"}
+    assert ("FILE-SYMLINK", "requests") in codes
+    assert ("META-YAML-ALIAS", "requests") in codes
+    assert ("LIMIT-FILE-SIZE", "annual") in codes
+    assert [r.path for r in corpus.requests] == []  # nothing read through the link, nothing half-read
+
+
+def test_interprets_cannot_name_a_path(private: ContentFactory) -> None:
+    private.document("jd", interprets="../2026/withheld", catalogue="rules.interpretation")
+    private.document("jd2", interprets="withheld", catalogue="rules.interpretation")
+    assert sorted(p for p, _ in codes(private).get("DOC-INTERPRETS", [])) == ["documents/2026/jd.zh.md",
+                                                                             "documents/2026/jd2.zh.md"]
+    corpus, _ = load_corpus(private.root)  # the build's own view, the check left out
+    publication = build_publication(corpus)
+    assert publication.documents["jd2"].interprets == "" and "withheld" not in publication.documents

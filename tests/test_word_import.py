@@ -471,3 +471,47 @@ def test_pandoc_is_the_version_the_expected_output_was_made_with() -> None:
     assert convert.pandoc_version() == convert.TESTED_PANDOC
     assert convert.version_warning(convert.TESTED_PANDOC) is None
     assert "3.1" in (convert.version_warning("3.1.3") or "")
+
+
+# --- a careless or hostile hand on the command line ---------------------------------------------------------
+
+def _tree(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+@pytest.mark.parametrize("make", [
+    lambda d: (d / "passwd.pdf").symlink_to("/etc/passwd") or d / "passwd.pdf",  # a link out of anywhere
+    lambda d: (d / "other.zh.md").write_text("---\ntitle: x\n---\n机密\n", encoding="utf-8") or d / "other.zh.md",
+    lambda d: (d / "page.html").write_bytes(b"<html><script>alert(1)</script></html>") or d / "page.html",
+    lambda d: (d / "fake.pdf").write_bytes(b"<svg onload=alert(1)>") or d / "fake.pdf",
+])
+def test_an_attachment_that_is_no_download_is_refused_and_nothing_is_written(
+        words: Path, tmp_path: Path, content: ContentFactory, capsys: pytest.CaptureFixture[str], make) -> None:
+    given = tmp_path / "given"
+    given.mkdir()
+    before = _tree(content.root)
+    result = run(capsys, content, words / "通知.docx", "--attach", make(given))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert _tree(content.root) == before
+    assert not any(b"root:" in p.read_bytes() for p in content.root.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("slug", ["../../escaped", "/tmp/escaped", "a/b", "UPPER", "x]y"])
+def test_a_slug_that_leaves_the_content_folder_is_refused(words: Path, tmp_path: Path, content: ContentFactory,
+                                                          capsys: pytest.CaptureFixture[str], slug: str) -> None:
+    before = _tree(content.root)
+    result = run(capsys, content, words / "通知.docx", "--slug", slug)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert _tree(content.root) == before
+    assert not list(tmp_path.parent.glob("escaped*")) and not Path("/tmp/escaped.zh.md").exists()
+
+
+def test_a_symlinked_documents_folder_is_not_written_through(words: Path, tmp_path: Path, content: ContentFactory,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (content.root / "documents").mkdir(exist_ok=True)
+    (content.root / "documents" / "2026").symlink_to(outside)
+    result = run(capsys, content, words / "通知.docx")
+    assert result.code == 1 and "Traceback" not in result.err
+    assert list(outside.iterdir()) == []
