@@ -18,11 +18,12 @@ import sqlite3
 import sys
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import generations
+from . import build_inputs, generations
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, BuildLocked, MadeFrom
@@ -56,33 +57,44 @@ class BuildResult:
     status: int
     publication: Publication | None = None
     reports: dict[str, StageReport] = field(default_factory=dict)
+    unchanged: bool = False  # nothing changed since the last good build: nothing was checked or written
 
 
 def build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
-          today: dt.date | None = None, verbose: bool = False) -> int:
+          today: dt.date | None = None, verbose: bool = False, *, force: bool = False) -> int:
     """`gazette build`: the exit status."""
-    return run_build(content, output, only, settings_path, today, verbose).status
+    return run_build(content, output, only, settings_path, today, verbose, force=force).status
 
 
 def run_build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
-              today: dt.date | None = None, verbose: bool = False) -> BuildResult:
+              today: dt.date | None = None, verbose: bool = False, *, force: bool = False) -> BuildResult:
     """Check, publish, write, switch. `today`: the day the check judges dates by (default: today).
-    `verbose`: print every warning, not only their summary (errors are always printed in full)."""
-    from .checks import check_content
-    from .settings import load_settings
+    `verbose`: print every warning, not only their summary (errors are always printed in full).
+    When the last good build was made from the same inputs, nothing is done, unless `force`."""
+    from .checks import beijing_today, check_content
+    from .settings import load_settings, settings_file
 
     started = time.monotonic()
     if not content.is_dir():
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
         return BuildResult(1)
+    day = today or beijing_today()
+    unchanged = None if force else _unchanged(content, output, only, settings_file(settings_path), day)
+    if unchanged is not None:
+        print(unchanged, file=sys.stderr)
+        return BuildResult(0, unchanged=True)
     settings = load_settings(settings_path, {"PATH": str(content.resolve())})
     try:
-        GazetteConfig.from_settings(settings)
+        config = GazetteConfig.from_settings(settings)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return BuildResult(1)
+    # Before the content is read for the check: an edit made while this build runs changes the digest,
+    # so the next build sees it, never the other way round.
+    inputs = build_inputs.compute(content, settings_file(settings_path), [config.theme], only,
+                                  day.isoformat())
     progress("检查内容 / checking content …")
-    corpus, findings = check_content(content, settings, today)
+    corpus, findings = check_content(content, settings, day)
     errors, warnings = count(findings)
     if findings:
         print(format_findings(findings) if verbose else format_summary(findings), file=sys.stderr)
@@ -90,10 +102,12 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         print(f"构建已拒绝：{errors} 个错误，未写入任何文件 / build refused: {errors} errors, nothing written",
               file=sys.stderr)
         return BuildResult(1)
+    made_from = {"inputs": inputs.to_json() if inputs is not None else None,
+              "warnings": dict(sorted(Counter(f.code for f in findings if f.level == "warning").items()))}
     lock = None
     try:
         lock = generations.lock(output)
-        result = _write(corpus, output, only, settings)
+        result = _write(corpus, output, only, settings, made_from)
     except BuildLocked:
         print(f"构建正在进行：另一个构建正在写入 {output}，本次未写入任何文件；请等它结束后再构建 / another build "
               f"of this output is running ({output}); nothing was written: build again when it has finished",
@@ -124,7 +138,35 @@ class _Failed(Exception):
         self.message = message
 
 
-def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any]) -> BuildResult:
+def _unchanged(content: Path, output: Path, only: list[str], settings: Path | None,
+               day: dt.date) -> str | None:
+    """When the last good build was made from exactly these inputs (`build_inputs.py`), the message that
+    says so: that build's output stands, nothing needs checking or writing. Otherwise None."""
+    current = generations.current_generation(output)
+    if current is None or not (output / "site").is_dir():
+        return None
+    record = generations.read_inputs(current)
+    previous = build_inputs.Inputs.from_json(record.get("inputs"))
+    if previous is None:
+        return None
+    inputs = build_inputs.compute(content, settings, [Path(f) for f in previous.folders], only,
+                                  day.isoformat(), previous)
+    if inputs is None or inputs.digest != previous.digest:
+        return None
+    warned = record.get("warnings")
+    counts = {str(k): int(v) for k, v in warned.items() if isinstance(v, int)} if isinstance(warned, dict) else {}
+    total = sum(counts.values())
+    listed = ", ".join(f"{code} ×{n}" for code, n in counts.items())
+    zh, en = "", ""
+    if total:
+        zh = f"；上次构建的 {total} 个警告（{listed}）可用 gazette check 查看"
+        en = f"; its {total} warnings ({listed}): gazette check prints them"
+    return (f"无变化：内容、设置、主题、程序和日期与上次成功构建时相同，输出保持不变{zh} / nothing changed since the "
+            f"last good build (content, settings, theme, code, date): its output stands{en}")
+
+
+def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
+           inputs: dict[str, Any]) -> BuildResult:
     """Everything a build writes, under the lock: the Publication (its Markdown cache), the stages into
     a new generation, the switch."""
     previous = generations.prepare(output)
@@ -155,6 +197,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any])
                 progress(f"未保留上次的 {name}：它由其他内容生成 / the previous {name} output is not kept: "
                          f"it was made from other content")
         generations.write_manifest(generation, records)
+        generations.write_inputs(generation, inputs)
     except (Exception, KeyboardInterrupt) as exc:
         # A failed build leaves nothing of its own; the last good output stays as it was. (A killed one
         # cannot clean up: the next build does.)
@@ -162,7 +205,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any])
         if not isinstance(exc, Exception):
             raise
         raise _Failed(_failure(exc, output, cache)) from exc
-    generations.switch(output, generation)
+    generations.switch(output, generation, remove_in_background=True)
     return BuildResult(0, publication, reports)
 
 

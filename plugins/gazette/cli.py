@@ -48,7 +48,8 @@ def _build(args: argparse.Namespace) -> int:
 
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("pelican").setLevel(logging.INFO)
-    return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose)
+    return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
+                 force=args.force)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -102,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--verbose", "-v", action="store_true",
                        help="每个警告和 Pelican 的详细日志 / every warning, and Pelican's own log")
     build.add_argument("--as-of", type=_date, help="按该日检查日期（默认今天，北京时间）/ judge dates as of this day")
+    build.add_argument("--force", action="store_true",
+                       help="即使无变化也重新检查和生成 / check and write again even when nothing changed")
     build.set_defaults(func=_build)
 
     serve = sub.add_parser("serve", help="本地预览 / preview on localhost")

@@ -10,8 +10,11 @@ switch to them, in one step:
 
 `site` and `search-index` are fixed symlinks through `current`; `switch` replaces `current` by a new
 symlink with one `rename` (`os.replace`), so the site and the search index always come from the same
-build, whenever the build is stopped (even by SIGKILL). The generation it replaced is removed after the
-switch; what a killed build left behind is removed by `prepare` when the next build starts.
+build, whenever the build is stopped (even by SIGKILL). The generation it replaced is moved out of the
+way (`.removing/`, one `rename`) and removed after the switch, by a process of its own when the build asks
+for it: removing twenty thousand folders can take a minute on a busy disk, and the new output is live the
+moment `current` is replaced. What a killed build left behind is removed by `prepare` when the next build
+starts.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +33,13 @@ GENERATIONS = ".generations"
 PAGE_KEYS = ".site-pages.json"  # written by the site stage beside its `site/`
 MANIFEST = "outputs.json"  # in each generation: what each stage's output was made from, and its files
 LOCK = ".lock"
+REMOVING = ".removing"  # replaced generations, being removed after the switch
+INPUTS = "inputs.json"  # in each generation: the digest of what it was built from (build_inputs.py)
 # Left by the layout before generations (real folders swapped one after the other): migrated or removed.
 LEGACY = (*LINKS, PAGE_KEYS)
 LEGACY_LEFTOVERS = (".staging", *(f".old-{name}" for name in LEGACY))
+_RM = "/bin/rm"
+_removals: list[subprocess.Popen[bytes]] = []  # this process's removals still running
 
 
 class BuildLocked(Exception):
@@ -55,6 +63,11 @@ def lock(output: Path) -> int:
 
 def _generations(output: Path) -> Path:
     return output / GENERATIONS
+
+def current_generation(output: Path) -> Path | None:
+    """The generation of the last good output, or None."""
+    return _current(output)
+
 
 def _current(output: Path) -> Path | None:
     """The generation `current` points to, or None (also for a link this build did not make: only a
@@ -94,7 +107,7 @@ def prepare(output: Path) -> Path | None:
     current = _current(output)
     if current is not None:
         _link_outputs(output)
-    for name in (*LEGACY_LEFTOVERS, f".{CURRENT}.new", *(f".{name}.new" for name in LINKS)):
+    for name in (*LEGACY_LEFTOVERS, REMOVING, f".{CURRENT}.new", *(f".{name}.new" for name in LINKS)):
         remove(output / name)
     if _generations(output).is_dir():
         for folder in _generations(output).iterdir():
@@ -130,8 +143,10 @@ def _migrate(output: Path, names: list[str]) -> None:
         if name in LINKS:
             _symlink(f"{CURRENT}/{name}", output / name)
 
-def switch(output: Path, generation: Path) -> None:
-    """Make `generation` the output, in one step; then remove the generation it replaces."""
+def switch(output: Path, generation: Path, *, remove_in_background: bool = False) -> None:
+    """Make `generation` the output, in one step; then remove the generation it replaces (with
+    `remove_in_background`: moved under `.removing/` and removed by a process of its own, so that the
+    build returns as soon as its output is live)."""
     before = _current(output)
     try:
         _link_outputs(output)  # in place already, but for the first build
@@ -139,8 +154,27 @@ def switch(output: Path, generation: Path) -> None:
     except OSError:
         shutil.rmtree(generation, ignore_errors=True)  # not switched to: the last good output stays
         raise
-    if before is not None:
+    if before is None:
+        return
+    if not remove_in_background or not os.access(_RM, os.X_OK):
         shutil.rmtree(before, ignore_errors=True)
+        return
+    removing = output / REMOVING
+    removing.mkdir(exist_ok=True)
+    moved = removing / before.name
+    remove(moved)  # a leftover of the same number from a removal that was stopped
+    os.rename(before, moved)
+    # Detached: it outlives the build; `prepare` takes over whatever it has not finished.
+    _removals.append(subprocess.Popen(
+        [_RM, "-rf", "--one-file-system", "--", str(moved)], stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True))
+
+
+def wait_for_removals() -> None:
+    """Wait until the replaced generations this process set to be removed are gone (for a caller that
+    goes on to read the whole output folder)."""
+    while _removals:
+        _removals.pop().wait()
 
 @dataclass(frozen=True)
 class MadeFrom:
@@ -170,6 +204,19 @@ def read_manifest(generation: Path) -> dict[str, MadeFrom]:
 def write_manifest(generation: Path, records: dict[str, MadeFrom]) -> None:
     data = {stage: {"fingerprint": r.fingerprint, "files": r.files} for stage, r in records.items()}
     (generation / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def read_inputs(generation: Path) -> dict[str, object]:
+    """The record of what `generation` was built from (`build.py` writes it); empty when missing."""
+    try:
+        data = json.loads((generation / INPUTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_inputs(generation: Path, record: dict[str, object]) -> None:
+    (generation / INPUTS).write_text(json.dumps(record, sort_keys=True), encoding="utf-8")
 
 
 def remove(path: Path) -> None:

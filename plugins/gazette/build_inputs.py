@@ -1,0 +1,156 @@
+"""What a build's output is made from, as one digest, so that a build with nothing changed does nothing.
+
+The digest covers every input that can change an output: the bytes of every file under content/ (walked as
+the loader walks it, never through a link), the settings files, the theme folders (templates, static files,
+print theme, fonts), the code of this package, the installed libraries and their versions, the Python
+running it, the `GAZETTE_*` environment variables, the day the check judges dates by, and the stages asked
+for. The last good generation records the digest (`outputs.json`); a build whose digest equals it has
+nothing to write, and says so instead of checking and rendering again (the `make` / `ninja` idea, with
+contents instead of times).
+
+Large files that rarely change (the fonts: tens of megabytes) are not read again while their device,
+inode, size, modification and change times are those recorded with their digest, as git's index does:
+the change time cannot be set back by a program, and a file modified in the same second as it was
+recorded is read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .loader import walk
+
+# Above this size a file's digest is kept with its stat and reused while the stat is unchanged.
+STAT_CACHED = 256 * 1024
+# A file modified this close to when its digest was recorded may have changed within the same tick.
+RACY_SECONDS = 2.0
+ENVIRONMENT_PREFIXES = ("GAZETTE_", "PELICAN_")
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+@dataclass
+class Inputs:
+    """A build's inputs: their digest, the folders hashed (so that a later build can hash the same
+    ones before reading the settings), and the digests of large files by their stat."""
+
+    digest: str
+    folders: list[str]
+    stats: dict[str, list[int | str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {"digest": self.digest, "folders": self.folders, "stats": self.stats}
+
+    @classmethod
+    def from_json(cls, data: object) -> Inputs | None:
+        if not isinstance(data, dict):
+            return None
+        digest, folders, stats = data.get("digest"), data.get("folders"), data.get("stats")
+        if not (isinstance(digest, str) and isinstance(folders, list) and isinstance(stats, dict)):
+            return None
+        return cls(digest, [str(f) for f in folders], {
+            str(k): v for k, v in stats.items() if isinstance(v, list) and len(v) == 6})
+
+
+def settings_files(settings_file: Path | None) -> list[Path]:
+    """The settings file and the Python files beside it (publishconf.py imports pelicanconf.py)."""
+    if settings_file is None:
+        return []
+    folder = settings_file.resolve().parent
+    return sorted({settings_file.resolve(), *folder.glob("*.py")})
+
+
+def code_folders() -> list[Path]:
+    """This package's own code."""
+    return [Path(__file__).resolve().parent]
+
+
+def _libraries() -> list[str]:
+    """The installed distributions (name and version, from their metadata folders' names) and Python's
+    version: a new WeasyPrint or Markdown can change an output."""
+    names: set[str] = {sys.version, sys.executable}
+    for entry in sys.path:
+        if entry.endswith("site-packages") and os.path.isdir(entry):
+            names.update(name for name in os.listdir(entry) if name.endswith(".dist-info"))
+    return sorted(names)
+
+
+def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
+                 now: float) -> bytes | None:
+    """The file's digest, or None when it is not a regular file reached without a link."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not os.path.stat.S_ISREG(st.st_mode):
+            return None
+        key = str(path)
+        if st.st_size >= STAT_CACHED:
+            stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            known = previous.get(key)
+            racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
+            if known is not None and known[:5] == stamp and not racy:
+                stats[key] = known
+                return bytes.fromhex(str(known[5]))
+        digest = hashlib.blake2b(digest_size=32)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        value = digest.digest()
+        if st.st_size >= STAT_CACHED:
+            stats[key] = [*stamp, value.hex()]
+        return value
+    finally:
+        os.close(fd)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """Every regular file under `folder`, in a fixed order, links not followed; caches skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", ".cache"))
+        found.extend(Path(root) / name for name in sorted(files) if not name.endswith(".pyc"))
+    return found
+
+
+def compute(content: Path, settings_file: Path | None, folders: list[Path], only: list[str], today: str,
+            previous: Inputs | None = None) -> Inputs | None:
+    """The digest of a build's inputs, or None when the content folder holds what the check refuses
+    (a link, a FIFO, an unreadable file): such a build is never skipped."""
+    now = time.time()
+    known = previous.stats if previous is not None else {}
+    stats: dict[str, list[int | str]] = {}
+    digest = hashlib.blake2b(digest_size=32)
+
+    def part(label: str, value: bytes) -> None:
+        digest.update(label.encode() + b"\0" + len(value).to_bytes(8, "big") + value)
+
+    part("today", today.encode())
+    part("only", ",".join(sorted(only)).encode())
+    part("environment", repr(sorted((k, v) for k, v in os.environ.items()
+                                    if k.startswith(ENVIRONMENT_PREFIXES))).encode())
+    part("libraries", "\n".join(_libraries()).encode())
+    content = content.resolve()
+    files, problems = walk(content)
+    if problems:
+        return None
+    for rel in files:
+        value = _file_digest(content / rel, known, stats, now)
+        if value is None:
+            return None
+        part("content/" + rel, value)
+    all_folders = sorted({str(f.resolve()) for f in (*folders, *code_folders())})
+    for path in settings_files(settings_file):
+        part("settings " + str(path), _file_digest(path, known, stats, now) or b"missing")
+    for folder in all_folders:
+        part("folder " + folder, b"")
+        for path in _folder_files(Path(folder)):
+            part(str(path), _file_digest(path, known, stats, now) or b"unreadable")
+    return Inputs(digest.hexdigest(), all_folders, stats)
