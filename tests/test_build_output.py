@@ -38,7 +38,7 @@ def test_build_summarises_many_warnings(content: ContentFactory, tmp_path: Path,
     # the first ones in the order `gazette check` prints them
     assert "late-00.zh.md" in err and f"late-{LATE - 1}.zh.md" not in err
 
-    assert main([*args, "--verbose"]) == 0
+    assert main([*args, "--verbose", "--force"]) == 0
     err = capsys.readouterr().err
     assert len(_lines(err, "DATE-LATE")) == LATE and "not shown" not in err
 

@@ -82,10 +82,13 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(output: Path) -> list[str]:
-    """What is in the output folder besides the last good output and the caches."""
+    """What is in the output folder besides the last good output and the caches, once the generations
+    replaced by this process's builds are removed."""
+    generations.wait_for_removals()
     current = os.readlink(output / "current").split("/")[-1]
     names = [p.name for p in output.iterdir() if p.name not in ("site", "search-index", "current", ".cache",
-                                                                 ".generations", ".lock")]
+                                                                 ".generations", ".lock")
+             and not (p.name == generations.REMOVING and not any(p.iterdir()))]
     return names + [f".generations/{p.name}" for p in (output / ".generations").iterdir() if p.name != current]
 
 
@@ -111,7 +114,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     content.document("added", body="第三号文件正文。zqxaddedbody")
     staged: list[Path] = []
     real_switch = generations.switch
-    generations.switch = lambda output, generation: staged.append(generation)
+    generations.switch = lambda output, generation, **_: staged.append(generation)
     try:
         assert build(content.root, output, ONLY) == 0
     finally:
@@ -148,7 +151,7 @@ def test_the_build_after_a_killed_one_builds_and_cleans_up(builds: dict[str, Pat
     output = copy(builds["a"], tmp_path / "out")
     real_switch = generations.switch
 
-    def killed_switch(output: Path, generation: Path) -> None:
+    def killed_switch(output: Path, generation: Path, **_: bool) -> None:
         with killed_at(1):  # after the new `current` symlink is made, before it replaces the old one
             real_switch(output, generation)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from factory import ContentFactory
+from gazette import generations
 from gazette.build import build
 
 
@@ -48,6 +49,7 @@ def test_changed_content_drops_stale_outputs(built: tuple[ContentFactory, Path])
     assert not (output / "site/pdf").exists()
     assert not (output / "search-index").exists()
     assert not (output / "site/zh/documents/withdrawn").exists()
+    generations.wait_for_removals()  # the replaced generation, removed after the switch
     leaks = [p for p in output.rglob("*") if p.is_file() and b"zqxwithdrawnbody" in p.read_bytes()]
     assert leaks == []
     # a full build brings the PDFs and the index back, without the withdrawn document
@@ -91,3 +93,101 @@ def test_what_each_output_was_made_from_switches_with_it(built: tuple[ContentFac
     content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知（修订）")
     assert build(content.root, output, ["site"]) == 0
     assert set(json.loads((output / "current" / "outputs.json").read_text(encoding="utf-8"))) == {"site"}
+
+
+def _live(output: Path) -> str:
+    return (output / "current").resolve().name
+
+
+def test_nothing_changed_writes_nothing(built: tuple[ContentFactory, Path]) -> None:
+    from gazette.build import run_build
+
+    content, output = built
+    generation = _live(output)
+    page = output / "site/zh/documents/kept/index.html"
+    inode = page.stat().st_ino
+    result = run_build(content.root, output, ["pdf", "site", "search"])
+    assert result.status == 0 and result.unchanged
+    assert _live(output) == generation and page.stat().st_ino == inode
+
+
+def test_a_withdrawn_document_is_never_taken_as_unchanged(built: tuple[ContentFactory, Path]) -> None:
+    from gazette.build import run_build
+
+    content, output = built
+    assert run_build(content.root, output, ["pdf", "site", "search"]).unchanged
+    content.document("withdrawn", disclosure="不予公开", withheld_reason="过程性信息", secrecy_review=None,
+                     body="zqxwithdrawnbody", index_no="S00000001/2026-00002")
+    result = run_build(content.root, output, ["pdf", "site", "search"])
+    assert result.status == 0 and not result.unchanged
+    assert not (output / "site/zh/documents/withdrawn").exists()
+
+
+@pytest.mark.parametrize("change", ["content", "new-file", "theme", "code", "settings", "environment", "stages",
+                                    "day"])
+def test_any_change_of_an_input_changes_the_digest(change: str, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import gazette.build_inputs as build_inputs
+
+    content, theme, code = tmp_path / "content", tmp_path / "theme", tmp_path / "code"
+    for folder in (content / "documents", theme / "templates", code):
+        folder.mkdir(parents=True)
+    (content / "documents" / "a.zh.md").write_text("---\ntitle: a\n---\n正文", encoding="utf-8")
+    (theme / "templates" / "base.html").write_text("<html>", encoding="utf-8")
+    (code / "rule.py").write_text("X = 1\n", encoding="utf-8")
+    settings = tmp_path / "pelicanconf.py"
+    settings.write_text("THEME = 'theme'\n", encoding="utf-8")
+    real = build_inputs.code_folders
+    monkeypatch.setattr(build_inputs, "code_folders", lambda: [*real(), code])
+    only, today = ["site"], "2026-11-22"
+    before = build_inputs.compute(content, settings, [theme], only, today)
+    assert before is not None
+    assert build_inputs.compute(content, settings, [theme], only, today, before).digest == before.digest
+    if change == "content":
+        (content / "documents" / "a.zh.md").write_text("---\ntitle: a\n---\n正文。", encoding="utf-8")
+    elif change == "new-file":
+        (content / "documents" / "b.zh.md").write_text("", encoding="utf-8")
+    elif change == "theme":
+        (theme / "templates" / "base.html").write_text("<html lang=zh>", encoding="utf-8")
+    elif change == "code":
+        (code / "rule.py").write_text("X = 2\n", encoding="utf-8")
+    elif change == "settings":
+        (tmp_path / "publishconf.py").write_text("from pelicanconf import *\n", encoding="utf-8")
+    elif change == "environment":
+        monkeypatch.setenv("GAZETTE_SITEURL", "https://elsewhere.example.gov.cn")
+    elif change == "stages":
+        only = ["site", "search"]
+    else:
+        today = "2026-11-23"
+    after = build_inputs.compute(content, settings, [theme], only, today, before)
+    assert after is not None and after.digest != before.digest
+
+
+def test_a_refused_content_folder_is_never_taken_as_unchanged(built: tuple[ContentFactory, Path]) -> None:
+    from gazette.build import run_build
+
+    content, output = built
+    assert run_build(content.root, output, ["site"]).status == 0
+    (content.root / "images").mkdir(exist_ok=True)
+    (content.root / "images" / "passwd.jpg").symlink_to("/etc/passwd")
+    assert run_build(content.root, output, ["site"]).status == 1
+
+
+def test_a_large_file_rewritten_with_its_old_times_is_read_again(tmp_path: Path) -> None:
+    import os
+
+    import gazette.build_inputs as build_inputs
+
+    content = tmp_path / "content"
+    content.mkdir()
+    big = content / "big.bin"
+    big.write_bytes(b"a" * (build_inputs.STAT_CACHED + 10))
+    old = os.stat(big)
+    os.utime(big, ns=(old.st_atime_ns, old.st_mtime_ns - 10**10))  # not racy: ten seconds old
+    first = build_inputs.compute(content, None, [], ["site"], "2026-11-22")
+    assert first is not None and str(big.resolve()) in first.stats
+    assert build_inputs.compute(content, None, [], ["site"], "2026-11-22", first).digest == first.digest
+    stamp = os.stat(big)
+    big.write_bytes(b"b" * (build_inputs.STAT_CACHED + 10))  # same size
+    os.utime(big, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # and the same modification time
+    assert build_inputs.compute(content, None, [], ["site"], "2026-11-22", first).digest != first.digest
