@@ -205,6 +205,21 @@ def main() -> int:
         print(f"findings: {errors} errors, {warnings} warnings (the generated content is valid; some are late)")
         for f in findings[:2]:
             print("  ", f.as_text()[:150], "…")
+        # The incremental check of a build (`checks/incremental.py`): the cache filled once, then the
+        # same content again, then after one public document's body changed.
+        cache = base / "check-cache"
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir()
+        t_fill, _ = _timed(lambda: check_content(root, today=TODAY, cache=cache))
+        t_same, (_, same) = _timed(lambda: check_content(root, today=TODAY, cache=cache))
+        edited = next(p for p in sorted(root.glob("documents/*/*.zh.md")) if "主动公开" in p.read_text("utf-8"))
+        edited.write_text(edited.read_text("utf-8") + "\n补充说明一段。\n", encoding="utf-8")
+        t_edit, (_, after) = _timed(lambda: check_content(root, today=TODAY, cache=cache))
+        print(f"incremental check, filling its cache:    {t_fill:6.2f} s")
+        print(f"incremental check, nothing changed:      {t_same:6.2f} s   ({t_check / t_same:.1f}× faster than "
+              f"check_content)")
+        print(f"incremental check, one document edited:  {t_edit:6.2f} s   ({t_check / t_edit:.1f}× faster; "
+              f"same findings as the full check: {sorted(same, key=str) == sorted(findings, key=str)})")
         target = 10.0 * args.documents / 10_000
         verdict = "PASS" if t_check < target else "FAIL"
         print(f"target: under {target:.1f} s for {args.documents} documents: {verdict}")

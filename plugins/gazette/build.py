@@ -94,7 +94,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     inputs = build_inputs.compute(content, settings_file(settings_path), [config.theme], only,
                                   day.isoformat())
     progress("检查内容 / checking content …")
-    corpus, findings = check_content(content, settings, day)
+    corpus, findings = check_content(content, settings, day, cache=output / ".cache")
     errors, warnings = count(findings)
     if findings:
         print(format_findings(findings) if verbose else format_summary(findings), file=sys.stderr)

@@ -14,15 +14,30 @@ from typing import Any
 from ..findings import Finding, error
 from ..loader import load_corpus
 from ..model import Corpus
-from .rules import CheckContext, beijing_today, ordered_rules
+from .rules import CheckContext, Rule, beijing_today, ordered_rules
 
 __all__ = ["CheckContext", "check_content", "run_rules"]
 
 
-def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
+def run_rules(corpus: Corpus, context: CheckContext, cache: Path | None = None) -> list[Finding]:
+    """Every rule over the corpus. With `cache` (an existing folder: the build's), the findings of the
+    per-unit rules about unchanged public units come from it (`incremental.py`)."""
     _load_rule_modules()
+    if cache is not None and cache.is_dir():
+        import sqlite3
+
+        from .incremental import run_incrementally
+
+        try:
+            return run_incrementally(corpus, context, ordered_rules(), cache, _run)
+        except (OSError, sqlite3.Error):
+            pass  # an unwritable or damaged cache: the full check below
+    return _run(ordered_rules(), corpus, context)
+
+
+def _run(rules: list[Rule], corpus: Corpus, context: CheckContext) -> list[Finding]:
     findings: list[Finding] = []
-    for check in ordered_rules():
+    for check in rules:
         try:
             findings.extend(check(corpus, context))
         except Exception as exc:  # a bug in a rule must not hide the other findings, nor let a build pass
@@ -35,16 +50,16 @@ def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
 
 
 def check_content(content: Path, settings: dict[str, Any] | None = None,
-                  today: dt.date | None = None) -> tuple[Corpus, list[Finding]]:
+                  today: dt.date | None = None, cache: Path | None = None) -> tuple[Corpus, list[Finding]]:
     """Read and check the content folder. `today`: the day to judge dates by (default: today in Beijing;
-    `--as-of` checks the content as it stood on another day)."""
+    `--as-of` checks the content as it stood on another day). `cache`: see `run_rules`."""
     if settings is None:
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
     corpus, findings = load_corpus(content)
     context = CheckContext(today=today or beijing_today(), settings=settings)
-    findings.extend(run_rules(corpus, context))
+    findings.extend(run_rules(corpus, context, cache))
     return corpus, sorted(set(findings), key=Finding.sort_key)
 
 

@@ -54,7 +54,7 @@ def yearly_figures(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                             f"write '{key}: <number>', unquoted, without a unit")
 
 
-@rule
+@rule(across=True)
 def ceased(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-INVALID, DOC-CEASED, DOC-CEASED-MISSING: the day a document ceased to be in force, which the
     annual report's table 二 counts by."""
@@ -86,7 +86,7 @@ def ceased(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                           "write 'ceased: <date>' (the day it ceased), or 'replaced_by: <slug>'")
 
 
-@rule
+@rule(across=True)
 def request_balance(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """ANNUAL-BALANCE: for every year of the register, new + carried over = handled + carried forward;
     each request that breaks it is named."""

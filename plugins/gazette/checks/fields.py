@@ -118,7 +118,7 @@ def validity_value(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                         "写 有效、失效 或 废止（不写即为有效）", "write 有效, 失效 or 废止 (left out: 有效)")
 
 
-@rule
+@rule(across=True)
 def interprets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DOC-INTERPRETS: a 解读 names the policy it explains: an existing 主动公开 document, not itself."""
     vis = public_documents(corpus, context)
@@ -140,7 +140,7 @@ def interprets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                         "先公开政策文件，或删去此字段", "publish the policy first, or remove the field")
 
 
-@rule
+@rule(across=True)
 def replaced_by(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DOC-REPLACED-BY: replaced_by names an existing public document signed later."""
     vis = public_documents(corpus, context)
@@ -214,7 +214,7 @@ def _unknown(source: Source, key: str) -> Finding:
                                                       "docs/checks.md) or remove it")
 
 
-@rule
+@rule(across=True)
 def slug_matches_file(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DOC-SLUG, DOC-SLUG-FORMAT, DOC-SLUG-DUPLICATE: the slug is the file's, well-formed and unique."""
     for doc in corpus.documents.values():
@@ -271,7 +271,7 @@ EXPECTED_FILES = {"documents/": (".md",), "gazette/": (".yml",), "pages/": (".md
                   "requests/": (".yml",), "annual/": (".yml",)}
 
 
-@rule
+@rule(across=True)
 def unexpected_files(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """FILE-UNEXPECTED: a file the build does not read where it reads files (e.g. a .docx in documents/)."""
     for rel in sorted(corpus.files):

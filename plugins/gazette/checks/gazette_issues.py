@@ -27,7 +27,7 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-@rule
+@rule(across=True)
 def issue_form(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """ISSUE-REQUIRED, ISSUE-FIELD-TYPE, ISSUE-NUMBER, ISSUE-FILE-NAME, ISSUE-DUPLICATE, ISSUE-STATUS,
     ISSUE-SECTIONS, ISSUE-SECTION-REPEATED, ISSUE-SECTION-ORDER."""
@@ -122,7 +122,7 @@ def _sections_form(corpus: Corpus, issue: GazetteIssue) -> Iterator[Finding]:
         previous = section.section
 
 
-@rule
+@rule(across=True)
 def issue_contents(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """ISSUE-TOTAL, ISSUE-DATE-FUTURE, ISSUE-DATE-BEFORE-ITEM, ISSUE-EMPTY, ISSUE-ITEM-MISSING,
     ISSUE-ITEM-NOT-PUBLIC, ISSUE-ITEM-REPEATED, ISSUE-ITEM-UNTRANSLATED, ISSUE-IMAGE-MISSING."""

@@ -62,7 +62,7 @@ def _refused(refusal: Refusal, path: str, line: int, field: str, written: str) -
                  refusal.fix_zh, refusal.fix_en)
 
 
-@rule
+@rule(across=True)
 def link_targets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """LINK-PATH, LINK-MISSING, LINK-KIND: every local link points at a file that exists, of the right kind."""
     files = corpus.files
@@ -89,7 +89,7 @@ def link_targets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                             f"the linked file does not exist: {written} (content/{target})", hint_zh, hint_en)
 
 
-@rule
+@rule(across=True)
 def public_links(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """LINK-NOT-PUBLIC and the file rules of `static_files.py`: public text links only to what is public."""
     vis = public_documents(corpus, context)
@@ -128,7 +128,7 @@ def _document_link(corpus: Corpus, vis: dict[str, Visibility], source: Source, l
                 "remove the link, or say in words that it can be requested")
 
 
-@rule
+@rule(across=True)
 def attachments_exist(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """ATT-PATH, ATT-MISSING and the file rules of `static_files.py` for a 主动公开 document's attachments."""
     vis = public_documents(corpus, context)
@@ -159,7 +159,7 @@ def attachments_exist(corpus: Corpus, context: CheckContext) -> Iterator[Finding
                     yield _refused(refusal, doc.path, line, "attachments", file)
 
 
-@rule
+@rule(across=True)
 def issue_images(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """LINK-PATH and the file rules of `static_files.py` for the photographs of a published issue."""
     static = static_files(corpus, context)

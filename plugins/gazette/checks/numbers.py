@@ -115,7 +115,7 @@ def check_doc_number(doc: Document, registry: Registry) -> Iterator[Finding]:
                           f"start the number with {lead.code_prefix}, or check 'issuer' (lead body first)")
 
 
-@rule
+@rule(across=True)
 def document_numbers(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """NUM-FORMAT, NUM-BRACKETS, NUM-DI, NUM-LEADING-ZERO, NUM-YEAR, NUM-CODE, NUM-DUPLICATE."""
     seen: dict[str, Document] = {}
@@ -135,7 +135,7 @@ def document_numbers(corpus: Corpus, context: CheckContext) -> Iterator[Finding]
                           "核对序号；同一文件只保留一份", "check the serial; keep one file per document")
 
 
-@rule
+@rule(across=True)
 def index_numbers(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """IDX-FORMAT, IDX-ORG, IDX-YEAR, IDX-DUPLICATE: `<org code>/<year>-<5 digits>`, unique."""
     reg = corpus.registry

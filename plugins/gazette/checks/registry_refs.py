@@ -89,7 +89,7 @@ def _walk(items: Any, lines: dict[str, int], key: str = "") -> Iterator[tuple[di
         yield from _walk(item.get("children"), lines, here)
 
 
-@rule
+@rule(across=True)
 def registry_entries(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """REG-DUPLICATE-ID, REG-ID-FORMAT, REG-BO-MISSING, REG-ORG-CODE, REG-CODE-PREFIX."""
     reg = corpus.registry

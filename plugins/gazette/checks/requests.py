@@ -93,7 +93,7 @@ def request_fields(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                                                             "remove it")
 
 
-@rule
+@rule(across=True)
 def request_ids(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """REQ-ID, REQ-ID-DUPLICATE: `<year received>-<4 digits>`, the file's name, in its year's folder,
     once."""
@@ -224,7 +224,7 @@ def request_dates(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                              "核对日期", "check the dates", appeal.line)
 
 
-@rule
+@rule(across=True)
 def request_references(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """REQ-OFFICE, REQ-DOCUMENTS: `office` is a registry agency; `documents` are existing slugs."""
     agencies = corpus.registry.agencies

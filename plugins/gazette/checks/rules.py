@@ -2,6 +2,12 @@
 
 A rule takes the whole corpus and the check context and yields findings; `@rule` registers it. Rule
 modules import this module and nothing of the package's `__init__`, which imports them: no cycle.
+
+A rule is either judged **per unit** (the default: its findings about a document group, a page or an issue
+depend only on that unit's files and on the global inputs — the registry, the settings, the fonts, the
+code, the day), so that an incremental check may keep them while the unit is unchanged
+(`checks/incremental.py`), or **across units** (`@rule(across=True)`: a duplicate number, a link to another
+document, an issue's items), run over the whole corpus on every check.
 """
 
 from __future__ import annotations
@@ -28,20 +34,24 @@ class CheckContext:
 Rule = Callable[[Corpus, CheckContext], Iterable[Finding]]
 RULES: list[Rule] = []
 _FIRST: list[Rule] = []
+ACROSS: set[Rule] = set()  # rules that join units: run over the whole corpus on every check
 
 
 @overload
 def rule(fn: Rule) -> Rule: ...
 @overload
-def rule(*, first: bool) -> Callable[[Rule], Rule]: ...
+def rule(*, first: bool = False, across: bool = False) -> Callable[[Rule], Rule]: ...
 
 
-def rule(fn: Rule | None = None, *, first: bool = False) -> Rule | Callable[[Rule], Rule]:
+def rule(fn: Rule | None = None, *, first: bool = False, across: bool = False) -> Rule | Callable[[Rule], Rule]:
     """Register a rule. `first=True`: it runs before every other rule, whatever the import order (the input
-    limits, which empty a body no other rule may read)."""
+    limits, which empty a body no other rule may read), on the whole corpus. `across=True`: its findings
+    about one unit depend on other units."""
 
     def register(fn: Rule) -> Rule:
         (_FIRST if first else RULES).append(fn)
+        if across or first:
+            ACROSS.add(fn)
         return fn
 
     return register(fn) if fn is not None else register
@@ -49,6 +59,10 @@ def rule(fn: Rule | None = None, *, first: bool = False) -> Rule | Callable[[Rul
 
 def ordered_rules() -> list[Rule]:
     return [*_FIRST, *RULES]
+
+
+def first_rules() -> list[Rule]:
+    return list(_FIRST)
 
 
 def beijing_today() -> dt.date:
