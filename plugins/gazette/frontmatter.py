@@ -19,7 +19,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -97,6 +97,9 @@ def long_line_finding(path: str, line: int, length: int, field: str = "") -> Fin
 def _limit_for(path: str) -> int:
     return MAX_MARKDOWN_BYTES if path.endswith(".md") else MAX_YAML_BYTES
 
+
+if TYPE_CHECKING:
+    from .frontmatter_cache import FrontMatterCache
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -422,8 +425,8 @@ def parse_yaml(text: str, path: str, offset: int = 1) -> tuple[Any, dict[str, in
         loader.dispose()
 
 
-def parse_markdown(raw: bytes, path: str) -> Source:
-    """A Markdown file with a `---` YAML front-matter block."""
+def parse_markdown(raw: bytes, path: str, cache: FrontMatterCache | None = None) -> Source:
+    """A Markdown file with a `---` YAML front-matter block. `cache`: readings kept by earlier builds."""
     text = decode(raw, path)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -438,7 +441,14 @@ def parse_markdown(raw: bytes, path: str) -> Source:
             "META-UNCLOSED", path, 1, "",
             "元数据块没有用 --- 结束", "the metadata block is not closed",
             "在元数据后加一行 ---", "add a line '---' after the metadata")) from None
-    meta, key_lines = parse_yaml("\n".join(lines[1:end]), path, offset=2)
+    front = "\n".join(lines[1:end])
+    kept = cache.get(path, front) if cache is not None else None
+    if kept is not None:
+        meta, key_lines = kept
+    else:
+        meta, key_lines = parse_yaml(front, path, offset=2)
+        if cache is not None:
+            cache.parsed(path, front, meta, key_lines)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -456,10 +466,10 @@ def parse_yaml_file(raw: bytes, path: str) -> Source:
     return Source(path, text, data if data is not None else {}, key_lines, "", 1, raw)
 
 
-def read_source(root: Path, file: Path) -> Source:
+def read_source(root: Path, file: Path, cache: FrontMatterCache | None = None) -> Source:
     """A file of the content folder `root`, read as `read_bytes` reads it, then parsed."""
     rel = file.relative_to(root).as_posix()
     raw = read_bytes(root, rel, _limit_for(rel))
     if file.suffix == ".md":
-        return parse_markdown(raw, rel)
+        return parse_markdown(raw, rel, cache)
     return parse_yaml_file(raw, rel)

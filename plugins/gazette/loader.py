@@ -94,8 +94,16 @@ def walk(content: Path) -> tuple[list[str], list[Finding]]:
     return files, findings
 
 
-def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
+def load_corpus(content: Path, cache: Path | None = None) -> tuple[Corpus, list[Finding]]:
+    """Every file of `content` in the model, and a finding for each that cannot be read. `cache`: a build's
+    cache folder, where the front matter of public documents is kept between builds
+    (`frontmatter_cache.py`)."""
     content = content.resolve()
+    kept = None
+    if cache is not None and cache.is_dir():
+        from .frontmatter_cache import FrontMatterCache
+
+        kept = FrontMatterCache(cache)
     files, findings = walk(content)
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
     corpus.files = set(files)
@@ -113,7 +121,7 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             continue
         slug, lang = match["slug"], match["lang"]
         try:
-            source = read_source(content, file)
+            source = read_source(content, file, kept)
         except SourceError as exc:
             findings.append(exc.finding)
             continue
@@ -170,4 +178,11 @@ def load_corpus(content: Path) -> tuple[Corpus, list[Finding]]:
             into.append(make(source))
 
     corpus.issues.sort(key=lambda i: (i.year or 0, i.number or 0, i.path))
+    if kept is not None:
+        from .visibility import Visibility, corpus_visibility
+
+        public = {source.path for slug, v in corpus_visibility(corpus).items() if v is Visibility.FULL
+                  for source in (corpus.documents[slug].source,
+                                 *(t.source for t in corpus.documents[slug].translations.values()))}
+        kept.commit(public)
     return corpus, list(dict.fromkeys(findings))  # a link can be met by the walk and by a registry read

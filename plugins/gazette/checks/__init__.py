@@ -57,7 +57,7 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
-    corpus, findings = load_corpus(content)
+    corpus, findings = load_corpus(content, cache)
     context = CheckContext(today=today or beijing_today(), settings=settings)
     findings.extend(run_rules(corpus, context, cache))
     return corpus, sorted(set(findings), key=Finding.sort_key)
