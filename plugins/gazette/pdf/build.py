@@ -76,11 +76,13 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
         # GLib state is forked.
         with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(render, task) for task in tasks]
+            rendering = time.monotonic()
             for done, future in enumerate(as_completed(futures), 1):
                 result = future.result()
                 report.rendered.append(result)
+                left = _time_left((time.monotonic() - rendering) / done * (len(tasks) - done))
                 progress(f"PDF {done}/{len(tasks)} {result.name} ({result.pages} 页/pages, "
-                         f"{result.seconds:.1f} s)")
+                         f"{result.seconds:.1f} s){left}")
 
     used = set()
     for job, key in keyed:
@@ -103,3 +105,12 @@ def write_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
                reports: Mapping[str, StageReport]) -> PdfReport:
     """The PDF stage of `gazette build`."""
     return build_pdfs(publication, dirs, settings, progress)
+
+
+def _time_left(seconds: float) -> str:
+    """The estimate shown beside each rendered PDF: from the mean time per render so far."""
+    if seconds < 1:
+        return ""
+    if seconds < 90:
+        return f"，约剩 {seconds:.0f} 秒 / about {seconds:.0f} s left"
+    return f"，约剩 {seconds / 60:.0f} 分钟 / about {seconds / 60:.0f} min left"
