@@ -119,3 +119,18 @@ def test_the_sample_notice_sets_its_parts(lang: str, sample_site: Path) -> None:
     page = (sample_site / f"{lang}/documents/gzfb-2026-21/index.html").read_text(encoding="utf-8")
     assert page.index('class="addressee"') < page.index('class="signature"') < page.index("<h1 id=") \
         < page.index('class="imprint"')
+
+
+def test_the_markdown_cache_key_is_the_same_in_every_process() -> None:
+    # A key that changed with the process (the repr of a set of strings does: string hashing is randomised)
+    # would make every build render every body again, whatever the cache holds.
+    import os
+    import subprocess
+    import sys
+
+    from gazette.render import MarkdownRenderer
+
+    keys = {subprocess.run([sys.executable, "-c", "from gazette.render import MarkdownRenderer as M; print(M.VERSION)"],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2")}
+    assert keys == {MarkdownRenderer.VERSION}

@@ -57,9 +57,13 @@ class MarkdownRenderer:
 
     # What a cached body depends on besides its text: the Markdown and sanitiser versions and this module's
     # configuration (a change to the allowed tags changes the key, so no stale body is served).
-    VERSION = hashlib.sha256(repr((markdown.__version__, nh3.__version__ if hasattr(nh3, "__version__") else "",
-                                   MARKDOWN_EXTENSIONS, sorted(ALLOWED_TAGS), sorted(ALLOWED_ATTRIBUTES.items()),
-                                   sorted(URL_SCHEMES), ALLOWED_CLASSES, "verse-4")).encode()).hexdigest()
+    # Sets are sorted all the way down: the repr of a set of strings changes from one process to the next
+    # (string hashing is randomised), and a key that changes with the process never finds a cached body.
+    VERSION = hashlib.sha256(repr((
+        markdown.__version__, nh3.__version__ if hasattr(nh3, "__version__") else "", MARKDOWN_EXTENSIONS,
+        sorted(ALLOWED_TAGS), sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+        sorted(URL_SCHEMES), sorted((tag, sorted(names)) for tag, names in ALLOWED_CLASSES.items()),
+        "verse-4")).encode()).hexdigest()
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
