@@ -466,10 +466,11 @@ def parse_yaml_file(raw: bytes, path: str) -> Source:
     return Source(path, text, data if data is not None else {}, key_lines, "", 1, raw)
 
 
-def read_source(root: Path, file: Path, cache: FrontMatterCache | None = None) -> Source:
-    """A file of the content folder `root`, read as `read_bytes` reads it, then parsed."""
-    rel = file.relative_to(root).as_posix()
+def read_source(root: Path, file: Path | str, cache: FrontMatterCache | None = None) -> Source:
+    """A file of the content folder `root` (a path under it, or one relative to it with forward slashes),
+    read as `read_bytes` reads it, then parsed."""
+    rel = file if isinstance(file, str) else file.relative_to(root).as_posix()
     raw = read_bytes(root, rel, _limit_for(rel))
-    if file.suffix == ".md":
+    if rel.endswith(".md"):
         return parse_markdown(raw, rel, cache)
     return parse_yaml_file(raw, rel)
