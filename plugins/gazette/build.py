@@ -169,7 +169,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
            inputs: dict[str, Any]) -> BuildResult:
     """Everything a build writes, under the lock: the Publication (its Markdown cache), the stages into
     a new generation, the switch."""
-    previous = generations.prepare(output)
+    previous = generations.prepare(output, remove_in_background=True)
     cache = output / ".cache"
     generation = generations.new_generation(output)
     dirs = BuildDirs(site=generation / "site", search_index=generation / "search-index", cache=cache,

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,9 +96,11 @@ def _symlink(target: str, link: Path) -> None:
     os.symlink(target, temporary)
     os.replace(temporary, link)
 
-def prepare(output: Path) -> Path | None:
+def prepare(output: Path, *, remove_in_background: bool = False) -> Path | None:
     """Before a build writes: the output in the layout of generations, nothing left of killed builds.
-    Returns the current generation (the last good output), or None when there is none."""
+    Returns the current generation (the last good output), or None when there is none. With
+    `remove_in_background`, leftovers are moved aside and removed by processes of their own (a removal
+    an earlier build started may still be running: it is not waited for)."""
     current_link = output / CURRENT
     if current_link.exists() and not current_link.is_symlink():
         remove(current_link)  # a copy of the output made by a tool that followed the symlinks
@@ -107,12 +110,21 @@ def prepare(output: Path) -> Path | None:
     current = _current(output)
     if current is not None:
         _link_outputs(output)
-    for name in (*LEGACY_LEFTOVERS, REMOVING, f".{CURRENT}.new", *(f".{name}.new" for name in LINKS)):
+    for name in (*LEGACY_LEFTOVERS, f".{CURRENT}.new", *(f".{name}.new" for name in LINKS)):
         remove(output / name)
+    leftovers = []
     if _generations(output).is_dir():
-        for folder in _generations(output).iterdir():
-            if current is None or folder.name != current.name:
-                remove(folder)  # a killed build's, or one a killed build had not yet removed
+        # a killed build's, or one a killed build had not yet removed
+        leftovers = [f for f in _generations(output).iterdir() if current is None or f.name != current.name]
+    if remove_in_background and os.access(_RM, os.X_OK):
+        for folder in leftovers:
+            _remove_later(output, folder)
+        if (output / REMOVING).is_dir():
+            for folder in (output / REMOVING).iterdir():
+                _spawn_removal(folder)
+    else:
+        for folder in [*leftovers, output / REMOVING]:
+            remove(folder)
     return current
 
 def _link_outputs(output: Path) -> None:
@@ -159,14 +171,23 @@ def switch(output: Path, generation: Path, *, remove_in_background: bool = False
     if not remove_in_background or not os.access(_RM, os.X_OK):
         shutil.rmtree(before, ignore_errors=True)
         return
+    _remove_later(output, before)
+
+
+def _remove_later(output: Path, folder: Path) -> None:
+    """Move `folder` under `.removing/` (one `rename`, under a name no other removal uses) and remove it
+    there in a process of its own."""
     removing = output / REMOVING
     removing.mkdir(exist_ok=True)
-    moved = removing / before.name
-    remove(moved)  # a leftover of the same number from a removal that was stopped
-    os.rename(before, moved)
-    # Detached: it outlives the build; `prepare` takes over whatever it has not finished.
+    moved = removing / f"{folder.name}-{os.getpid()}-{time.time_ns()}"
+    os.rename(folder, moved)
+    _spawn_removal(moved)
+
+
+def _spawn_removal(folder: Path) -> None:
+    # Detached: it outlives the build; the next build's `prepare` takes over whatever it has not finished.
     _removals.append(subprocess.Popen(
-        [_RM, "-rf", "--one-file-system", "--", str(moved)], stdin=subprocess.DEVNULL,
+        [_RM, "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True))
 
 
