@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from factory import ContentFactory
 from gazette.checks import CheckContext, run_rules
+from gazette.frontmatter_cache import FrontMatterCache
 from gazette.loader import load_corpus
 from gazette.settings import load_settings
 from site_corpus import build_site_corpus
@@ -33,11 +34,14 @@ def _readings(corpus) -> dict[str, tuple]:
 
 
 def _check(root: Path, settings: dict, cache: Path | None) -> tuple[list[tuple], CheckContext]:
-    corpus, findings = load_corpus(root, cache)
+    kept = FrontMatterCache(cache) if cache is not None else None
+    corpus, findings = load_corpus(root, kept)
     if cache is not None:  # the front matter kept by earlier checks reads as a fresh parse does
         assert _readings(corpus) == _readings(load_corpus(root)[0])
     context = CheckContext(today=TODAY, settings=settings)
     findings.extend(run_rules(corpus, context, cache))
+    if kept is not None and not any(f.is_error for f in findings):
+        kept.commit_public(corpus)
     return sorted({(f.path, f.line, f.code, f.level.value, f.field, f.zh, f.en) for f in findings}), context
 
 

@@ -16,7 +16,10 @@ import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Corpus
 
 NAME = "frontmatter.sqlite"
 
@@ -71,9 +74,9 @@ class FrontMatterCache:
         self.used: set[str] = set()
         self.pending: dict[str, tuple[str, Any, dict[str, int]]] = {}
         try:
-            with closing(sqlite3.connect(self.path)) as db:
-                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                self.rows = dict(db.execute("SELECT key, data FROM meta"))
+            if self.path.is_file():  # never created by reading: a refused build writes nothing
+                with closing(sqlite3.connect(self.path)) as db:
+                    self.rows = dict(db.execute("SELECT key, data FROM meta"))
         except sqlite3.Error:
             self.rows = {}
 
@@ -93,6 +96,15 @@ class FrontMatterCache:
         """A reading made this time, kept by `commit` if `path` turns out public."""
         self.pending[path] = (self.key(front), meta, lines)
 
+    def commit_public(self, corpus: Corpus) -> None:
+        """Keep the readings of public documents' files (as `visibility.py` says); call only once the
+        check found no error."""
+        from .visibility import Visibility, corpus_visibility
+
+        self.commit({source.path for slug, v in corpus_visibility(corpus).items() if v is Visibility.FULL
+                     for source in (corpus.documents[slug].source,
+                                    *(t.source for t in corpus.documents[slug].translations.values()))})
+
     def commit(self, public_paths: set[str]) -> None:
         """Keep the readings of public files; drop every kept reading this build did not use."""
         new: dict[str, str] = {}
@@ -106,6 +118,7 @@ class FrontMatterCache:
         try:
             with closing(sqlite3.connect(self.path)) as db:
                 db.execute("PRAGMA secure_delete = ON")
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
                 db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in self.rows if k not in keep])
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(new.items()))
                 db.commit()

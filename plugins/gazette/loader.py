@@ -22,6 +22,7 @@ from .frontmatter import (
     symlink_finding,
     unreadable_finding,
 )
+from .frontmatter_cache import FrontMatterCache
 from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation, YearlyFigures
 from .registry import load_registry
 
@@ -94,16 +95,11 @@ def walk(content: Path) -> tuple[list[str], list[Finding]]:
     return files, findings
 
 
-def load_corpus(content: Path, cache: Path | None = None) -> tuple[Corpus, list[Finding]]:
-    """Every file of `content` in the model, and a finding for each that cannot be read. `cache`: a build's
-    cache folder, where the front matter of public documents is kept between builds
-    (`frontmatter_cache.py`)."""
+def load_corpus(content: Path, kept: FrontMatterCache | None = None) -> tuple[Corpus, list[Finding]]:
+    """Every file of `content` in the model, and a finding for each that cannot be read. `kept`: the front
+    matter kept by earlier builds (`frontmatter_cache.py`); what this reading adds to it is kept by the
+    caller's `commit_public` once the check passes."""
     content = content.resolve()
-    kept = None
-    if cache is not None and cache.is_dir():
-        from .frontmatter_cache import FrontMatterCache
-
-        kept = FrontMatterCache(cache)
     files, findings = walk(content)
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
     corpus.files = set(files)
@@ -177,11 +173,4 @@ def load_corpus(content: Path, cache: Path | None = None) -> tuple[Corpus, list[
             into.append(make(source))
 
     corpus.issues.sort(key=lambda i: (i.year or 0, i.number or 0, i.path))
-    if kept is not None:
-        from .visibility import Visibility, corpus_visibility
-
-        public = {source.path for slug, v in corpus_visibility(corpus).items() if v is Visibility.FULL
-                  for source in (corpus.documents[slug].source,
-                                 *(t.source for t in corpus.documents[slug].translations.values()))}
-        kept.commit(public)
     return corpus, list(dict.fromkeys(findings))  # a link can be met by the walk and by a registry read

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, error
+from ..frontmatter_cache import FrontMatterCache
 from ..loader import load_corpus
 from ..model import Corpus
 from .rules import CheckContext, Rule, beijing_today, ordered_rules
@@ -57,9 +58,12 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
-    corpus, findings = load_corpus(content, cache)
+    kept = FrontMatterCache(cache) if cache is not None and cache.is_dir() else None
+    corpus, findings = load_corpus(content, kept)
     context = CheckContext(today=today or beijing_today(), settings=settings)
     findings.extend(run_rules(corpus, context, cache))
+    if kept is not None and not any(f.is_error for f in findings):
+        kept.commit_public(corpus)  # a refused build changes nothing under its output
     return corpus, sorted(set(findings), key=Finding.sort_key)
 
 

@@ -114,30 +114,33 @@ def run_incrementally(corpus: Corpus, context: CheckContext, rules: list[Rule], 
     limited = {f.path for f in findings}
     base = global_key(corpus, context)
     units = [u for u in _public_units(corpus, base) if not any(s.path in limited for s in u.sources)]
-    cache.mkdir(parents=True, exist_ok=True)
+    stored: dict[str, str] = {}
+    if (cache / CACHE_NAME).is_file():
+        with closing(sqlite3.connect(cache / CACHE_NAME)) as db:
+            stored = dict(db.execute("SELECT key, findings FROM unit"))
+    kept = {u.key for u in units if u.key in stored}
+    context.cache["units_kept"], context.cache["units_judged"] = len(kept), len(units) - len(kept)
+    for unit in units:
+        if unit.key in kept:
+            findings.extend(_decode(stored[unit.key]))
+    per_unit = [r for r in rules if r not in ACROSS]
+    judged = list(run(per_unit, _only(corpus, units, kept), CheckContext(context.today, context.settings)))
+    findings.extend(judged)
+    findings.extend(run(_across_only(rules), corpus, context))
+    if any(f.is_error for f in findings):
+        return findings  # a refused build changes nothing under its output, its caches included
+    fresh = [u for u in units if u.key not in kept]
+    owner = {s.path: u.key for u in fresh for s in u.sources}
+    by_unit: dict[str, list[Finding]] = {u.key: [] for u in fresh}
+    for finding in judged:
+        if finding.path in owner:
+            by_unit[owner[finding.path]].append(finding)
+    used = {u.key for u in units}
     with closing(sqlite3.connect(cache / CACHE_NAME)) as db:
         db.execute("PRAGMA secure_delete = ON")
         db.execute("CREATE TABLE IF NOT EXISTS unit (key TEXT PRIMARY KEY, findings TEXT NOT NULL)")
-        stored = dict(db.execute("SELECT key, findings FROM unit"))
-        kept = {u.key for u in units if u.key in stored}
-        context.cache["units_kept"], context.cache["units_judged"] = len(kept), len(units) - len(kept)
-        for unit in units:
-            if unit.key in kept:
-                findings.extend(_decode(stored[unit.key]))
-        per_unit = [r for r in rules if r not in ACROSS]
-        judged = list(run(per_unit, _only(corpus, units, kept), CheckContext(context.today, context.settings)))
-        findings.extend(judged)
-        findings.extend(run(_across_only(rules), corpus, context))
-        fresh = [u for u in units if u.key not in kept]
-        owner = {s.path: u.key for u in fresh for s in u.sources}
-        by_unit: dict[str, list[Finding]] = {u.key: [] for u in fresh}
-        for finding in judged:
-            if finding.path in owner:
-                by_unit[owner[finding.path]].append(finding)
-        used = {u.key for u in units}
         db.executemany("DELETE FROM unit WHERE key = ?", [(k,) for k in stored if k not in used])
-        db.executemany("INSERT OR REPLACE INTO unit VALUES (?, ?)",
-                       [(k, _encode(v)) for k, v in by_unit.items()])
+        db.executemany("INSERT OR REPLACE INTO unit VALUES (?, ?)", [(k, _encode(v)) for k, v in by_unit.items()])
         db.commit()
     return findings
 
