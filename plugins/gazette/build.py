@@ -21,15 +21,16 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import build_inputs, generations
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, BuildLocked, MadeFrom
-from .pdf.cache import drop_unpublished
-from .publication import Publication, build_publication
 from .stages import BuildDirs, Stage, StageReport, progress
+
+if TYPE_CHECKING:
+    from .publication import Publication
 
 # The PDFs come first: the site links them with their sizes.
 STAGES = ("pdf", "site", "search")
@@ -169,6 +170,10 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
            inputs: dict[str, Any]) -> BuildResult:
     """Everything a build writes, under the lock: the Publication (its Markdown cache), the stages into
     a new generation, the switch."""
+    # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
+    from .pdf.cache import drop_unpublished
+    from .publication import build_publication
+
     previous = generations.prepare(output, remove_in_background=True)
     cache = output / ".cache"
     generation = generations.new_generation(output)

@@ -19,7 +19,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -97,9 +97,6 @@ def long_line_finding(path: str, line: int, length: int, field: str = "") -> Fin
 def _limit_for(path: str) -> int:
     return MAX_MARKDOWN_BYTES if path.endswith(".md") else MAX_YAML_BYTES
 
-
-if TYPE_CHECKING:
-    from .frontmatter_cache import FrontMatterCache
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
@@ -425,7 +422,15 @@ def parse_yaml(text: str, path: str, offset: int = 1) -> tuple[Any, dict[str, in
         loader.dispose()
 
 
-def parse_markdown(raw: bytes, path: str, cache: FrontMatterCache | None = None) -> Source:
+class KeptReadings(Protocol):
+    """Front matter read by earlier builds (`frontmatter_cache.FrontMatterCache`)."""
+
+    def get(self, path: str, front: str) -> tuple[Any, dict[str, int]] | None: ...
+
+    def parsed(self, path: str, front: str, meta: Any, lines: dict[str, int]) -> None: ...
+
+
+def parse_markdown(raw: bytes, path: str, cache: KeptReadings | None = None) -> Source:
     """A Markdown file with a `---` YAML front-matter block. `cache`: readings kept by earlier builds."""
     text = decode(raw, path)
     lines = text.split("\n")
@@ -466,7 +471,7 @@ def parse_yaml_file(raw: bytes, path: str) -> Source:
     return Source(path, text, data if data is not None else {}, key_lines, "", 1, raw)
 
 
-def read_source(root: Path, file: Path | str, cache: FrontMatterCache | None = None) -> Source:
+def read_source(root: Path, file: Path | str, cache: KeptReadings | None = None) -> Source:
     """A file of the content folder `root` (a path under it, or one relative to it with forward slashes),
     read as `read_bytes` reads it, then parsed."""
     rel = file if isinstance(file, str) else file.relative_to(root).as_posix()

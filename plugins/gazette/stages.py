@@ -12,9 +12,10 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .publication import Publication
+if TYPE_CHECKING:
+    from .publication import Publication
 
 Progress = Callable[[str], None]
 
