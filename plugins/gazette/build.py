@@ -28,6 +28,7 @@ from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, BuildLocked, MadeFrom
 from .pdf.cache import drop_unpublished
 from .publication import Publication, build_publication
+from .seal import apply_seals, write_record
 from .stages import BuildDirs, Stage, StageReport, progress
 
 # The PDFs come first: the site links them with their sizes.
@@ -154,6 +155,10 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any])
             elif record is not None:
                 progress(f"未保留上次的 {name}：它由其他内容生成 / the previous {name} output is not kept: "
                          f"it was made from other content")
+            if name == "pdf" and name in reports:
+                # The sealed copies `gazette seal` made of exactly these PDFs, if a seal is configured.
+                write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings))
+                records[name] = MadeFrom(records[name].fingerprint, dict(reports[name].files))
         generations.write_manifest(generation, records)
     except (Exception, KeyboardInterrupt) as exc:
         # A failed build leaves nothing of its own; the last good output stays as it was. (A killed one
