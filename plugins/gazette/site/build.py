@@ -10,6 +10,7 @@ from typing import Any
 
 from ..checksums import pdf_digests
 from ..config import GazetteConfig
+from ..history import histories
 from ..publication import Publication
 from ..seal import read_record
 from ..stages import BuildDirs, Progress, StageReport
@@ -30,7 +31,7 @@ def write_site(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
         site_settings["PLUGINS"] = [*site_settings.get("PLUGINS", []), PLUGIN]
     pdfs = dict(reports["pdf"].files) if "pdf" in reports else {}
     run = SiteRun(publication, config, dirs, pdfs, progress, digests=pdf_digests(dirs.site, list(pdfs)),
-                  seal=read_record(dirs.site.parent))
+                  seal=read_record(dirs.site.parent), histories=histories(publication, dirs.cache))
     with running(run), contextlib.redirect_stdout(io.StringIO()):
         # Pelican prints a summary of its own articles and pages, of which the gazette has none (its pages
         # come from its own generator); the gazette reports its own progress.

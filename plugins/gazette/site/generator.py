@@ -51,7 +51,7 @@ class GazetteSiteGenerator(_RunGenerator):
         keys, new_keys = PageKeys(pub, self.settings, pdf_keys), {}
         proof = {"digests": run.digests, "sealed": sealed}
         drawn = 0
-        for number, spec in enumerate(site_pages(pub, langs, seal_page(run.seal)), 1):
+        for number, spec in enumerate(site_pages(pub, langs, seal_page(run.seal), run.histories), 1):
             context = {"available": set(langs), **spec.context}
             name = urls.output_path(spec.url)
             new_keys[spec.url] = key = keys.key(spec.url, spec.lang, context)

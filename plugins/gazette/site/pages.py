@@ -63,8 +63,11 @@ def seal_page(record: dict[str, Any]) -> dict[str, str]:
     return {"fingerprint": record["fingerprint"], **certificate_details(record["certificate"])}
 
 
-def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None = None) -> Iterator[PageSpec]:
-    """Every page; `seal` (from `seal_page`): the verification page, only when PDFs are sealed."""
+def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None = None,
+               histories: dict[str, Any] | None = None) -> Iterator[PageSpec]:
+    """Every page; `seal` (from `seal_page`): the verification page, only when PDFs are sealed;
+    `histories` (slug → `history.History`): the dated history a document page shows."""
+    histories = histories or {}
     reg = pub.registry
     docs = list(pub.documents.values())
     by_class: dict[str, list[PublicDocument]] = defaultdict(list)
@@ -98,7 +101,8 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
             yield PageSpec(issue.url(lang), "issue.html", lang, {"issue": issue})
         for doc in docs:
             yield PageSpec(doc.url(lang), "document.html", lang, {
-                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts)})
+                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts),
+                "history": histories[doc.slug].as_context() if doc.slug in histories else None})
 
         yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
             "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),

@@ -26,6 +26,7 @@ class SiteRun:
     progress: Progress
     digests: dict[str, str] = field(default_factory=dict)  # URL → SHA-256 of every PDF, as served
     seal: dict[str, Any] = field(default_factory=dict)  # what `seal.apply_seals` recorded ({}: nothing sealed)
+    histories: dict[str, Any] = field(default_factory=dict)  # slug → history.History of each 主动公开 document
     pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, language) of every page, in order
     report: StageReport = field(default_factory=lambda: StageReport("site"))
 
