@@ -82,7 +82,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _seal(args: argparse.Namespace) -> int:
-    from .seal import seal_output
+    from .seal_command import seal_output
 
     return seal_output(Path(args.content), Path(args.output), args.settings)
 

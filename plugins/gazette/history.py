@@ -65,28 +65,33 @@ def _git(content: Path, *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-def _log(content: Path, prefix: str, since: str | None) -> list[tuple[str, int, list[str]]]:
-    """(commit, commit time, files under content/ it changed), oldest first."""
-    args = ["log", "--format=%x00%H %ct", "--name-only", "--no-renames", "--reverse"]
+def _log(content: Path, prefix: str, since: str | None) -> list[tuple[int, list[tuple[str, str]]]]:
+    """(commit time, [(file under content/, the blob it became)]) of each commit, oldest first. The blob
+    ids come with the log (`--raw`), so reading a version never looks a path up in a tree."""
+    args = ["log", "--format=%x00%ct", "--raw", "--no-abbrev", "--no-renames", "--reverse"]
     out = _git(content, *args, f"{since}..HEAD" if since else "HEAD", "--", ".")
     commits = []
     for chunk in out.split("\0")[1:]:
-        head, _, names = chunk.partition("\n")
-        commit, _, when = head.partition(" ")
-        files = [n[len(prefix):] for n in names.splitlines() if n.startswith(prefix) and n.endswith(".md")]
-        commits.append((commit, int(when), files))
+        head, _, raw = chunk.partition("\n")
+        files = []
+        for line in raw.splitlines():
+            # :<old mode> <new mode> <old blob> <new blob> <status>\t<path>
+            fields, _, path = line.partition("\t")
+            parts = fields.split()
+            if len(parts) == 5 and parts[4] != "D" and path.startswith(prefix) and path.endswith(".md"):
+                files.append((path[len(prefix):], parts[3]))
+        commits.append((int(head.strip()), files))
     return commits
 
 
-def _public_at(content: Path, prefix: str, asks: list[tuple[str, str]]) -> list[bool]:
-    """Whether each (commit, original's path) was public at that commit: one `git cat-file --batch`."""
+def _public_at(asks: list[tuple[str, str]], content: Path) -> list[bool]:
+    """Whether each (blob, original's path) is a public version: one `git cat-file --batch`."""
     if not asks:
         return []
     process = subprocess.Popen(["git", "-C", str(content), "cat-file", "--batch"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert process.stdin is not None and process.stdout is not None
     # communicate() writes the questions while it reads the answers: no deadlock on a full pipe.
-    request = "".join(f"{commit}:{prefix}{path}\n" for commit, path in asks).encode()
+    request = "".join(f"{blob}\n" for blob, _ in asks).encode()
     out, _ = process.communicate(request, timeout=600)
     answers, at = [], 0
     for _, path in asks:
@@ -122,22 +127,22 @@ def _original(path: str) -> str:
     return f"{base}.{ORIGINAL_LANG}.md"
 
 
-def _apply(state: _State, content: Path, prefix: str, commits: list[tuple[str, int, list[str]]]) -> None:
+def _apply(state: _State, content: Path, commits: list[tuple[int, list[tuple[str, str]]]]) -> None:
     """Add commits (oldest first) to `state`, reading an original's bytes only while it is not yet public."""
-    pending: dict[str, list[tuple[str, int]]] = {}  # original not yet public → its new revisions
-    for commit, when, files in commits:
-        for path in files:
+    pending: dict[str, list[tuple[str, int]]] = {}  # original not yet public → (blob, index) of new revisions
+    for when, files in commits:
+        for path, blob in files:
             times = state.files.setdefault(path, [])
             times.append(when)
             if path == _original(path) and state.public_from.get(path, -1) < 0:
-                pending.setdefault(path, []).append((commit, len(times) - 1))
+                pending.setdefault(path, []).append((blob, len(times) - 1))
     # Round k asks each undecided original about its k-th new revision: usually one round.
     round_ = 0
     while pending:
         asks = [(path, revs[round_]) for path, revs in pending.items() if round_ < len(revs)]
         if not asks:
             break
-        for (path, (_, index)), public in zip(asks, _public_at(content, prefix, [(c, p) for p, (c, _) in asks]),
+        for (path, (_, index)), public in zip(asks, _public_at([(b, p) for p, (b, _) in asks], content),
                                               strict=True):
             if public:
                 state.public_from[path] = index
@@ -185,7 +190,7 @@ def repository_state(content: Path, cache: Path) -> _State | None:
                 state = None
         if state is None:
             state = _State(head, {}, {})
-        _apply(state, content, prefix, _log(content, prefix, since))
+        _apply(state, content, _log(content, prefix, since))
         state.head = head
     except _NoHistory:
         return None
