@@ -15,7 +15,7 @@ from gazette.cli import main
 from gazette.pdf import readback
 from gazette.seal import SealError, SealSettings, SealStore, apply_seals, load_signer, seal_pdf
 from pdf_corpus import Built
-from seal_keys import Keys, make_keys
+from seal_keys import Keys, make_keys, timestamp_service
 
 ENV = "GAZETTE_TEST_SEAL_PASSWORD"
 
@@ -180,3 +180,32 @@ def test_a_build_takes_up_only_the_sealed_copy_of_the_bytes_it_wrote(issue_pdfs:
     assert {url for url in files if sha256_file(site / urls.output_path(url)) != before[url]} == {good}
     # A second pass (an output carried over) recognises the sealed file.
     assert apply_seals(site, files, cache, settings)["sealed"] == [good]
+
+
+def test_with_a_timestamp_service_the_seal_is_pades_b_lt(issue_pdfs: Built, keys: Keys, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from asn1crypto import pem, x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    url, tsa_pem, server = timestamp_service(tmp_path)
+    try:
+        monkeypatch.setenv(ENV, keys.password)
+        seal = SealSettings(pkcs12=keys.pkcs12, password_env=ENV, timestamp_url=url, chain=(tsa_pem,))
+        assert seal.level == "PAdES B-LT"
+        issue = issue_pdfs.publication.issues[0]
+        target = tmp_path / "sealed.pdf"
+        seal_pdf(issue_pdfs.pdf(urls.document_pdf(issue.documents()[0].slug, "zh")), target,
+                 load_signer(seal), seal)
+    finally:
+        server.shutdown()
+    roots = [x509.Certificate.load(pem.unarmor(path.read_bytes())[2]) for path in (keys.ca_pem, tsa_pem)]
+    with target.open("rb") as handle:
+        reader = PdfFileReader(handle, strict=False)
+        dss = reader.root["/DSS"]  # the chain's validation data, embedded after the signature (LT)
+        assert len(dss["/Certs"]) >= 2
+        status = validate_pdf_signature(reader.embedded_signatures[0], ValidationContext(trust_roots=roots))
+    assert status.intact and status.valid and status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.valid  # the service's (T)
+    assert "Signature is Valid" in _pdfsig(target)

@@ -140,7 +140,12 @@ def seal_pdf(source: Path, target: Path, signer: Any, seal: SealSettings) -> Non
     if seal.timestamp_url:
         from pyhanko_certvalidator import ValidationContext
 
-        validation = ValidationContext(allow_fetching=True, other_certs=list(signer.cert_registry))
+        # The chain's self-signed certificates (the provider's root and the timestamp service's, from the
+        # .p12 or `chain`) are the trust roots of the validation data embedded: a national provider's root
+        # is often not in the system's store, which pyHanko no longer wants to rely on.
+        certificates = list(signer.cert_registry)
+        roots = [c for c in certificates if c.self_signed in ("yes", "maybe")]
+        validation = ValidationContext(allow_fetching=True, other_certs=certificates, trust_roots=roots or None)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=seal.reason, location=seal.location or None,
