@@ -157,7 +157,8 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any])
                          f"it was made from other content")
             if name == "pdf" and name in reports:
                 # The sealed copies `gazette seal` made of exactly these PDFs, if a seal is configured.
-                write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings))
+                write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings,
+                                                     getattr(reports[name], "digests", None), dirs.previous / "site"))
                 records[name] = MadeFrom(records[name].fingerprint, dict(reports[name].files))
         generations.write_manifest(generation, records)
     except (Exception, KeyboardInterrupt) as exc:

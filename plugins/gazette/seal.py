@@ -231,15 +231,22 @@ def _extends(sealed: Path, unsealed_size: int, digest: str) -> bool:
     return h.hexdigest() == digest
 
 
-def apply_seals(site: Path, pdf_files: dict[str, int], cache: Path, settings: Mapping[str, Any]) -> dict[str, Any]:
+def apply_seals(site: Path, pdf_files: dict[str, int], cache: Path, settings: Mapping[str, Any],
+                digests: dict[str, str] | None = None, previous_site: Path | None = None) -> dict[str, Any]:
     """In a build, after the PDF stage: each PDF of `pdf_files` (URL → size) whose sealed copy the
-    configured certificate's store holds is replaced by it (`pdf_files` gets the new sizes). Returns the
-    record the site shows (nothing without a seal configured): the certificate and the sealed URLs."""
+    configured certificate's store holds is replaced by it; `pdf_files` and `digests` (URL → SHA-256,
+    from the PDF stage; read from the files where missing) get the served file's size and checksum.
+    Returns the record the site shows (nothing without a seal configured): the certificate and the
+    sealed URLs.
+
+    A sealed copy is checked to begin with exactly the unsealed bytes the first time a build takes it
+    up; a later build that finds the same file (inode) in the last good output takes it on that check."""
     if SealSettings.from_settings(settings) is None:
         return {}
     store = SealStore.current(cache)
     if store is None:
         return {}
+    digests = digests if digests is not None else {}
     index = store.index()
     already = set(index.values())
     sealed: list[str] = []
@@ -247,25 +254,37 @@ def apply_seals(site: Path, pdf_files: dict[str, int], cache: Path, settings: Ma
         path = site / urls.output_path(url)
         if not path.is_file():
             continue
-        digest = sha256_file(path)
+        digest = digests.get(url) or sha256_file(path)
+        digests[url] = digest
         if digest in already:  # carried over from a build that took it up already
             sealed.append(url)
             continue
         copy = store.copy_for(digest)
-        if digest in index and copy.is_file() and _extends(copy, path.stat().st_size, digest):
-            temporary = path.with_name(f".{path.name}.sealed.tmp")
-            temporary.unlink(missing_ok=True)
-            try:
-                os.link(copy, temporary)
-            except OSError:
-                shutil.copyfile(copy, temporary)
-            os.replace(temporary, path)  # never written in place: the unsealed file is the PDF cache's
-            pdf_files[url] = path.stat().st_size
-            sealed.append(url)
+        if digest not in index or not copy.is_file():
+            continue
+        if not (_same_file(copy, previous_site / urls.output_path(url)) if previous_site else False) and \
+                not _extends(copy, path.stat().st_size, digest):
+            continue
+        temporary = path.with_name(f".{path.name}.sealed.tmp")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(copy, temporary)
+        except OSError:
+            shutil.copyfile(copy, temporary)
+        os.replace(temporary, path)  # never written in place: the unsealed file is the PDF cache's
+        pdf_files[url], digests[url] = path.stat().st_size, index[digest]
+        sealed.append(url)
     if not sealed:
         return {}
     pem, cert_fingerprint = store.certificate()
     return {"fingerprint": cert_fingerprint, "certificate": pem, "sealed": sealed}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def write_record(generation: Path, record: dict[str, Any]) -> None:
