@@ -33,11 +33,9 @@ def _commit(root: Path, when: str) -> None:
     _git(root, "commit", "-q", "-m", f"content of {when}", when=when)
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> tuple[Path, ContentFactory]:
+def _make_repo(root: Path) -> tuple[Path, ContentFactory]:
     """A draft committed on 03-01, made public on 03-05 (published 03-04), a passage removed on 03-10,
     its translation added on 03-12; another document never public."""
-    root = tmp_path / "repo"
     content = ContentFactory(root / "content")
     _git(root, "init", "-q")
     content.document("notice", body=f"正文。{SECRET}\n", status="draft")
@@ -50,6 +48,12 @@ def repo(tmp_path: Path) -> tuple[Path, ContentFactory]:
     content.translation("notice")
     _commit(root, "2026-03-12")
     return root, content
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ContentFactory]:
+    """The repository, for the tests that only read it."""
+    return _make_repo(tmp_path_factory.mktemp("history") / "repo")
 
 
 def _histories(content: Path, cache: Path) -> dict[str, history.History]:
@@ -71,9 +75,8 @@ def test_only_public_revisions_are_dated(repo: tuple[Path, ContentFactory], tmp_
     assert SECRET not in repr(notice.as_context())
 
 
-def test_the_cache_is_keyed_by_commit_and_updated_from_new_commits(repo: tuple[Path, ContentFactory],
-                                                                  tmp_path: Path) -> None:
-    root, content = repo
+def test_the_cache_is_keyed_by_commit_and_updated_from_new_commits(tmp_path: Path) -> None:
+    root, content = _make_repo(tmp_path / "repo")
     cache = tmp_path / "cache"
     _histories(content.root, cache)
     head = _git(root, "rev-parse", "HEAD").strip()
