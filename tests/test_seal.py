@@ -209,3 +209,47 @@ def test_with_a_timestamp_service_the_seal_is_pades_b_lt(issue_pdfs: Built, keys
     assert status.intact and status.valid and status.bottom_line
     assert status.timestamp_validity is not None and status.timestamp_validity.valid  # the service's (T)
     assert "Signature is Valid" in _pdfsig(target)
+
+
+def test_a_build_serves_the_sealed_copy_and_says_so_for_that_pdf_alone(issue_pdfs: Built, keys: Keys, signer,
+                                                                       sealed: dict[str, Path], tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build of the small issue (its PDFs from the session's PDF cache, none rendered) with a sealed copy
+    of the Chinese edition in the store: that file is served sealed, its pages say so, nothing else does."""
+    import os
+    import re
+
+    from gazette.build import run_build
+
+    output = tmp_path / "build"
+    shutil.copytree(issue_pdfs.site.parent / ".cache" / "pdf", output / ".cache" / "pdf", copy_function=os.link)
+    issue = issue_pdfs.publication.issues[0]
+    zh = urls.issue_pdf(issue.year, issue.number, "zh")
+    store = SealStore.for_certificate(output / ".cache", keys.fingerprint)
+    store.make_current(signer)
+    digest = sha256_file(issue_pdfs.pdf(zh))
+    shutil.copyfile(sealed[zh], store.copy_for(digest))
+    store.write_index({digest: sha256_file(sealed[zh])})
+    root = Path(__file__).resolve().parents[1]
+    conf = tmp_path / "sealconf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom pelicanconf import *  # noqa\n"
+                    f"THEME = {str(root / 'themes/gazette')!r}\n"
+                    f"GAZETTE_SEAL = {{'pkcs12': {str(keys.pkcs12)!r}, 'password_env': {ENV!r}}}\n")
+    monkeypatch.delenv(ENV, raising=False)  # a build never needs the password
+    result = run_build(issue_pdfs.site.parent.parent / "content", output, ["pdf", "site"], str(conf))
+    assert result.status == 0 and result.reports["pdf"].written == 0
+    site = output / "site"
+    assert sha256_file(site / urls.output_path(zh)) == sha256_file(sealed[zh])
+    page = (site / urls.output_path(issue.url("zh"))).read_text(encoding="utf-8")
+    assert page.count('class="sealed"') == 1 and "如何验证电子印章" in page
+    assert re.search(r'href="/pdf/gazette/2026-03\.zh\.pdf".*?class="sealed"', page, re.S)
+    assert sha256_file(sealed[zh]) in page
+    item = issue.documents()[0]
+    assert (site / urls.output_path(item.url("bo"))).read_text(encoding="utf-8").count('class="sealed"') == 1
+    verify = (site / urls.output_path(urls.seal_verification("zh"))).read_text(encoding="utf-8")
+    assert keys.fingerprint in verify
+    assert "BEGIN CERTIFICATE" in (site / urls.output_path(urls.seal_certificate())).read_text(encoding="ascii")
+    sums = (site / urls.output_path(urls.checksums(issue.year))).read_text(encoding="utf-8")
+    assert f"{sha256_file(sealed[zh])}  {zh.lstrip('/')}\n" in sums
+    assert "BEGIN" not in sums and keys.password not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file())
