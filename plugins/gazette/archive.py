@@ -243,20 +243,35 @@ def archive_command(args: argparse.Namespace) -> int:
         issue = next((i for i in pub.issues if (i.year, i.number) == (year, number)), None)
         if issue is None:
             raise ArchiveError(f"没有已发布的 {args.issue} 期公报 / no published issue {args.issue}")
-        current = output / generations.CURRENT
-        record = generations.read_manifest(current).get("pdf")
-        if record is None or record.fingerprint != pub.fingerprint():
-            raise ArchiveError(f"{output} 中的 PDF 不是由当前内容生成的：请先运行 gazette build / the PDFs in {output} "
-                               f"were not made from the current content: run gazette build first")
         files = [issue.source, *(p for d in issue.documents() for p in d.sources.values())]
         changed, commit = _uncommitted(content, files)
         if changed:
             raise ArchiveError(f"以下文件有未提交的修改，归档包只收已提交的内容：{', '.join(changed)} / these files "
                                f"have changes not committed, and a package holds sources as committed: "
                                f"{', '.join(changed)}")
-        write_bag(pub, issue, current / "site", out, settings, output / ".cache", commit)
+        if not (output / generations.CURRENT).is_dir():
+            raise ArchiveError(f"{output} 中没有构建输出：请先运行 gazette build / no build in {output}: run gazette "
+                               f"build first")
+        try:  # the build's lock: no build switches the output while the package copies from it
+            lock = generations.lock(output)
+        except generations.BuildLocked:
+            raise ArchiveError(f"构建正在进行：请等它结束后再写归档包 / a build of {output} is running: write the "
+                               f"package when it has finished") from None
+        try:
+            current = output / generations.CURRENT
+            record = generations.read_manifest(current).get("pdf")
+            if record is None or record.fingerprint != pub.fingerprint():
+                raise ArchiveError(f"{output} 中的 PDF 不是由当前内容生成的：请先运行 gazette build / the PDFs in "
+                                   f"{output} were not made from the current content: run gazette build first")
+            write_bag(pub, issue, current / "site", out, settings, output / ".cache", commit)
+        finally:
+            os.close(lock)
     except ArchiveError as exc:
         print(exc, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"无法写出归档包：{exc.filename or out}（{exc.strerror}）；未留下任何部分 / cannot write the package: "
+              f"{exc.filename or out} ({exc.strerror}); nothing of it was left", file=sys.stderr)
         return 1
     except bagit.BagValidationError as exc:
         print(f"归档包未通过 BagIt 校验，未写入：{exc} / the package failed BagIt validation and was not written: "
