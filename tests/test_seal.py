@@ -253,3 +253,21 @@ def test_a_build_serves_the_sealed_copy_and_says_so_for_that_pdf_alone(issue_pdf
     assert f"{sha256_file(sealed[zh])}  {zh.lstrip('/')}\n" in sums
     assert "BEGIN" not in sums and keys.password not in "".join(
         p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*") if p.is_file())
+
+
+def test_a_seal_stopped_half_way_leaves_no_file(issue_pdfs: Built, seal_settings: SealSettings, signer,
+                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Signing interrupted after part of the output is written (as by Ctrl-C): neither the target nor the
+    temporary file remains."""
+    from pyhanko.sign import signers
+
+    def interrupted(self, writer, output=None, **kwargs):
+        output.write(b"%PDF-1.7 half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(signers.PdfSigner, "sign_pdf", interrupted)
+    issue = issue_pdfs.publication.issues[0]
+    target = tmp_path / "sealed.pdf"
+    with pytest.raises(KeyboardInterrupt):
+        seal_pdf(issue_pdfs.pdf(urls.issue_pdf(issue.year, issue.number, "zh")), target, signer, seal_settings)
+    assert list(tmp_path.iterdir()) == []
