@@ -7,3 +7,8 @@ sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
 SITEURL = os.environ.get("GAZETTE_SITEURL", "https://gazette.example.gov.cn")
+
+# The seal on the PDFs (`gazette seal`, docs/authenticity.md): a PKCS#12 file kept outside the repository
+# and the web root, its password in the environment variable named here, never in this file.
+# GAZETTE_SEAL = {"pkcs12": "/etc/gazette/seal.p12", "password_env": "GAZETTE_SEAL_PASSWORD",
+#                 "chain": ["/etc/gazette/ca-chain.pem"], "timestamp_url": "http://tsa.example.cn/"}

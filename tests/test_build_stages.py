@@ -163,6 +163,16 @@ def test_any_change_of_an_input_changes_the_digest(change: str, tmp_path: Path,
     assert after is not None and after.digest != before.digest
 
 
+def test_a_password_in_the_environment_is_not_in_the_digest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gazette.build_inputs as build_inputs
+
+    (tmp_path / "content").mkdir()
+    before = build_inputs.compute(tmp_path / "content", None, [], ["site"], "2026-11-22")
+    monkeypatch.setenv("GAZETTE_SEAL_PASSWORD", "123456")
+    after = build_inputs.compute(tmp_path / "content", None, [], ["site"], "2026-11-22")
+    assert before is not None and after is not None and after.digest == before.digest
+
+
 def test_a_refused_content_folder_is_never_taken_as_unchanged(built: tuple[ContentFactory, Path]) -> None:
     from gazette.build import run_build
 

@@ -173,6 +173,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
     from .pdf.cache import drop_unpublished
     from .publication import build_publication
+    from .seal import apply_seals, write_record
 
     previous = generations.prepare(output, remove_in_background=True)
     cache = output / ".cache"
@@ -201,6 +202,11 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
             elif record is not None:
                 progress(f"未保留上次的 {name}：它由其他内容生成 / the previous {name} output is not kept: "
                          f"it was made from other content")
+            if name == "pdf" and name in reports:
+                # The sealed copies `gazette seal` made of exactly these PDFs, if a seal is configured.
+                write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings,
+                                                     getattr(reports[name], "digests", None), dirs.previous / "site"))
+                records[name] = MadeFrom(records[name].fingerprint, dict(reports[name].files))
         generations.write_manifest(generation, records)
         generations.write_inputs(generation, inputs)
     except (Exception, KeyboardInterrupt) as exc:

@@ -3,7 +3,9 @@
 The digest covers every input that can change an output: the bytes of every file under content/ (walked as
 the loader walks it, never through a link), the settings files, the theme folders (templates, static files,
 print theme, fonts), the code of this package, the installed libraries and their versions, the Python
-running it, the `GAZETTE_*` environment variables, the day the check judges dates by, and the stages asked
+running it, the last commit that touched the content (the pages show each document's dated history), the
+`GAZETTE_*` environment variables (but those named for a password, secret, token or key,
+which outputs never depend on and a digest must not hold), the day the check judges dates by, and the stages asked
 for. The last good generation records the digest (`outputs.json`); a build whose digest equals it has
 nothing to write, and says so instead of checking and rendering again (the `make` / `ninja` idea, with
 contents instead of times).
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -30,6 +33,8 @@ STAT_CACHED = 256 * 1024
 # A file modified this close to when its digest was recorded may have changed within the same tick.
 RACY_SECONDS = 2.0
 ENVIRONMENT_PREFIXES = ("GAZETTE_", "PELICAN_")
+# Never hashed into the recorded digest: a short password could be found again from it by trying.
+SECRET_NAMES = ("PASSWORD", "PASSPHRASE", "SECRET", "TOKEN", "KEY")
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -78,6 +83,19 @@ def _libraries() -> list[str]:
         if entry.endswith("site-packages") and os.path.isdir(entry):
             names.update(name for name in os.listdir(entry) if name.endswith(".dist-info"))
     return sorted(names)
+
+
+def _content_history(content: Path) -> bytes:
+    """The last commit that touched the content folder, and whether the clone is shallow: the document
+    pages' dated history (`history.py`) is read from git, and changes with them, not with the bytes."""
+    try:
+        out = subprocess.run(["git", "-C", str(content), "log", "-1", "--format=%H", "--", "."],
+                             capture_output=True, timeout=30, check=False).stdout
+        shallow = subprocess.run(["git", "-C", str(content), "rev-parse", "--is-shallow-repository"],
+                                 capture_output=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return b"no git"
+    return out.strip() + b" " + shallow.strip()
 
 
 def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
@@ -135,9 +153,11 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
     part("today", today.encode())
     part("only", ",".join(sorted(only)).encode())
     part("environment", repr(sorted((k, v) for k, v in os.environ.items()
-                                    if k.startswith(ENVIRONMENT_PREFIXES))).encode())
+                                    if k.startswith(ENVIRONMENT_PREFIXES)
+                                    and not any(word in k.upper() for word in SECRET_NAMES))).encode())
     part("libraries", "\n".join(_libraries()).encode())
     content = content.resolve()
+    part("history", _content_history(content))
     files, problems = walk(content)
     if problems:
         return None

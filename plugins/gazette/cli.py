@@ -1,4 +1,4 @@
-"""The `gazette` command: check, build, serve, search, import, new, report."""
+"""The `gazette` command: check, build, serve, search, import, new, report, seal, archive."""
 
 from __future__ import annotations
 
@@ -82,6 +82,18 @@ def _new(args: argparse.Namespace) -> int:
     return new_command(args)
 
 
+def _seal(args: argparse.Namespace) -> int:
+    from .seal_command import seal_output
+
+    return seal_output(Path(args.content), Path(args.output), args.settings)
+
+
+def _archive(args: argparse.Namespace) -> int:
+    from .archive import archive_command
+
+    return archive_command(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gazette", description="甘孜州政府公报与政府信息公开发布系统 / "
                                 "gazette and disclosure publishing")
@@ -150,6 +162,21 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--output", default="build",
                         help="构建输出目录，报表不写在其下 / the build output, which --out must stay out of")
     report.set_defaults(func=_report)
+    seal = sub.add_parser("seal", help="为已构建的 PDF 加盖电子印章（PAdES）/ seal the built PDFs (PAdES)")
+    seal.add_argument("--output", default="build")
+    seal.add_argument("--content", default="content", help="盖章后重新构建所用的内容 / the content the build after "
+                      "sealing reads")
+    seal.add_argument("--settings", help="pelicanconf.py or publishconf.py (GAZETTE_SEAL)")
+    seal.set_defaults(func=_seal)
+
+    archive = sub.add_parser("archive", help="写出一期公报的归档包（BagIt）/ write an issue's archive package (BagIt)")
+    archive.add_argument("issue", help="YEAR-NN，如 2026-10 / e.g. 2026-10")
+    archive.add_argument("--out", required=True, help="归档包目录（不得在网站根目录或构建输出目录下）/ the package's "
+                         "folder (never under the web root or the build output)")
+    archive.add_argument("--content", default="content")
+    archive.add_argument("--output", default="build")
+    archive.add_argument("--settings", help="pelicanconf.py or publishconf.py")
+    archive.set_defaults(func=_archive)
     return p
 
 

@@ -30,6 +30,8 @@ def _generators(pelican: Any) -> tuple[type, ...]:
 
 
 def _site_wide(pelican: Any) -> None:
+    from . import urls
+    from .checksums import write_sha256sums
     from .site import feeds, opendata, sitemap
     from .site.run import run_for
 
@@ -38,7 +40,12 @@ def _site_wide(pelican: Any) -> None:
         return
     out = Path(pelican.output_path)
     feeds.write_feeds(run.publication, out, pelican.settings, list(run.config.langs))
-    opendata.write_open_data(run.publication, out, pelican.settings)
+    opendata.write_open_data(run.publication, out, pelican.settings, run.digests, set(run.seal.get("sealed", ())))
+    write_sha256sums(out, run.publication, run.digests)
+    if run.seal.get("sealed"):  # the public certificate, for `pdfsig` / `pyhanko sign validate --trust`
+        certificate = out / urls.output_path(urls.seal_certificate())
+        certificate.parent.mkdir(parents=True, exist_ok=True)
+        certificate.write_text(run.seal["certificate"], encoding="ascii")
     sitemap.write_sitemap(out, run.pages, run.config)
 
 

@@ -127,6 +127,8 @@ class PublicDocument:
     replaces: list[str] = field(default_factory=list)  # slugs this document replaced
     interprets: str = ""  # on a 解读: the slug of the public policy it explains
     interpreted_by: list[str] = field(default_factory=list)  # slugs of the public 解读 of this document
+    # 主动公开 only: language → its source file under content/ (the archive package and the dated history)
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -164,6 +166,7 @@ class PublicIssue:
     back_cover: list[Photo]
     sections: list[tuple[Entry, list[PublicDocument]]] = field(default_factory=list)
     content_hash: str = ""
+    source: str = ""  # the manifest under content/
 
     @property
     def key(self) -> str:
@@ -316,6 +319,9 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
             else "",
             # The bytes of the attachments count: a replaced file must not keep its old size or copy.
             content_hash=_hash(doc.content_hash(), vis.value, *(a.sha256 for a in attachments)),
+            sources={ORIGINAL_LANG: doc.path, **{lang: t.source.path for lang, t in doc.translations.items()
+                                               if lang in texts}}
+            if vis is Visibility.FULL else {},
         )
     for doc in documents.values():
         if doc.replaced_by:
@@ -331,7 +337,7 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
         public_issue = PublicIssue(
             year=issue.year, number=issue.number, total=issue.total or 0, date=issue.date or dt.date.min,
             cover_image=issue.cover_image, inside_front=issue.photos("inside_front"),
-            inside_back=issue.photos("inside_back"), back_cover=issue.photos("back_cover"),
+            inside_back=issue.photos("inside_back"), back_cover=issue.photos("back_cover"), source=issue.path,
         )
         for section in sorted(issue.sections, key=lambda s: registry.section_order(s.section)):
             entry = registry.sections.get(section.section)

@@ -84,3 +84,18 @@ def output_path(url: str) -> str:
 def issue_pdfa(year: int, number: int, lang: str) -> str:
     """The PDF/A-3b copy of an issue edition, for the archives (档案馆)."""
     return f"/pdf/gazette/{year}-{number:02d}.{lang}.pdfa.pdf"
+
+
+def seal_verification(lang: str) -> str:
+    """How to verify the seal on the PDFs, with the certificate's fingerprint (only when PDFs are sealed)."""
+    return f"/{lang}/verify/"
+
+
+def seal_certificate() -> str:
+    """The seal's certificate (public part only, PEM)."""
+    return "/verify/seal-certificate.pem"
+
+
+def checksums(year: int) -> str:
+    """`SHA256SUMS` of every PDF and attachment of a year, paths relative to the web root."""
+    return f"/checksums/{year}/SHA256SUMS"

@@ -56,3 +56,15 @@ def page_visibility(page: Page) -> Visibility:
 def issue_is_public(issue: GazetteIssue) -> bool:
     """A gazette issue is published when its manifest says so; its items are filtered one by one."""
     return issue.is_published and issue.year is not None and issue.number is not None
+
+
+def past_visibility(raw: bytes, path: str) -> Visibility:
+    """The visibility an earlier version of a document's original had (its bytes from git), by the same
+    rule; a version that cannot be read counts as never public."""
+    from .frontmatter import parse_markdown
+
+    try:
+        source = parse_markdown(raw, path)
+    except Exception:  # any unreadable version: not public, so none of its dates is shown
+        return Visibility.NONE
+    return visibility(Document(source.path.rsplit("/", 1)[-1].split(".", 1)[0], source))

@@ -34,6 +34,7 @@ class PdfReport(StageReport):
     renders, the benchmark times them."""
 
     stage: str = "pdf"
+    digests: dict[str, str] = field(default_factory=dict)  # URL → SHA-256 of the file placed
     rendered: list[RenderResult] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     pruned: int = 0
@@ -90,8 +91,9 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
             source = cache.path(job.name, key, output)
             target = dirs.site / urls.output_path(output.url)
             cache.place(source, target)
-            used.add(source)
+            used.update((source, cache.digest_file(source)))
             report.files[output.url] = target.stat().st_size
+            report.digests[output.url] = cache.digest(source)
     report.pruned = cache.prune(used)
     report.seconds = time.monotonic() - started
     report.written, report.reused, report.removed = len(report.rendered), len(report.cached), report.pruned

@@ -65,6 +65,29 @@ class PdfCache:
     def has(self, name: str, key: str, outputs: tuple[Output, ...]) -> bool:
         return all(self.path(name, key, output).is_file() for output in outputs)
 
+    @staticmethod
+    def digest_file(source: Path) -> Path:
+        return source.with_name(source.name + ".sha256")
+
+    def digest(self, source: Path) -> str:
+        """The SHA-256 of a cached PDF, from the file beside it (written once: an entry never changes), so
+        that a build with nothing changed does not read every PDF again to publish its checksum."""
+        sidecar = self.digest_file(source)
+        try:
+            known = sidecar.read_text(encoding="ascii").strip()
+            if re.fullmatch(r"[0-9a-f]{64}", known):
+                return known
+        except OSError:
+            pass
+        h = hashlib.sha256()
+        with source.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+        partial = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.part")
+        partial.write_text(h.hexdigest(), encoding="ascii")
+        partial.replace(sidecar)
+        return h.hexdigest()
+
     def place(self, source: Path, target: Path) -> None:
         """Put a cached PDF into the web root: a hard link where the file system allows, else a copy."""
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,21 +99,22 @@ class PdfCache:
 
     def drop_unpublished(self, items: set[str]) -> int:
         """Remove the entries of every job whose item (a document's slug, an issue's `<year>-<NN>`) is not
-        in `items`, the items published now; returns how many files went."""
+        in `items`, the items published now; returns how many PDFs went (with their checksum files)."""
         removed = 0
         for folder in self.folder.iterdir():
             if folder.name.rsplit(".", 1)[0] not in items:
-                removed += sum(1 for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else 1
+                removed += sum(1 for p in folder.rglob("*.pdf") if p.is_file()) if folder.is_dir() else 1
                 shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
         return removed
 
     def prune(self, keep: set[Path]) -> int:
-        """Remove the entries the current build did not use; returns how many."""
+        """Remove the entries the current build did not use; returns how many PDFs went (with their
+        checksum files)."""
         removed = 0
         for path in self.folder.rglob("*"):
             if path.is_file() and path not in keep:
                 path.unlink()
-                removed += 1
+                removed += path.suffix == ".pdf"
         for folder in self.folder.iterdir():
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()

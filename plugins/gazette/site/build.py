@@ -8,8 +8,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from ..checksums import pdf_digests
 from ..config import GazetteConfig
+from ..history import histories
 from ..publication import Publication
+from ..seal import read_record
 from ..stages import BuildDirs, Progress, StageReport
 from .run import SiteRun, running
 
@@ -27,7 +30,11 @@ def write_site(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
     if PLUGIN not in site_settings.get("PLUGINS", []):
         site_settings["PLUGINS"] = [*site_settings.get("PLUGINS", []), PLUGIN]
     pdfs = dict(reports["pdf"].files) if "pdf" in reports else {}
-    run = SiteRun(publication, config, dirs, pdfs, progress)
+    # The PDF stage's checksums (sealed copies' included); read from the files for a stage carried over.
+    known = getattr(reports.get("pdf"), "digests", None) or {}
+    digests = known if set(known) >= set(pdfs) else pdf_digests(dirs.site, list(pdfs))
+    run = SiteRun(publication, config, dirs, pdfs, progress, digests=digests,
+                  seal=read_record(dirs.site.parent), histories=histories(publication, dirs.cache))
     with running(run), contextlib.redirect_stdout(io.StringIO()):
         # Pelican prints a summary of its own articles and pages, of which the gazette has none (its pages
         # come from its own generator); the gazette reports its own progress.

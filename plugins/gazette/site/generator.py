@@ -24,7 +24,7 @@ from ..generations import PAGE_KEYS
 from ..static_files import copy_plain_files
 from ..theme import translations
 from .page_keys import PageKeys
-from .pages import site_pages
+from .pages import seal_page, site_pages
 from .run import SiteRun, run_for
 
 
@@ -45,9 +45,13 @@ class GazetteSiteGenerator(_RunGenerator):
         pub, langs, out = run.publication, list(run.config.langs), Path(self.output_path)
         previous = run.dirs.previous / "site"
         old_keys = read_page_keys(run.dirs.previous / PAGE_KEYS)
-        keys, new_keys = PageKeys(pub, self.settings, run.pdfs), {}
+        sealed = set(run.seal.get("sealed", ()))
+        # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
+        pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
+        keys, new_keys = PageKeys(pub, self.settings, pdf_keys), {}
+        proof = {"digests": run.digests, "sealed": sealed}
         drawn = 0
-        for number, spec in enumerate(site_pages(pub, langs), 1):
+        for number, spec in enumerate(site_pages(pub, langs, seal_page(run.seal), run.histories), 1):
             context = {"available": set(langs), **spec.context}
             name = urls.output_path(spec.url)
             new_keys[spec.url] = key = keys.key(spec.url, spec.lang, context)
@@ -55,7 +59,7 @@ class GazetteSiteGenerator(_RunGenerator):
                 self.env.install_gettext_translations(translations(self.settings, spec.lang), newstyle=True)
                 writer.write_file(name, self.get_template(spec.template.removesuffix(".html")), self.context,
                                   lang=spec.lang, page_url=spec.url, pub=pub, pdfs=run.pdfs,
-                                  settings=self.settings, **context)
+                                  settings=self.settings, **proof, **context)
                 drawn += 1
             run.pages.append((spec.url, spec.lang))
             if number % 1000 == 0:
@@ -63,7 +67,8 @@ class GazetteSiteGenerator(_RunGenerator):
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, new_keys)
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
-                          page_url="/", pub=pub, pdfs=run.pdfs, settings=self.settings, available=set(langs))
+                          page_url="/", pub=pub, pdfs=run.pdfs, settings=self.settings, available=set(langs),
+                          **proof)
         run.report.written, run.report.reused = drawn, len(run.pages) - drawn
 
 

@@ -1,7 +1,8 @@
 """The catalogue's metadata as open data: JSON and CSV, one record per public catalogue entry.
 
-On-request (依申请公开) entries are listed with their metadata only; attachments are listed for
-主动公开 entries alone. Withheld and draft documents are not in the Publication and so not here.
+On-request (依申请公开) entries are listed with their metadata only; attachments and PDFs are listed
+for 主动公开 entries alone, each with its size and SHA-256 (of the file as served: sealed, where it is).
+Withheld and draft documents are not in the Publication and so not here.
 """
 
 from __future__ import annotations
@@ -11,14 +12,29 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import urls
 from ..publication import Publication
 
 FIELDS = ("index_no", "title_zh", "title_bo", "publisher", "publisher_id", "issuers", "doc_number", "signed",
           "published", "catalogue", "catalogue_id", "genre", "disclosure", "validity", "replaced_by",
-          "summary", "keywords", "url_zh", "url_bo", "attachments")
+          "summary", "keywords", "url_zh", "url_bo", "attachments", "attachments_sha256", "pdf_zh", "pdf_zh_sha256",
+          "pdf_bo", "pdf_bo_sha256")
 
 
-def records(pub: Publication, base: str) -> list[dict[str, Any]]:
+def _pdfs(doc: Any, base: str, digests: dict[str, str], sealed: set[str]) -> dict[str, dict[str, Any]]:
+    """Language → the document's PDF, for the languages it has one in."""
+    found = {}
+    for lang in sorted(doc.texts) if doc.full else ():
+        url = urls.document_pdf(doc.slug, lang)
+        if url in digests:
+            found[lang] = {"url": base + url, "sha256": digests[url], "sealed": url in sealed}
+    return found
+
+
+def records(pub: Publication, base: str, digests: dict[str, str] | None = None,
+            sealed: set[str] | None = None) -> list[dict[str, Any]]:
+    """`digests`: URL → SHA-256 of each PDF the build wrote; `sealed`: the URLs of the sealed ones."""
+    digests, sealed = digests or {}, sealed or set()
     rows = []
     for doc in sorted(pub.documents.values(), key=lambda d: d.index_no):
         zh = doc.text("zh")
@@ -42,14 +58,17 @@ def records(pub: Publication, base: str) -> list[dict[str, Any]]:
             "keywords": list(zh.keywords),
             "url_zh": base + doc.url("zh"),
             "url_bo": base + doc.url("bo"),
-            "attachments": [{"title": a.title, "url": base + a.url, "size": a.size} for a in doc.attachments],
+            "attachments": [{"title": a.title, "url": base + a.url, "size": a.size, "sha256": a.sha256}
+                            for a in doc.attachments],
+            "pdfs": _pdfs(doc, base, digests, sealed),
         })
     return rows
 
 
-def write_open_data(pub: Publication, out: Path, settings: dict[str, Any]) -> None:
+def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], digests: dict[str, str] | None = None,
+                    sealed: set[str] | None = None) -> None:
     base = str(settings.get("SITEURL") or "").rstrip("/")
-    rows = records(pub, base)
+    rows = records(pub, base, digests, sealed)
     folder = out / "data"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "catalogue.json").write_text(
@@ -59,8 +78,12 @@ def write_open_data(pub: Publication, out: Path, settings: dict[str, Any]) -> No
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         for row in rows:
-            flat = dict(row)
+            flat = {k: v for k, v in row.items() if k != "pdfs"}
             flat["issuers"] = ";".join(row["issuers"])
             flat["keywords"] = ";".join(row["keywords"])
             flat["attachments"] = ";".join(a["url"] for a in row["attachments"])
+            flat["attachments_sha256"] = ";".join(a["sha256"] for a in row["attachments"])
+            for lang in ("zh", "bo"):
+                pdf = row["pdfs"].get(lang)
+                flat[f"pdf_{lang}"], flat[f"pdf_{lang}_sha256"] = (pdf["url"], pdf["sha256"]) if pdf else ("", "")
             writer.writerow(flat)

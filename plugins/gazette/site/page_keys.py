@@ -2,8 +2,8 @@
 
 A page's key hashes everything its template can show: the page's own context (documents by their
 content hash and those they link to, issues by theirs, registry entries by the registry's bytes), the
-sizes of the PDFs it may link, the theme (templates, strings, CSS) and the code that draws pages, and the
-settings. A page whose key equals the one it had in the last good build is taken from that build.
+sizes, checksums and seals of the PDFs it may link, the theme (templates, strings, CSS) and the code that
+draws pages, and the settings. A page whose key equals the one it had in the last good build is taken from that build.
 
 Only pages the current Publication lists are ever written, so a page of a document that is no longer
 public is never carried over; the key only decides whether a listed page is drawn again.
@@ -50,7 +50,7 @@ def environment_key(settings: dict[str, Any]) -> str:
 
 
 class PageKeys:
-    def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, int]) -> None:
+    def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, Any]) -> None:
         self.pub, self.pdfs = pub, pdfs
         self.langs = GazetteConfig.from_settings(settings).langs
         self.registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()

@@ -54,7 +54,20 @@ def _paged(url: str, template: str, lang: str, entries: list[PublicDocument], **
                        {**context, "entries": chunk, "pager": pager, "total": len(entries)})
 
 
-def site_pages(pub: Publication, langs: list[str]) -> Iterator[PageSpec]:
+def seal_page(record: dict[str, Any]) -> dict[str, str]:
+    """What the verification page shows of the seal `seal.apply_seals` recorded ({}: no page)."""
+    if not record.get("sealed"):
+        return {}
+    from ..seal import certificate_details
+
+    return {"fingerprint": record["fingerprint"], **certificate_details(record["certificate"])}
+
+
+def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None = None,
+               histories: dict[str, Any] | None = None) -> Iterator[PageSpec]:
+    """Every page; `seal` (from `seal_page`): the verification page, only when PDFs are sealed;
+    `histories` (slug → `history.History`): the dated history a document page shows."""
+    histories = histories or {}
     reg = pub.registry
     docs = list(pub.documents.values())
     by_class: dict[str, list[PublicDocument]] = defaultdict(list)
@@ -88,7 +101,8 @@ def site_pages(pub: Publication, langs: list[str]) -> Iterator[PageSpec]:
             yield PageSpec(issue.url(lang), "issue.html", lang, {"issue": issue})
         for doc in docs:
             yield PageSpec(doc.url(lang), "document.html", lang, {
-                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts)})
+                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts),
+                "history": histories[doc.slug].as_context() if doc.slug in histories else None})
 
         yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
             "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),
@@ -112,3 +126,5 @@ def site_pages(pub: Publication, langs: list[str]) -> Iterator[PageSpec]:
                 "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
                 "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug}})
         yield PageSpec(urls.search(lang), "search_unavailable.html", lang, {})
+        if seal:
+            yield PageSpec(urls.seal_verification(lang), "verify.html", lang, {"seal": seal})

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..config import GazetteConfig
 from ..publication import Publication
@@ -23,6 +24,9 @@ class SiteRun:
     dirs: BuildDirs
     pdfs: dict[str, int]  # URL → size of every PDF, from the PDF stage's report
     progress: Progress
+    digests: dict[str, str] = field(default_factory=dict)  # URL → SHA-256 of every PDF, as served
+    seal: dict[str, Any] = field(default_factory=dict)  # what `seal.apply_seals` recorded ({}: nothing sealed)
+    histories: dict[str, Any] = field(default_factory=dict)  # slug → history.History of each 主动公开 document
     pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, language) of every page, in order
     report: StageReport = field(default_factory=lambda: StageReport("site"))
 
