@@ -1,6 +1,10 @@
 """Site settings. Paths are relative to this file. Prefecture constants live here, not in code."""
 
 SITEURL = ""  # root-relative links for preview; publishconf.py sets the public address
+# The public address. A preview (SITEURL empty) links its pages root-relative, so it browses anywhere, but
+# names this address where only an absolute URL will do: the sitemap, the feeds, the canonical link and
+# the hreflang alternates, which say where the public pages are, never a preview's localhost.
+GAZETTE_PUBLIC_URL = "https://gazette.example.gov.cn"
 TIMEZONE = "Asia/Shanghai"
 
 PATH = "content"  # `gazette build --content` overrides it; the output is `--output` (default build/)

@@ -6,4 +6,4 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("GAZETTE_SITEURL", "https://gazette.example.gov.cn")
+SITEURL = os.environ.get("GAZETTE_SITEURL", GAZETTE_PUBLIC_URL)  # noqa: F405
