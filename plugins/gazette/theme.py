@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from . import urls
 from .labels import Labels
 
-LANG_NAMES = {"zh": "中文", "bo": "བོད་ཡིག"}
+LANG_NAMES = {"zh": "中文", urls.TRADITIONAL_LANG: "繁體", "bo": "བོད་ཡིག"}
 
 
 def theme_dir(settings: Mapping[str, Any]) -> Path:
@@ -53,8 +53,16 @@ def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
 
 
 def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
+    from .config import GazetteConfig
+
     labels = Labels.from_settings(settings)
-    return {"issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
+    public_url = GazetteConfig.from_settings(settings).public_url if settings.get("THEME") else ""
+    def text_in(lang: str, message: str) -> str:
+        """A UI string in another language than the page's (the 404 page speaks both)."""
+        return translations(settings, lang).gettext(message)
+
+    return {"public_url": public_url, "text_in": text_in,
+            "issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
             "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
             "note_line": labels.note}
 
