@@ -14,6 +14,7 @@ Left as written:
 - a document number of the Publication wherever a text quotes it (`甘府发〔2026〕3号` is an identifier,
   not a word), and the `〔year〕n号` part of any other;
 - every name the registry gives its own Traditional label (`zh_hant`), which is written as given;
+- addresses (`href`, `src`): an attachment's file name is the file's, whatever its script;
 - whatever is not Chinese (OpenCC changes Chinese characters only: Tibetan, digits, URLs pass through).
 """
 
@@ -32,6 +33,7 @@ VERSION = f"opencc-{opencc.__version__}-{CONFIG}"  # part of the pages' keys: a 
 _SEPARATOR = "\ue000"  # a private-use character: OpenCC passes it through, so pieces convert in one call
 _KEEP = r'<(?P<tag>[a-z][a-z0-9]*)\b[^>]*\stranslate="no"[^>]*>.*?</(?P=tag)>'
 _NUMBER = r"〔\d{4}〕\d+号"
+_ADDRESS = r'\b(?:href|src|srcset|action)="[^"]*"'  # a file's name in a link is the file's, in any script
 _LINK = re.compile(r'<(?:a|link)\s[^>]*>')
 _CURRENT = ' aria-current="page"'
 
@@ -52,7 +54,8 @@ class TraditionalConverter:
         self._longest_code = max((len(c) for c in self._codes), default=0)
         orders = sorted((n for n in numbers if "〔" not in n), key=len, reverse=True)  # 州人民政府令第1号
         names = sorted(self.names, key=len, reverse=True)
-        parts = [rf"(?P<keep>{_KEEP})", rf"(?P<number>{_NUMBER})", r'(?P<lang>\blang="zh")']
+        parts = [rf"(?P<keep>{_KEEP})", rf"(?P<address>{_ADDRESS})", rf"(?P<number>{_NUMBER})",
+                 r'(?P<lang>\blang="zh")']
         if orders:
             parts.append("(?P<order>" + "|".join(map(re.escape, orders)) + ")")
         if names:
