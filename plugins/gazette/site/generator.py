@@ -69,16 +69,9 @@ class _PageWriter:
         self.old_keys = read_page_keys(run.dirs.previous / PAGE_KEYS)
         self.keys, self.new_keys = PageKeys(pub, settings, run.pdfs), {}
         self.drawn = 0
-        self._traditional: traditional.TraditionalConverter | None = None
+        self.converter = traditional.TraditionalConverter(
+            pub.registry, (d.doc_number for d in pub.documents.values()), run.config.public_url)
         self._folders: set[Path] = set()
-
-    @property
-    def converter(self) -> traditional.TraditionalConverter:
-        if self._traditional is None:  # only when a Traditional page is drawn: OpenCC loads its tables
-            pub = self.run.publication
-            self._traditional = traditional.TraditionalConverter(
-                pub.registry, (d.doc_number for d in pub.documents.values()), self.run.config.public_url)
-        return self._traditional
 
     def page(self, spec: PageSpec) -> None:
         langs = list(self.run.config.langs)
@@ -88,7 +81,7 @@ class _PageWriter:
         if urls.has_traditional(spec.url):
             # Made from the Chinese page's HTML: it shows what that page shows, converted.
             source = self.out / urls.output_path(spec.url)
-            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{traditional.VERSION}",
+            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{self.converter.fingerprint}",
                       lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
 
     def _one(self, url: str, lang: str, key: str, draw) -> None:

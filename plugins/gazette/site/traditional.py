@@ -20,8 +20,10 @@ Left as written:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 import opencc
 
@@ -42,7 +44,6 @@ class TraditionalConverter:
     """Converts the HTML of a drawn Chinese page into its Traditional-character copy."""
 
     def __init__(self, registry: Registry, doc_numbers: Iterable[str], public_url: str = "") -> None:
-        self._cc = opencc.OpenCC(CONFIG)
         # A link to a Chinese page, root-relative or on the public address (the canonical link).
         self._href = re.compile(r'href="(' + re.escape(public_url) + r')?(/large)?/zh/([^"]*)"')
         entries = [*registry.agencies.values(), *registry.catalogue.values(), *registry.sections.values(),
@@ -61,6 +62,14 @@ class TraditionalConverter:
         if names:
             parts.append("(?P<name>" + "|".join(map(re.escape, names)) + ")")
         self._pattern = re.compile("|".join(parts), re.DOTALL)
+        # What a copy depends on beyond its Chinese page: part of the copies' page keys.
+        self.fingerprint = hashlib.sha256("\0".join(
+            [VERSION, public_url, *sorted(numbers), *sorted(f"{k}={v}" for k, v in self.names.items())]
+        ).encode()).hexdigest()
+
+    @cached_property
+    def _cc(self) -> opencc.OpenCC:
+        return opencc.OpenCC(CONFIG)  # loads its dictionaries: only once a copy is drawn
 
     def text(self, text: str) -> str:
         """Plain text (no markup) as a Traditional page writes it."""
