@@ -49,6 +49,15 @@ GAZETTE_MASTHEAD = {
     "postcode": "626000",
     "free": {"zh": "免费赠阅", "bo": "རིན་མེད་འབུལ་བ།"},
 }
+# The identifiers a Chinese government website shows in its footer: who runs it (主办, 承办), its 网站标识码
+# and its registrations (ICP备案号, 公安机关备案号). Sample values: the prefecture's own replace them.
+GAZETTE_SITE_IDS = {
+    "host": {"zh": "甘孜藏族自治州人民政府办公室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ལས་ཁང་།"},
+    "operator": {"zh": "甘孜藏族自治州人民政府研究室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ཞིབ་འཇུག་ཁང་།"},
+    "site_code": "5133000000",
+    "icp": "蜀ICP备00000000号",
+    "police": "川公网安备51330000000000号",
+}
 # Numbers in Tibetan text (dates, issue numbers, counts, page numbers) in Tibetan digits (༡༢༣) rather than
 # Arabic ones: on the site, in the PDFs and in the search index alike (plugins/gazette/labels.py).
 GAZETTE_TIBETAN_DIGITS = True

@@ -285,3 +285,19 @@ def test_public_address_of_each_configuration(conf: str, monkeypatch: pytest.Mon
         assert config.site_url == config.public_url == "https://gzz.example.cn"
     else:
         assert config.site_url == "" and config.public_url == "https://gazette.example.gov.cn"
+
+
+def test_footer_identifiers_and_print_header(sample_site: Path) -> None:
+    from gazette.settings import load_settings
+
+    ids = load_settings(str(ROOT / "pelicanconf.py"))["GAZETTE_SITE_IDS"]
+    for url in ("/zh/", "/bo/catalogue/", "/zh-hant/documents/gzfb-2026-4/"):
+        html = read(sample_site, url)
+        footer = html.split('<footer class="site-footer">')[1]
+        lang = "bo" if url.startswith("/bo/") else "zh"
+        host = ids["host"][lang] if url != "/zh-hant/documents/gzfb-2026-4/" else S2T.convert(ids["host"]["zh"])
+        assert host in footer and ids["site_code"] in footer
+        assert ids["icp"] in footer and ids["police"] in footer  # registration numbers are never converted
+        # Printed above the page: the site's name and the page's own address.
+        assert re.search(rf'<p class="print-header" aria-hidden="true">[^<]+ <a class="print-url" '
+                         rf'href="https://gazette\.example\.gov\.cn{re.escape(url)}"', html)

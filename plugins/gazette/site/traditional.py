@@ -6,7 +6,9 @@ same Publication: nothing reaches it by another path.
 OpenCC's `s2t` changes characters and keeps the words: 政府信息公开 becomes 政府信息公開, 发布机构 發佈機構.
 The regional configurations also change vocabulary (`s2twp`: 政府資訊公開, 釋出機構, 文件 → 檔案), which
 would rewrite the terms of the 条例 and of the documents themselves; the page is a reading aid for the
-same official text, so only the script changes.
+same official text, so only the script changes. `s2t` writes OpenCC's standard forms, which belong to no
+region, as the page's `lang` (zh-Hant) says; `s2tw` and `s2hk` also keep the words but write one region's
+variants (為, 裡, 著 for 爲, 裏, 着): the setting below, should the prefecture prefer one.
 
 Left as written:
 - an element marked `translate="no"` (document numbers, index numbers and the names of the languages in
