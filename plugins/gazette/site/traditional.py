@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cache
 
 import opencc
 
@@ -40,6 +40,12 @@ _NUMBER = r"〔\d{4}〕\d+号"
 _ADDRESS = r'\b(?:href|src|srcset|action)="[^"]*"'  # a file's name in a link is the file's, in any script
 _LINK = re.compile(r'<(?:a|link)\s[^>]*>')
 _CURRENT = ' aria-current="page"'
+
+
+@cache
+def _opencc() -> opencc.OpenCC:
+    """Loading the dictionaries takes a tenth of a second: once a process, and only once a copy is drawn."""
+    return opencc.OpenCC(CONFIG)
 
 
 class TraditionalConverter:
@@ -69,9 +75,9 @@ class TraditionalConverter:
             [VERSION, public_url, *sorted(numbers), *sorted(f"{k}={v}" for k, v in self.names.items())]
         ).encode()).hexdigest()
 
-    @cached_property
+    @property
     def _cc(self) -> opencc.OpenCC:
-        return opencc.OpenCC(CONFIG)  # loads its dictionaries: only once a copy is drawn
+        return _opencc()
 
     def text(self, text: str) -> str:
         """Plain text (no markup) as a Traditional page writes it."""
