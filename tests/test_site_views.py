@@ -301,3 +301,13 @@ def test_footer_identifiers_and_print_header(sample_site: Path) -> None:
         # Printed above the page: the site's name and the page's own address.
         assert re.search(rf'<p class="print-header" aria-hidden="true">[^<]+ <a class="print-url" '
                          rf'href="https://gazette\.example\.gov\.cn{re.escape(url)}"', html)
+
+
+def test_traditional_copies_depend_on_codes_and_names_not_on_every_number() -> None:
+    """A new document redraws no other page's Traditional copy; a new code or registry label does."""
+    registry = Registry(agencies={"a": Agency(id="a", zh="泸定县人民政府", bo="")})
+    base = TraditionalConverter(registry, ["泸府发〔2026〕7号"]).fingerprint
+    assert TraditionalConverter(registry, ["泸府发〔2026〕7号", "泸府发〔2026〕8号"]).fingerprint == base
+    assert TraditionalConverter(registry, ["泸府发〔2026〕7号", "泸府办发〔2026〕1号"]).fingerprint != base
+    registry.agencies["a"].zh_hant = "瀘定縣人民政府"
+    assert TraditionalConverter(registry, ["泸府发〔2026〕7号"]).fingerprint != base

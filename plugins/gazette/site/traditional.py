@@ -36,7 +36,7 @@ CONFIG = "s2t"
 VERSION = f"opencc-{opencc.__version__}-{CONFIG}"  # part of the pages' keys: a new OpenCC redraws them
 _SEPARATOR = "\ue000"  # a private-use character: OpenCC passes it through, so pieces convert in one call
 _KEEP = r'<(?P<tag>[a-z][a-z0-9]*)\b[^>]*\stranslate="no"[^>]*>.*?</(?P=tag)>'
-_NUMBER = r"〔\d{4}〕\d+号"
+_NUMBER = r"〔\d{4}〕\d+号|令第\d+号"  # 甘府发〔2026〕3号; an order: 甘孜藏族自治州人民政府令第1号
 _ADDRESS = r'\b(?:href|src|srcset|action)="[^"]*"'  # a file's name in a link is the file's, in any script
 _LINK = re.compile(r'<(?:a|link)\s[^>]*>')
 _CURRENT = ' aria-current="page"'
@@ -57,31 +57,28 @@ class TraditionalConverter:
         entries = [*registry.agencies.values(), *registry.catalogue.values(), *registry.sections.values(),
                    *registry.genres.values()]
         self.names = {e.zh: e.zh_hant for e in entries if e.zh and e.zh_hant}
-        numbers = {n for n in doc_numbers if n}
-        # The code before the bracket of each known number (甘府发): found to the left of a 〔year〕n号.
-        self._codes = {n.partition("〔")[0] for n in numbers if "〔" in n}
-        self._longest_code = max((len(c) for c in self._codes), default=0)
-        orders = sorted((n for n in numbers if "〔" not in n), key=len, reverse=True)  # 州人民政府令第1号
+        # The code before the bracket (甘府发) or before 令第 (the body that issues an order) of each known
+        # number: found to the left of a 〔year〕n号 or a 令第n号, wherever a text quotes a number.
+        self._codes = {re.split(r"〔|令第", n)[0] for n in doc_numbers if n and ("〔" in n or "令第" in n)}
+        codes = "|".join(map(re.escape, sorted(self._codes, key=len, reverse=True)))
+        number = f"(?:{codes})?(?:{_NUMBER})" if codes else f"(?:{_NUMBER})"
         names = sorted(self.names, key=len, reverse=True)
-        parts = [rf"(?P<keep>{_KEEP})", rf"(?P<address>{_ADDRESS})", rf"(?P<number>{_NUMBER})",
+        # A number before a name: where both start at one place (an order of a body the registry names),
+        # the number is kept whole.
+        parts = [rf"(?P<keep>{_KEEP})", rf"(?P<address>{_ADDRESS})", rf"(?P<number>{number})",
                  r'(?P<lang>\blang="zh")']
-        if orders:
-            parts.append("(?P<order>" + "|".join(map(re.escape, orders)) + ")")
         if names:
             parts.append("(?P<name>" + "|".join(map(re.escape, names)) + ")")
         self._pattern = re.compile("|".join(parts), re.DOTALL)
-        # What a copy depends on beyond its Chinese page: part of the copies' page keys.
+        # What a copy depends on beyond its Chinese page: part of the copies' page keys. The codes, not the
+        # numbers, so that a new document redraws no other page's copy.
         self.fingerprint = hashlib.sha256("\0".join(
-            [VERSION, public_url, *sorted(numbers), *sorted(f"{k}={v}" for k, v in self.names.items())]
+            [VERSION, public_url, *sorted(self._codes), *sorted(f"{k}={v}" for k, v in self.names.items())]
         ).encode()).hexdigest()
 
     @property
     def _cc(self) -> opencc.OpenCC:
         return _opencc()
-
-    def text(self, text: str) -> str:
-        """Plain text (no markup) as a Traditional page writes it."""
-        return self._convert([text])[0]
 
     def page(self, html: str) -> str:
         """The Traditional copy of a Chinese page's HTML; its links to Chinese pages lead to their copies."""
@@ -91,10 +88,7 @@ class TraditionalConverter:
             before = html[end:match.start()]
             kind = match.lastgroup
             kept = match.group()
-            if kind == "number":
-                code = self._code_before(before)
-                before, kept = before[:len(before) - len(code)], code + kept
-            elif kind == "lang":
+            if kind == "lang":
                 kept = f'lang="{urls.TRADITIONAL_LANG}"'
             elif kind == "name":
                 kept = self.names[kept]
@@ -123,12 +117,6 @@ class TraditionalConverter:
             return f'href="{m.group(1) or ""}{m.group(2) or ""}{urls.traditional(url)}"'
 
         return self._href.sub(href, tag)
-
-    def _code_before(self, text: str) -> str:
-        for size in range(min(self._longest_code, len(text)), 0, -1):
-            if text[-size:] in self._codes:
-                return text[-size:]
-        return ""
 
     def _convert(self, texts: list[str]) -> list[str]:
         joined = self._cc.convert(_SEPARATOR.join(texts))
