@@ -251,7 +251,7 @@ def test_application_form_is_printable_and_collects_nothing(sample_site: Path) -
 
 
 def test_every_page_has_canonical_description_and_favicon(sample_site: Path) -> None:
-    pages = [p for p in html_files(sample_site) if p.name == "index.html" and p != sample_site / "index.html"]
+    pages = [p for p in html_files(sample_site) if p.name == "index.html"]  # the root's language choice too
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert re.search(r'<link rel="canonical" href="https://gazette\.example\.gov\.cn/', html), page
@@ -260,6 +260,12 @@ def test_every_page_has_canonical_description_and_favicon(sample_site: Path) -> 
     assert (sample_site / urls.FAVICON.lstrip("/")).is_file()
     meta, _ = front_matter(CONTENT / "documents/2026/gzfb-2026-4.zh.md")
     assert f'<meta name="description" content="{meta["summary"]}">' in read(sample_site, "/zh/documents/gzfb-2026-4/")
+
+
+def test_language_choice_offers_traditional(sample_site: Path) -> None:
+    html = read(sample_site, "/")
+    assert '<a href="/zh-hant/" lang="zh-Hant" hreflang="zh-Hant">繁體</a>' in html
+    assert '<link rel="alternate" hreflang="zh-Hant" href="https://gazette.example.gov.cn/zh-hant/">' in html
 
 
 def test_preview_sitemap_and_feeds_name_the_public_address(sample_site: Path) -> None:
