@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pelican.generators import Generator
 
@@ -47,16 +49,16 @@ class GazetteSiteGenerator(_RunGenerator):
         if run is None:
             return
         pub, langs, out = run.publication, list(run.config.langs), Path(self.output_path)
-        self._pages = _PageWriter(self, writer, run, out)
+        pages = _PageWriter(self, writer, run, out)
         for number, spec in enumerate(site_pages(pub, langs), 1):
-            self._pages.page(spec)
+            pages.page(spec)
             if number % 1000 == 0:
-                run.progress(f"  {number} pages ({self._pages.drawn} drawn)")
-        write_page_keys(run.dirs.site.parent / PAGE_KEYS, self._pages.new_keys)
+                run.progress(f"  {number} pages ({pages.drawn} drawn)")
+        write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
                           page_url="/", pub=pub, pdfs=run.pdfs, settings=self.settings, available=set(langs))
-        run.report.written, run.report.reused = self._pages.drawn, len(run.pages) - self._pages.drawn
+        run.report.written, run.report.reused = pages.drawn, len(run.pages) - pages.drawn
 
 
 class _PageWriter:
@@ -84,7 +86,8 @@ class _PageWriter:
             self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{self.converter.fingerprint}",
                       lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
 
-    def _one(self, url: str, lang: str, key: str, draw) -> None:
+    def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None]) -> None:
+        """The page at `url` (drawn, or taken from the last build), then its large-print copy."""
         name = urls.output_path(url)
         self.new_keys[url] = key
         if not (self.old_keys.get(url) == key and _reuse(self.previous / name, self.out / name)):
@@ -106,7 +109,7 @@ class _PageWriter:
             self._folders.add(path.parent)
         path.write_text(html, encoding="utf-8")
 
-    def _draw(self, name: str, spec: PageSpec, context: dict) -> None:
+    def _draw(self, name: str, spec: PageSpec, context: dict[str, Any]) -> None:
         generator, run = self.generator, self.run
         generator.env.install_gettext_translations(translations(generator.settings, spec.lang), newstyle=True)
         self.writer.write_file(name, generator.get_template(spec.template.removesuffix(".html")),
