@@ -176,16 +176,17 @@ def test_every_page_has_a_large_print_copy(sample_site: Path) -> None:
         for page in (sample_site / lang).rglob("index.html"):
             rel = page.relative_to(sample_site).as_posix()
             if rel.split("/")[1] == "search":
+                assert not page.with_name(urls.LARGE_PRINT).exists()
                 continue
-            large = (sample_site / "large" / rel).read_text(encoding="utf-8")
+            large = page.with_name(urls.LARGE_PRINT).read_text(encoding="utf-8")
             assert large.startswith('<!DOCTYPE html>\n<html class="large-print"'), rel
             url = "/" + rel.removesuffix("index.html")
             assert f'<link rel="canonical" href="https://gazette.example.gov.cn{url}">' in large
             assert f'<a class="to-standard" href="{url}" data-standard>' in large
-            # Every link to a page stays in large print (the search and the feeds have no copy).
-            assert re.search(r'<a [^>]*href="/large/(?:zh|zh-hant|bo)/', large)
-            assert not re.search(r'<a (?![^>]*data-standard)[^>]*href="/(?:zh|zh-hant|bo)/(?!search/|feeds/)',
-                                 large), rel
+            # Every link to a page leads to its large-print copy (the search and the feeds have none).
+            assert re.search(r'<a [^>]*href="/(?:zh|zh-hant|bo)/[^"]*large\.html"', large)
+            assert not re.search(r'<a (?![^>]*data-standard)[^>]*href="/(?:zh|zh-hant|bo)/(?!search/|feeds/)'
+                                 r'[^"]*/"', large), rel
     assert "html.large-print" in (sample_site / "theme/css/views.css").read_text(encoding="utf-8")
 
 
@@ -274,7 +275,7 @@ def test_preview_sitemap_and_feeds_name_the_public_address(sample_site: Path) ->
     locs = [u.find("s:loc", ns).text for u in root.findall("s:url", ns)]
     hrefs = [link.get("href") for link in root.iter(f"{{{ns['x']}}}link")]
     assert locs and all(u.startswith("https://gazette.example.gov.cn/") for u in locs + hrefs)
-    assert not any("/large/" in u or u.endswith("404.html") for u in locs)
+    assert not any(u.endswith(("large.html", "404.html")) for u in locs)
     assert any("/zh-hant/documents/" in u for u in locs)
     feed = (sample_site / "zh/feeds/all.atom.xml").read_text(encoding="utf-8")
     assert "localhost" not in feed and 'href="https://gazette.example.gov.cn/zh/documents/' in feed

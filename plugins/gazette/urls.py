@@ -108,23 +108,26 @@ def language_versions(url: str, langs: tuple[str, ...] | list[str]) -> list[tupl
     return out
 
 
-# Large print (适老化): every page again under this prefix, the same HTML marked for the large-print style
-# and linking within the prefix, so the choice holds from page to page without a script or a cookie.
-LARGE_PRINT = "/large"
+# Large print (适老化): every page again as `large.html` beside its `index.html`, the same HTML marked for
+# the large-print style and linking to the large-print copies, so the choice holds from page to page without
+# a script or a cookie. Beside the page, not under a prefix of its own: no second tree of folders to write
+# and remove on every build.
+LARGE_PRINT = "large.html"
 
 
 def has_large_print(url: str) -> bool:
     """Pages a reader browses: not the search pages (the search service draws them) nor the feeds."""
     parts = url.split("/")
-    return len(parts) > 2 and parts[1] in ("zh", TRADITIONAL, "bo") and parts[2] not in ("search", "feeds")
+    return (url.endswith("/") and len(parts) > 2 and parts[1] in ("zh", TRADITIONAL, "bo")
+            and parts[2] not in ("search", "feeds"))
 
 
 def large_print(url: str) -> str:
-    return LARGE_PRINT + url
+    return url + LARGE_PRINT
 
 
 def standard_print(url: str) -> str:
-    return url.removeprefix(LARGE_PRINT) if url.startswith(LARGE_PRINT + "/") else url
+    return url.removesuffix(LARGE_PRINT) if url.endswith("/" + LARGE_PRINT) else url
 
 
 def side_by_side(slug: str, lang: str) -> str:

@@ -1,9 +1,10 @@
-"""Large print (适老化): every page again under `/large/`, in the large-print style.
+"""Large print (适老化): every page again as `large.html` beside it, in the large-print style.
 
 Why its own URLs rather than a switch in the page: without a script or a cookie, a static site can keep a
-reader's choice from page to page only in the address. The copy is the drawn page itself with the mark
+reader's choice from page to page only in the address (a stylesheet pair with `rel="alternate stylesheet"`
+needs a browser menu that only Firefox has). The copy is the drawn page itself with the mark
 that selects the large-print rules of `views.css` (larger text, stronger contrast, wider spacing) and its
-links to pages kept under the prefix, so it costs a string pass, not a second drawing. Its canonical link
+links to pages leading to their large-print copies, so it costs a string pass, not a second drawing. Its canonical link
 names the standard page, so search engines list one of the two.
 """
 

@@ -22,7 +22,7 @@ from ..config import GazetteConfig
 from ..publication import Publication, PublicDocument, PublicIssue, PublicPage, PublicText
 from ..registry import Entry
 from .pages import Pager, Related
-from .side_by_side import Row
+from .side_by_side import SideBySide
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -91,8 +91,8 @@ class PageKeys:
             return f"E{type(value).__name__}:{value.id}"
         if isinstance(value, Related):
             return f"R{value.relation}:" + self._value(value.doc, pdf_urls)
-        if isinstance(value, Row):
-            return f"W{value.kind}:" + hashlib.sha256(f"{value.zh}\0{value.bo}".encode()).hexdigest()
+        if isinstance(value, SideBySide):
+            return "A" + self._document(value.doc, pdf_urls)
         if isinstance(value, Pager):
             return f"G{value.number}/{value.count}:{value.base_url}"
         if isinstance(value, dict):

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from .. import urls
 from ..publication import Publication, PublicDocument
-from .side_by_side import align
+from .side_by_side import SideBySide
 
 PER_PAGE = 50  # entries on one page of a catalogue list
 RELATED_IN_CLASS = 5  # others of a document's catalogue class listed on its page, most recent first
@@ -46,7 +47,8 @@ def related_documents(doc: PublicDocument, pub: Publication,
     shown = {doc.slug, *(r.doc.slug for r in related)}
     same = by_leaf.get(doc.catalogue.id, []) if doc.catalogue else []
     # The Publication lists documents newest published first.
-    related += [Related("same_class", d) for d in same if d.slug not in shown][:RELATED_IN_CLASS]
+    related += [Related("same_class", d) for d in islice((d for d in same if d.slug not in shown),
+                                                          RELATED_IN_CLASS)]
     return related
 
 
@@ -126,8 +128,7 @@ def site_pages(pub: Publication, langs: list[str]) -> Iterator[PageSpec]:
                 "side_by_side": urls.side_by_side(doc.slug, lang) if both else ""})
             if both:
                 yield PageSpec(urls.side_by_side(doc.slug, lang), "side_by_side.html", lang, {
-                    "doc": doc, "zh": doc.text("zh"), "bo": doc.text("bo"),
-                    "rows": align(doc.text("zh").html, doc.text("bo").html)})
+                    "doc": doc, "zh": doc.text("zh"), "bo": doc.text("bo"), "aligned": SideBySide(doc)})
 
         yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
             "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from ..publication import PublicDocument
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"}
 
@@ -96,3 +98,14 @@ def align(zh_html: str, bo_html: str) -> list[Row]:
         else:
             rows.append(Row("section", "".join(b.html for b in zh_body), "".join(b.html for b in bo_body)))
     return rows
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """A translated document's aligned rows, worked out only when its page is drawn: what the page shows
+    is the document's two texts, which its page key already covers."""
+
+    doc: PublicDocument
+
+    def rows(self) -> list[Row]:
+        return align(self.doc.text("zh").html, self.doc.text("bo").html)

@@ -53,7 +53,7 @@ class TraditionalConverter:
 
     def __init__(self, registry: Registry, doc_numbers: Iterable[str], public_url: str = "") -> None:
         # A link to a Chinese page, root-relative or on the public address (the canonical link).
-        self._href = re.compile(r'href="(' + re.escape(public_url) + r')?(/large)?/zh/([^"]*)"')
+        self._href = re.compile(r'href="(' + re.escape(public_url) + r')?/zh/([^"]*)"')
         entries = [*registry.agencies.values(), *registry.catalogue.values(), *registry.sections.values(),
                    *registry.genres.values()]
         self.names = {e.zh: e.zh_hant for e in entries if e.zh and e.zh_hant}
@@ -111,10 +111,10 @@ class TraditionalConverter:
             return tag
 
         def href(m: re.Match[str]) -> str:
-            url = f"/zh/{m.group(3)}"
+            url = f"/zh/{m.group(2)}"
             if not urls.has_traditional(url):
                 return m.group()
-            return f'href="{m.group(1) or ""}{m.group(2) or ""}{urls.traditional(url)}"'
+            return f'href="{m.group(1) or ""}{urls.traditional(url)}"'
 
         return self._href.sub(href, tag)
 
