@@ -318,3 +318,14 @@ def test_traditional_copies_depend_on_codes_and_names_not_on_every_number() -> N
     assert TraditionalConverter(registry, ["泸府发〔2026〕7号", "泸府办发〔2026〕1号"]).fingerprint != base
     registry.agencies["a"].zh_hant = "瀘定縣人民政府"
     assert TraditionalConverter(registry, ["泸府发〔2026〕7号"]).fingerprint != base
+
+
+def test_preview_serves_large_print_copies_as_pages(sample_site: Path) -> None:
+    from gazette.serve import StaticFiles
+
+    answers: list[tuple[str, dict[str, str]]] = []
+    body = b"".join(StaticFiles(sample_site)({"PATH_INFO": "/bo/catalogue/large.html", "REQUEST_METHOD": "GET"},
+                                             lambda status, headers: answers.append((status, dict(headers)))))
+    status, headers = answers[0]
+    assert status == "200 OK" and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Content-Disposition" not in headers and body.startswith(b'<!DOCTYPE html>\n<html class="large-print"')
