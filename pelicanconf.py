@@ -1,6 +1,10 @@
 """Site settings. Paths are relative to this file. Prefecture constants live here, not in code."""
 
 SITEURL = ""  # root-relative links for preview; publishconf.py sets the public address
+# The public address. A preview (SITEURL empty) links its pages root-relative, so it browses anywhere, but
+# names this address where only an absolute URL will do: the sitemap, the feeds, the canonical link and
+# the hreflang alternates, which say where the public pages are, never a preview's localhost.
+GAZETTE_PUBLIC_URL = "https://gazette.example.gov.cn"
 TIMEZONE = "Asia/Shanghai"
 
 PATH = "content"  # `gazette build --content` overrides it; the output is `--output` (default build/)
@@ -44,6 +48,15 @@ GAZETTE_MASTHEAD = {
     "telephone": "0836-2822000",
     "postcode": "626000",
     "free": {"zh": "免费赠阅", "bo": "རིན་མེད་འབུལ་བ།"},
+}
+# The identifiers a Chinese government website shows in its footer: who runs it (主办, 承办), its 网站标识码
+# and its registrations (ICP备案号, 公安机关备案号). Sample values: the prefecture's own replace them.
+GAZETTE_SITE_IDS = {
+    "host": {"zh": "甘孜藏族自治州人民政府办公室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ལས་ཁང་།"},
+    "operator": {"zh": "甘孜藏族自治州人民政府研究室", "bo": "དཀར་མཛེས་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་ཞིབ་འཇུག་ཁང་།"},
+    "site_code": "5133000000",
+    "icp": "蜀ICP备00000000号",
+    "police": "川公网安备51330000000000号",
 }
 # Numbers in Tibetan text (dates, issue numbers, counts, page numbers) in Tibetan digits (༡༢༣) rather than
 # Arabic ones: on the site, in the PDFs and in the search index alike (plugins/gazette/labels.py).

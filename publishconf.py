@@ -6,7 +6,7 @@ import sys
 sys.path.append(os.path.dirname(os.path.abspath(__file__)))
 from pelicanconf import *  # noqa: F403
 
-SITEURL = os.environ.get("GAZETTE_SITEURL", "https://gazette.example.gov.cn")
+SITEURL = os.environ.get("GAZETTE_SITEURL", GAZETTE_PUBLIC_URL)  # noqa: F405
 
 # The seal on the PDFs (`gazette seal`, docs/authenticity.md): a PKCS#12 file kept outside the repository
 # and the web root, its password in the environment variable named here, never in this file.

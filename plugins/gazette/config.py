@@ -24,6 +24,7 @@ class GazetteConfig:
     theme: Path  # the theme folder: templates/, static/, pdf/, translations/
     tibetan_digits: bool  # dates, numbers and page numbers in Tibetan digits in the Tibetan outputs
     site_url: str  # the public address, "" for a preview with root-relative links
+    public_url: str = ""  # where the public site is (SITEURL, else GAZETTE_PUBLIC_URL): absolute URLs
 
     @property
     def templates(self) -> Path:
@@ -49,4 +50,5 @@ class GazetteConfig:
         if not theme:
             raise ConfigError("THEME 未设置 / THEME is not set: name the theme folder in pelicanconf.py")
         return cls(langs=langs, theme=Path(theme), tibetan_digits=bool(settings.get("GAZETTE_TIBETAN_DIGITS", True)),
-                   site_url=str(settings.get("SITEURL") or "").rstrip("/"))
+                   site_url=str(settings.get("SITEURL") or "").rstrip("/"),
+                   public_url=str(settings.get("SITEURL") or settings.get("GAZETTE_PUBLIC_URL") or "").rstrip("/"))

@@ -2,7 +2,8 @@
 
 It hooks into Pelican through its signals only:
 - `initialized`: the theme's filters and globals into `JINJA_FILTERS` and `JINJA_GLOBALS`, so the
-  environment Pelican builds for every generator has them;
+  environment Pelican builds for every generator has them, and the process's compiled templates into
+  `JINJA_ENVIRONMENT` (`theme.environment_options`);
 - `get_generators`: the gazette's generators (the site's pages; the files the Publication lists);
 - `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap.
 """
@@ -16,9 +17,10 @@ from pelican import signals
 
 
 def _jinja(pelican: Any) -> None:
-    from .theme import jinja_filters, jinja_globals
+    from .theme import environment_options, jinja_filters, jinja_globals
 
     settings = pelican.settings
+    settings["JINJA_ENVIRONMENT"] = environment_options(settings)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **jinja_filters(settings)}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **jinja_globals(settings)}
 

@@ -24,6 +24,7 @@ class Entry:
     zh: str
     bo: str
     bo_reviewed: bool = True  # False: the site marks the Tibetan label as not yet reviewed
+    zh_hant: str = ""  # the Traditional-character label where OpenCC's conversion of `zh` is not the name
     path: str = ""
     line: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
@@ -68,12 +69,13 @@ class Registry:
 
 
 def _entry_kwargs(item: dict[str, Any], path: str, line: int) -> dict[str, Any]:
-    known = {"id", "zh", "bo", "bo_reviewed", "children", "kind", "code_prefix", "org_code"}
+    known = {"id", "zh", "bo", "bo_reviewed", "zh_hant", "children", "kind", "code_prefix", "org_code"}
     return {
         "id": str(item.get("id", "")),
         "zh": str(item.get("zh", "")),
         "bo": str(item.get("bo", "") or ""),
         "bo_reviewed": item.get("bo_reviewed", True) is not False,
+        "zh_hant": str(item.get("zh_hant", "") or ""),
         "path": path,
         "line": line,
         "extra": {k: v for k, v in item.items() if k not in known},

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+from . import urls
 from .search.service import (
     DOWNLOAD_SECURITY_POLICY,
     PDF_SECURITY_POLICY,
@@ -131,7 +132,7 @@ def _site_document(names: list[str]) -> bool:
     if names[0] in CONTENT_FOLDERS:
         return False
     name = names[-1]
-    return (name in ("index.html", "404.html") or names == ["sitemap.xml"]
+    return (name in ("index.html", urls.LARGE_PRINT, urls.NOT_FOUND.lstrip("/")) or names == ["sitemap.xml"]
             or (name.endswith(".atom.xml") and "feeds" in names))
 
 

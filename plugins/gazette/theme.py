@@ -16,13 +16,43 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from . import urls
 from .labels import Labels
 
-LANG_NAMES = {"zh": "中文", "bo": "བོད་ཡིག"}
+LANG_NAMES = {"zh": "中文", urls.TRADITIONAL_LANG: "繁體", "bo": "བོད་ཡིག"}
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, one cache per set of environment options: a
+    process that builds many times (the tests, a watcher) compiles each template once rather than once a
+    build. Jinja compares the checksum of a template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+@cache
+def _compiled_templates(options: str) -> _CompiledTemplates:
+    return _CompiledTemplates()
+
+
+def environment_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings' `JINJA_ENVIRONMENT`, with the compiled-template cache for those options."""
+    options = dict(settings.get("JINJA_ENVIRONMENT", {"extensions": ["jinja2.ext.i18n"], "autoescape": True}))
+    options.pop("bytecode_cache", None)
+    return {**options, "bytecode_cache": _compiled_templates(repr(sorted(options.items())))}
 
 
 def theme_dir(settings: Mapping[str, Any]) -> Path:
@@ -53,8 +83,16 @@ def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
 
 
 def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
+    from .config import GazetteConfig
+
     labels = Labels.from_settings(settings)
-    return {"issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
+    public_url = GazetteConfig.from_settings(settings).public_url if settings.get("THEME") else ""
+    def text_in(lang: str, message: str) -> str:
+        """A UI string in another language than the page's (the 404 page speaks both)."""
+        return translations(settings, lang).gettext(message)
+
+    return {"public_url": public_url, "text_in": text_in,
+            "issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
             "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
             "note_line": labels.note}
 
@@ -63,9 +101,7 @@ def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
     """The theme's environment outside Pelican, as Pelican builds it: the settings' `JINJA_ENVIRONMENT`,
     the gazette filters and globals, gettext."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(theme_dir(settings) / "templates")),
-        **settings.get("JINJA_ENVIRONMENT", {"extensions": ["jinja2.ext.i18n"], "autoescape": True}),
-    )
+        loader=jinja2.FileSystemLoader(str(theme_dir(settings) / "templates")), **environment_options(settings))
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
     env.filters.update(jinja_filters(settings))

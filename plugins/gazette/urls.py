@@ -70,9 +70,78 @@ def feed_publisher(agency_id: str, lang: str) -> str:
 
 
 def other_language(url: str, lang: str) -> str:
-    """The same page in `lang`."""
+    """The same page in `lang` (a Traditional-character page's counterpart included)."""
     parts = url.split("/", 2)
     return f"/{lang}/{parts[2] if len(parts) > 2 else ''}"
+
+
+# The Traditional-character (繁体) copies of the Chinese pages: the same path under this segment; their
+# `lang` is zh-Hant. The search pages and the feeds stay Simplified: they have no copy.
+TRADITIONAL = "zh-hant"
+TRADITIONAL_LANG = "zh-Hant"
+
+
+def has_traditional(url: str) -> bool:
+    parts = url.split("/")
+    return len(parts) > 2 and parts[1] == "zh" and parts[2] not in ("search", "feeds")
+
+
+def traditional(url: str) -> str:
+    """The Traditional-character copy of a Chinese page."""
+    return other_language(url, TRADITIONAL)
+
+
+def simplified(url: str) -> str:
+    """The Chinese page a Traditional-character copy was made from (any other URL unchanged)."""
+    return other_language(url, "zh") if url.startswith(f"/{TRADITIONAL}/") else url
+
+
+def language_versions(url: str, langs: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
+    """(hreflang, URL) of every language version of a page, its Traditional-character copy included:
+    the alternates of the page's head and of the sitemap."""
+    original = simplified(url)
+    out: list[tuple[str, str]] = []
+    for lang in langs:
+        out.append((lang, other_language(original, lang)))
+        if lang == "zh" and has_traditional(out[-1][1]):
+            out.append((TRADITIONAL_LANG, traditional(out[-1][1])))
+    return out
+
+
+# Large print (适老化): every page again as `large.html` beside its `index.html`, the same HTML marked for
+# the large-print style and linking to the large-print copies, so the choice holds from page to page without
+# a script or a cookie. Beside the page, not under a prefix of its own: no second tree of folders to write
+# and remove on every build.
+LARGE_PRINT = "large.html"
+
+
+def has_large_print(url: str) -> bool:
+    """Pages a reader browses: not the search pages (the search service draws them) nor the feeds."""
+    parts = url.split("/")
+    return (url.endswith("/") and len(parts) > 2 and parts[1] in ("zh", TRADITIONAL, "bo")
+            and parts[2] not in ("search", "feeds"))
+
+
+def large_print(url: str) -> str:
+    return url + LARGE_PRINT
+
+
+def standard_print(url: str) -> str:
+    return url.removesuffix(LARGE_PRINT) if url.endswith("/" + LARGE_PRINT) else url
+
+
+def side_by_side(slug: str, lang: str) -> str:
+    """A translated document's Chinese and Tibetan texts aligned block by block (中藏对照)."""
+    return f"/{lang}/documents/{slug}/zh-bo/"
+
+
+def application_form(lang: str) -> str:
+    """The printable 政府信息公开申请表 the request page offers."""
+    return f"/{lang}/request/form/"
+
+
+NOT_FOUND = "/404.html"  # both languages on one page: the server cannot tell which one a wrong URL wanted
+FAVICON = "/theme/favicon.svg"  # Pelican copies the theme's static files under /theme/
 
 
 def output_path(url: str) -> str:

@@ -14,13 +14,15 @@ from zoneinfo import ZoneInfo
 from feedgenerator import Atom1Feed
 
 from .. import urls
+from ..config import GazetteConfig
 from ..publication import Publication, PublicDocument
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _site_url(settings: dict[str, Any]) -> str:
-    return str(settings.get("SITEURL") or "http://localhost:8000").rstrip("/")
+    """The public address: a preview's feeds name the public site, never the preview's own host."""
+    return GazetteConfig.from_settings(settings).public_url
 
 
 def _feed(title: str, link: str, feed_url: str, lang: str, docs: list[PublicDocument], base: str) -> Atom1Feed:

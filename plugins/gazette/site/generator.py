@@ -5,7 +5,9 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
 `gazette.pelican_plugin` registers them and hands each the run it belongs to.
 
 - `GazetteSiteGenerator`: every page `site/pages.py` lists, drawn by Pelican's Writer, or hard-linked from
-  the last good build when its key (`site/page_keys.py`) is unchanged.
+  the last good build when its key (`site/page_keys.py`) is unchanged; with each Chinese page its
+  Traditional-character copy (`site/traditional.py`), and with every page its large-print copy
+  (`site/large_print.py`), keyed the same way.
 - `GazetteFilesGenerator`: the attachments and images the Publication lists, and nothing else of content/
   (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files).
 """
@@ -15,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pelican.generators import Generator
 
@@ -23,8 +27,10 @@ from .. import urls
 from ..generations import PAGE_KEYS
 from ..static_files import copy_plain_files
 from ..theme import translations
+from . import traditional
+from .large_print import large_print_page
 from .page_keys import PageKeys
-from .pages import seal_page, site_pages
+from .pages import PageSpec, seal_page, site_pages
 from .run import SiteRun, run_for
 
 
@@ -43,33 +49,77 @@ class GazetteSiteGenerator(_RunGenerator):
         if run is None:
             return
         pub, langs, out = run.publication, list(run.config.langs), Path(self.output_path)
-        previous = run.dirs.previous / "site"
-        old_keys = read_page_keys(run.dirs.previous / PAGE_KEYS)
-        sealed = set(run.seal.get("sealed", ()))
-        # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
-        pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
-        keys, new_keys = PageKeys(pub, self.settings, pdf_keys), {}
-        proof = {"digests": run.digests, "sealed": sealed}
-        drawn = 0
+        pages = _PageWriter(self, writer, run, out)
         for number, spec in enumerate(site_pages(pub, langs, seal_page(run.seal), run.histories), 1):
-            context = {"available": set(langs), **spec.context}
-            name = urls.output_path(spec.url)
-            new_keys[spec.url] = key = keys.key(spec.url, spec.lang, context)
-            if not (old_keys.get(spec.url) == key and _reuse(previous / name, out / name)):
-                self.env.install_gettext_translations(translations(self.settings, spec.lang), newstyle=True)
-                writer.write_file(name, self.get_template(spec.template.removesuffix(".html")), self.context,
-                                  lang=spec.lang, page_url=spec.url, pub=pub, pdfs=run.pdfs,
-                                  settings=self.settings, **proof, **context)
-                drawn += 1
-            run.pages.append((spec.url, spec.lang))
+            pages.page(spec)
             if number % 1000 == 0:
-                run.progress(f"  {number} pages ({drawn} drawn)")
-        write_page_keys(run.dirs.site.parent / PAGE_KEYS, new_keys)
+                run.progress(f"  {number} pages ({pages.drawn} drawn)")
+        write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
                           page_url="/", pub=pub, pdfs=run.pdfs, settings=self.settings, available=set(langs),
-                          **proof)
-        run.report.written, run.report.reused = drawn, len(run.pages) - drawn
+                          **pages.proof)
+        run.report.written, run.report.reused = pages.drawn, len(run.pages) - pages.drawn
+
+
+class _PageWriter:
+    """Writes one listed page and the copies made from it, each drawn only when its key changed."""
+
+    def __init__(self, generator: GazetteSiteGenerator, writer, run: SiteRun, out: Path) -> None:
+        self.generator, self.writer, self.run, self.out = generator, writer, run, out
+        pub, settings = run.publication, generator.settings
+        self.previous = run.dirs.previous / "site"
+        self.old_keys = read_page_keys(run.dirs.previous / PAGE_KEYS)
+        sealed = set(run.seal.get("sealed", ()))
+        # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
+        pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
+        self.keys, self.new_keys = PageKeys(pub, settings, pdf_keys), {}
+        self.proof = {"digests": run.digests, "sealed": sealed}
+        self.drawn = 0
+        self.converter = traditional.TraditionalConverter(
+            pub.registry, (d.doc_number for d in pub.documents.values()), run.config.public_url)
+        self._folders: set[Path] = set()
+
+    def page(self, spec: PageSpec) -> None:
+        langs = list(self.run.config.langs)
+        context = {"available": set(langs), **spec.context}
+        key = self.keys.key(spec.url, spec.lang, context)
+        self._one(spec.url, spec.lang, key, lambda name: self._draw(name, spec, context))
+        if urls.has_traditional(spec.url):
+            # Made from the Chinese page's HTML: it shows what that page shows, converted.
+            source = self.out / urls.output_path(spec.url)
+            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{self.converter.fingerprint}",
+                      lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
+
+    def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None]) -> None:
+        """The page at `url` (drawn, or taken from the last build), then its large-print copy."""
+        name = urls.output_path(url)
+        self.new_keys[url] = key
+        if not (self.old_keys.get(url) == key and _reuse(self.previous / name, self.out / name)):
+            draw(name)
+            self.drawn += 1
+        self.run.pages.append((url, lang))
+        if urls.has_large_print(url):
+            large = urls.large_print(url)
+            large_name = urls.output_path(large)
+            self.new_keys[large] = large_key = f"{key}:large"
+            if not (self.old_keys.get(large) == large_key and _reuse(self.previous / large_name,
+                                                                     self.out / large_name)):
+                self._write(large_name, large_print_page((self.out / name).read_text(encoding="utf-8")))
+
+    def _write(self, name: str, html: str) -> None:
+        path = self.out / name
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        path.write_text(html, encoding="utf-8")
+
+    def _draw(self, name: str, spec: PageSpec, context: dict[str, Any]) -> None:
+        generator, run = self.generator, self.run
+        generator.env.install_gettext_translations(translations(generator.settings, spec.lang), newstyle=True)
+        self.writer.write_file(name, generator.get_template(spec.template.removesuffix(".html")),
+                               generator.context, lang=spec.lang, page_url=spec.url, pub=run.publication,
+                               pdfs=run.pdfs, settings=generator.settings, **self.proof, **context)
 
 
 class GazetteFilesGenerator(_RunGenerator):

@@ -21,7 +21,8 @@ from .. import urls
 from ..config import GazetteConfig
 from ..publication import Publication, PublicDocument, PublicIssue, PublicPage, PublicText
 from ..registry import Entry
-from .pages import Pager
+from .pages import Pager, Related
+from .side_by_side import SideBySide
 
 PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -88,6 +89,10 @@ class PageKeys:
             return f"P{value.slug}:{value.lang}:{value.title}:" + hashlib.sha256(value.html.encode()).hexdigest()
         if isinstance(value, Entry):
             return f"E{type(value).__name__}:{value.id}"
+        if isinstance(value, Related):
+            return f"R{value.relation}:" + self._value(value.doc, pdf_urls)
+        if isinstance(value, SideBySide):
+            return "A" + self._document(value.doc, pdf_urls)
         if isinstance(value, Pager):
             return f"G{value.number}/{value.count}:{value.base_url}"
         if isinstance(value, dict):

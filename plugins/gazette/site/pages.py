@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from .. import urls
 from ..publication import Publication, PublicDocument
+from .side_by_side import SideBySide
 
 PER_PAGE = 50  # entries on one page of a catalogue list
+RELATED_IN_CLASS = 5  # others of a document's catalogue class listed on its page, most recent first
 
 
 @dataclass
@@ -23,6 +26,35 @@ class PageSpec:
     template: str
     lang: str
     context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Related:
+    """A document listed on another's page, and why: replaced_by, replaces, interprets, interpreted_by
+    (its 解读) or same_class."""
+
+    relation: str
+    doc: PublicDocument
+
+
+def related_documents(doc: PublicDocument, pub: Publication,
+                      by_leaf: dict[str, list[PublicDocument]]) -> list[Related]:
+    docs = pub.documents
+    related = [Related("replaced_by", docs[doc.replaced_by])] if doc.replaced_by in docs else []
+    related += [Related("replaces", docs[s]) for s in doc.replaces if s in docs]
+    related += [Related("interprets", docs[doc.interprets])] if doc.interprets in docs else []
+    related += [Related("interpreted_by", docs[s]) for s in doc.interpreted_by if s in docs]
+    shown = {doc.slug, *(r.doc.slug for r in related)}
+    same = by_leaf.get(doc.catalogue.id, []) if doc.catalogue else []
+    # The Publication lists documents newest published first.
+    related += [Related("same_class", d) for d in islice((d for d in same if d.slug not in shown),
+                                                          RELATED_IN_CLASS)]
+    return related
+
+
+def has_side_by_side(doc: PublicDocument) -> bool:
+    """A public text written in both languages."""
+    return doc.full and doc.translated("zh") and doc.translated("bo")
 
 
 @dataclass
@@ -73,8 +105,10 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
     by_class: dict[str, list[PublicDocument]] = defaultdict(list)
     by_publisher: dict[str, list[PublicDocument]] = defaultdict(list)
     by_year: dict[int, list[PublicDocument]] = defaultdict(list)
+    by_leaf: dict[str, list[PublicDocument]] = defaultdict(list)
     for doc in docs:
         if doc.catalogue:
+            by_leaf[doc.catalogue.id].append(doc)
             by_class[doc.catalogue.id].append(doc)
             parent = doc.catalogue.parent
             while parent:
@@ -100,9 +134,15 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
         for issue in pub.issues:
             yield PageSpec(issue.url(lang), "issue.html", lang, {"issue": issue})
         for doc in docs:
+            both = has_side_by_side(doc)
             yield PageSpec(doc.url(lang), "document.html", lang, {
                 "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts),
-                "history": histories[doc.slug].as_context() if doc.slug in histories else None})
+                "history": histories[doc.slug].as_context() if doc.slug in histories else None,
+                "related": related_documents(doc, pub, by_leaf),
+                "side_by_side": urls.side_by_side(doc.slug, lang) if both else ""})
+            if both:
+                yield PageSpec(urls.side_by_side(doc.slug, lang), "side_by_side.html", lang, {
+                    "doc": doc, "zh": doc.text("zh"), "bo": doc.text("bo"), "aligned": SideBySide(doc)})
 
         yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
             "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),
@@ -125,6 +165,9 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
             yield PageSpec(urls.page(slug, lang), "page.html", lang, {
                 "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
                 "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug}})
+        yield PageSpec(urls.application_form(lang), "application_form.html", lang, {})
         yield PageSpec(urls.search(lang), "search_unavailable.html", lang, {})
         if seal:
             yield PageSpec(urls.seal_verification(lang), "verify.html", lang, {"seal": seal})
+    # One page for both languages: a server answering a wrong address cannot tell which one it wanted.
+    yield PageSpec(urls.NOT_FOUND, "not_found.html", langs[0], {})
