@@ -4,7 +4,8 @@ It hooks into Pelican through its signals only:
 - `initialized`: the theme's filters and globals into `JINJA_FILTERS` and `JINJA_GLOBALS`, so the
   environment Pelican builds for every generator has them;
 - `get_generators`: the gazette's generators (the site's pages; the files the Publication lists);
-- `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap.
+- `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap, and
+  the Tibetan web font cut down to the text of those pages (`webfont.py`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def _generators(pelican: Any) -> tuple[type, ...]:
 
 
 def _site_wide(pelican: Any) -> None:
+    from . import webfont
+    from .fonts import TIBETAN_FONT
     from .site import feeds, opendata, sitemap
     from .site.run import run_for
 
@@ -40,6 +43,7 @@ def _site_wide(pelican: Any) -> None:
     feeds.write_feeds(run.publication, out, pelican.settings, list(run.config.langs))
     opendata.write_open_data(run.publication, out, pelican.settings)
     sitemap.write_sitemap(out, run.pages, run.config)
+    webfont.write_web_font(out, run.config.theme, run.config.fonts / TIBETAN_FONT, run.dirs.cache / "webfont")
 
 
 def register() -> None:

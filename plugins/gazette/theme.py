@@ -18,11 +18,15 @@ from typing import Any
 import jinja2
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
 from . import urls
+from .fonts import TIBETAN_FONT
 from .labels import Labels
 
 LANG_NAMES = {"zh": "中文", "bo": "བོད་ཡིག"}
+# Names drawn as SVG on pages of another language, so those pages need no web font for them (webfont.py).
+DRAWN_NAMES = {"bo": "script-name-bo"}  # language → id of the page's SVG symbol
 
 
 def theme_dir(settings: Mapping[str, Any]) -> Path:
@@ -52,9 +56,37 @@ def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
     return {"date_in": labels.date, "digits": labels.digits, "file_size": labels.file_size}
 
 
+def _language_names(settings: Mapping[str, Any]) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """`lang_name(code)`: a language's name marked with its language (`lang`) on a page of another one, and
+    drawn as SVG where the page would otherwise need that script's web font; `name_symbols()`: the SVG
+    symbols those drawings use, once per page."""
+    from . import webfont
+
+    font = Path(settings["THEME"]) / "static" / "fonts" / TIBETAN_FONT
+
+    @jinja2.pass_context
+    def lang_name(context: Any, code: str) -> Markup:
+        name = LANG_NAMES[code]
+        if code == context.get("lang"):
+            return Markup.escape(name)
+        if code in DRAWN_NAMES and font.is_file():
+            return webfont.script_label(name, code, font, DRAWN_NAMES[code])
+        return Markup('<span lang="{}">{}</span>').format(code, name)
+
+    @jinja2.pass_context
+    def name_symbols(context: Any) -> Markup:
+        return Markup("").join(webfont.script_label_symbol(LANG_NAMES[code], font, symbol)
+                               for code, symbol in DRAWN_NAMES.items()
+                               if code != context.get("lang") and font.is_file())
+
+    return lang_name, name_symbols
+
+
 def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
     labels = Labels.from_settings(settings)
+    lang_name, name_symbols = _language_names(settings)
     return {"issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
+            "lang_name": lang_name, "name_symbols": name_symbols,
             "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
             "note_line": labels.note}
 

@@ -7,7 +7,8 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
 - `GazetteSiteGenerator`: every page `site/pages.py` lists, drawn by Pelican's Writer, or hard-linked from
   the last good build when its key (`site/page_keys.py`) is unchanged.
 - `GazetteFilesGenerator`: the attachments and images the Publication lists, and nothing else of content/
-  (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files).
+  (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files),
+  and the images resized for the pages (`site/images.py`).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class GazetteSiteGenerator(_RunGenerator):
                 self.env.install_gettext_translations(translations(self.settings, spec.lang), newstyle=True)
                 writer.write_file(name, self.get_template(spec.template.removesuffix(".html")), self.context,
                                   lang=spec.lang, page_url=spec.url, pub=pub, pdfs=run.pdfs,
-                                  settings=self.settings, **context)
+                                  images=run.images, settings=self.settings, **context)
                 drawn += 1
             run.pages.append((spec.url, spec.lang))
             if number % 1000 == 0:
@@ -74,6 +75,7 @@ class GazetteFilesGenerator(_RunGenerator):
         if self.run is not None:
             pub = self.run.publication
             copy_plain_files(pub.content_root, pub.static_files, Path(self.output_path))
+            self.run.images.write(pub, Path(self.output_path))
 
 
 def _reuse(previous: Path, target: Path) -> bool:

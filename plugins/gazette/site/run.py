@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import GazetteConfig
 from ..publication import Publication
 from ..stages import BuildDirs, Progress, StageReport
+from .images import SiteImages
 
 
 @dataclass
@@ -25,6 +26,10 @@ class SiteRun:
     progress: Progress
     pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, language) of every page, in order
     report: StageReport = field(default_factory=lambda: StageReport("site"))
+    images: SiteImages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.images = SiteImages(self.publication, self.dirs.cache / "images")
 
 
 _RUNS: dict[str, SiteRun] = {}

@@ -1,0 +1,163 @@
+"""The Tibetan web font, cut down to what the site's text draws, and Tibetan words drawn without a font.
+
+Tibetan Machine Uni has 5,110 glyphs (4.5 MB; 765 KB as WOFF2): most are precomposed stacks that its
+OpenType rules (GSUB/GPOS) substitute for letter sequences. A subset by characters alone keeps every stack
+those characters could ever form (some 2,300 glyphs, 140 KB). Instead, each Tibetan syllable the site
+shows is shaped with HarfBuzz (the shaper browsers use), and the subset keeps the glyphs shaping chose,
+with the layout rules that lead to them (fontTools, `layout_closure` off), plus a glyph for every Tibetan
+character of the font's cmap, so that text typed into the search box shows letters rather than boxes. A
+browser shaping the site's text with the subset reaches the same glyphs as with the whole font.
+
+Shaping never crosses a tsheg (stacks are built inside a syllable), so the unit is the syllable with its
+tsheg. The subset is cached in `build/.cache/webfont/`, keyed by the font's bytes and the glyphs kept.
+
+A Chinese page shows one Tibetan word, the language's name བོད་ཡིག (language switch, download labels):
+rather than make every Chinese reader download a Tibetan font for it, `script_label` draws it as an inline
+SVG of the same font's outlines (shaped the same way), with its text as the accessible name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+WEB_FONT = "gazette-tibetan.woff2"  # under /theme/fonts/: the name the theme's CSS gives in @font-face
+TIBETAN_RUN = re.compile("[\u0f00-\u0fff]+")
+SYLLABLE = re.compile("[^\u0f0b]+\u0f0b?|\u0f0b")
+# Characters the font draws around Tibetan: joiners and the dotted circle a shaper shows for a lone mark.
+EXTRA = (0x200B, 0x200C, 0x200D, 0x25CC)
+RECIPE = "hb-shaped-glyphs,no-layout-closure,cmap-tibetan,no-hinting,woff2,v1"
+
+
+def syllables(texts: Iterable[str]) -> set[str]:
+    """Every Tibetan syllable (with its tsheg) of the texts."""
+    found: set[str] = set()
+    for text in texts:
+        for run in TIBETAN_RUN.findall(text):
+            found.update(SYLLABLE.findall(run))
+    return found
+
+
+def _shaped(font_bytes: bytes, words: Iterable[str]) -> set[int]:
+    import uharfbuzz as hb
+
+    font = hb.Font(hb.Face(font_bytes))
+    glyphs: set[int] = set()
+    for word in words:
+        buffer = hb.Buffer()
+        buffer.add_str(word)
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer, {})
+        glyphs.update(info.codepoint for info in buffer.glyph_infos)
+    return glyphs
+
+
+def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
+    """The WOFF2 subset of `font_file` that draws `words` as the whole font does; cached by its inputs."""
+    from fontTools import subset as ft_subset
+    from fontTools.ttLib import TTFont
+
+    font_bytes = font_file.read_bytes()
+    glyphs = _shaped(font_bytes, sorted(words))
+    key = hashlib.sha256(f"{hashlib.sha256(font_bytes).hexdigest()}\0{sorted(glyphs)}\0{RECIPE}".encode())
+    cached = cache / f"{key.hexdigest()[:32]}.woff2"
+    if cached.is_file():
+        return cached.read_bytes()
+    font = TTFont(io.BytesIO(font_bytes), recalcTimestamp=False)  # the same inputs, the same bytes
+    unicodes = [cp for cp in font.getBestCmap() if 0x0F00 <= cp <= 0x0FFF or cp in EXTRA]
+    options = ft_subset.Options()
+    options.layout_features = ["*"]  # every feature of the kept rules: Tibetan needs ccmp, abvs, blws, …
+    options.layout_closure = False  # keep the rules that lead to kept glyphs, add no glyph they could make
+    options.hinting = False  # browsers on phones do not use TrueType hinting; it is a third of the file
+    options.name_IDs = ["*"]  # the licence (OFL… / GPL with font exception) stays in the font
+    options.notdef_outline = True
+    options.flavor = "woff2"
+    subsetter = ft_subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs), unicodes=unicodes)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(out)
+    data = out.getvalue()
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, cached)
+    return data
+
+
+def site_texts(web_root: Path, theme: Path) -> Iterable[str]:
+    """The text of every page that draws Tibetan with the web font (the Tibetan pages and the language
+    choice), and the theme's strings, which the search service's pages also show."""
+    yield (web_root / "index.html").read_text(encoding="utf-8") if (web_root / "index.html").is_file() else ""
+    for page in (web_root / "bo").rglob("*.html"):
+        yield page.read_text(encoding="utf-8")
+    for strings in (theme / "translations").rglob("*"):
+        if strings.suffix in {".yml", ".po"}:
+            yield strings.read_text(encoding="utf-8")
+
+
+def write_web_font(web_root: Path, theme: Path, font_file: Path, cache: Path) -> int:
+    """Write the subset for the built pages to /theme/fonts/; returns its size."""
+    data = subset(font_file, syllables(site_texts(web_root, theme)), cache)
+    target = web_root / "theme" / "fonts" / WEB_FONT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return len(data)
+
+
+SCALE = 1.25  # Tibetan Machine Uni draws small on its em: the size the theme sets Tibetan at beside Chinese
+
+
+@lru_cache(maxsize=8)
+def _label_path(font_file: Path, text: str) -> tuple[str, tuple[int, int, int, int], int]:
+    """(SVG path data, ink box (x, y, width, height) in SVG coordinates, units per em) of `text` in the font."""
+    import uharfbuzz as hb
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+    from fontTools.ttLib import TTFont
+
+    font_bytes = font_file.read_bytes()
+    font = TTFont(io.BytesIO(font_bytes))
+    glyph_set, order = font.getGlyphSet(), font.getGlyphOrder()
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    hb.shape(hb.Font(hb.Face(font_bytes)), buffer, {})
+    pen, bounds = SVGPathPen(glyph_set, ntos=lambda v: str(round(v))), BoundsPen(glyph_set)
+    x = 0
+    for info, pos in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+        # y grows downwards in SVG: flip the outlines about the baseline.
+        move = (1, 0, 0, -1, x + pos.x_offset, -pos.y_offset)
+        glyph_set[order[info.codepoint]].draw(TransformPen(pen, move))
+        glyph_set[order[info.codepoint]].draw(TransformPen(bounds, move))
+        x += pos.x_advance
+    x0, y0, x1, y1 = (round(v) for v in bounds.bounds or (0, 0, x, 0))
+    pad = font["head"].unitsPerEm // 16
+    return pen.getCommands(), (x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), font["head"].unitsPerEm
+
+
+def script_label_symbol(text: str, font_file: Path, symbol_id: str) -> Markup:
+    """The outlines of `text`, defined once in a page (an SVG symbol) for `script_label` to show."""
+    path, (x, y, w, h), _ = _label_path(font_file, text)
+    return Markup('<svg class="symbols" aria-hidden="true" focusable="false"><symbol id="{id}" '
+                  'viewBox="{x} {y} {w} {h}"><path d="{path}"/></symbol></svg>').format(
+        id=symbol_id, x=x, y=y, w=w, h=h, path=path)
+
+
+def script_label(text: str, lang: str, font_file: Path, symbol_id: str) -> Markup:
+    """`text` (a language's name in its own script) drawn from the page's symbol, at the size Tibetan text
+    has beside Chinese; named by the text itself for screen readers and search engines."""
+    _, (_, y, w, h), per_em = _label_path(font_file, text)
+    scale = SCALE / per_em
+    return Markup('<svg class="script-label" role="img" aria-label="{text}" lang="{lang}" width="{w:.2f}em" '
+                  'height="{h:.2f}em" viewBox="0 0 {vw} {vh}" fill="currentColor"><use href="#{id}"/></svg>').format(
+        text=text, lang=lang, w=w * scale, h=h * scale, vw=w, vh=h, id=symbol_id)
