@@ -3,10 +3,11 @@
 Tibetan Machine Uni has 5,110 glyphs (4.5 MB; 765 KB as WOFF2): most are precomposed stacks that its
 OpenType rules (GSUB/GPOS) substitute for letter sequences. A subset by characters alone keeps every stack
 those characters could ever form (some 2,300 glyphs, 140 KB). Instead, each Tibetan syllable the site
-shows is shaped with HarfBuzz (the shaper browsers use), and the subset keeps the glyphs shaping chose,
-with the layout rules that lead to them (fontTools, `layout_closure` off), plus a glyph for every Tibetan
-character of the font's cmap, so that text typed into the search box shows letters rather than boxes. A
-browser shaping the site's text with the subset reaches the same glyphs as with the whole font.
+shows is shaped with HarfBuzz (the shaper browsers use), and the subset keeps the glyphs shaping passes
+through and ends with, with the layout rules that lead to them (fontTools, `layout_closure` off), plus a
+glyph for every Tibetan character of the font's cmap, so that text typed into the search box shows
+letters rather than boxes. A browser shaping the site's text with the subset reaches the same glyphs as
+with the whole font.
 
 Shaping never crosses a tsheg (stacks are built inside a syllable), so the unit is the syllable with its
 tsheg. The subset is cached in `build/.cache/webfont/`, keyed by the font's bytes and the glyphs kept.
@@ -33,7 +34,7 @@ TIBETAN_RUN = re.compile("[\u0f00-\u0fff]+")
 SYLLABLE = re.compile("[^\u0f0b]+\u0f0b?|\u0f0b")
 # Characters the font draws around Tibetan: joiners and the dotted circle a shaper shows for a lone mark.
 EXTRA = (0x200B, 0x200C, 0x200D, 0x25CC)
-RECIPE = "hb-shaped-glyphs,no-layout-closure,cmap-tibetan,no-hinting,woff2,v1"
+RECIPE = "hb-shaped-glyphs-and-steps,no-layout-closure,cmap-tibetan,no-hinting,woff2,v1"
 
 
 def syllables(texts: Iterable[str]) -> set[str]:
@@ -46,6 +47,9 @@ def syllables(texts: Iterable[str]) -> set[str]:
 
 
 def _shaped(font_bytes: bytes, words: Iterable[str]) -> set[int]:
+    """Every glyph shaping `words` passes through: the final ones and those in between (a stack is often
+    built in steps, one lookup's output the next one's input; a subset without the steps' glyphs loses the
+    rules that lead to the last one). HarfBuzz reports the buffer after each lookup to a message function."""
     import uharfbuzz as hb
 
     font = hb.Font(hb.Face(font_bytes))
@@ -54,6 +58,12 @@ def _shaped(font_bytes: bytes, words: Iterable[str]) -> set[int]:
         buffer = hb.Buffer()
         buffer.add_str(word)
         buffer.guess_segment_properties()
+
+        def seen(_message: str, buffer: hb.Buffer = buffer) -> bool:
+            glyphs.update(info.codepoint for info in buffer.glyph_infos)
+            return True
+
+        buffer.set_message_func(seen)
         hb.shape(font, buffer, {})
         glyphs.update(info.codepoint for info in buffer.glyph_infos)
     return glyphs

@@ -169,8 +169,10 @@ def resize(data: bytes, width: int, png: bool) -> bytes:
             image = image.convert("RGB")
         if image.width != width:
             image = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        # Pillow carries some of the source's metadata on (a JPEG's comment, a PNG's colour profile) unless
+        # the image forgets it; exif=, comment= and icc_profile= are not passed either.
+        image.info = {}
         out = io.BytesIO()
-        # No exif=, icc_profile= or comment=: Pillow writes none of the source's metadata.
         if png:
             image.save(out, "PNG", optimize=True)
         else:
