@@ -278,11 +278,12 @@ def main(argv: list[str] | None = None) -> int:
                           for (kind, lang), (p, count) in rows.items()], ensure_ascii=False, indent=1))
     else:
         print(f"{'kind':<20}{'lang':<5}{'pages':>6}  {'total':>7}  {'html':>7}{'css':>7}{'fonts':>7}{'images':>7}"
-              f"  {'budget':>6}  heaviest page (KB)")
+              f"  {'budget':>6} {'used':>5}  heaviest page (KB)")
         for (kind, lang), (p, count) in rows.items():
             flag = "  OVER" if p.total > p.budget else ""
             print(f"{kind:<20}{lang:<5}{count:>6}  {_kb(p.total)}  {_kb(p.html)}{_kb(sum(p.css.values()))}"
-                  f"{_kb(sum(p.fonts.values()))}{_kb(sum(p.images.values()))}  {p.budget // KB:>6}  {p.url}{flag}")
+                  f"{_kb(sum(p.fonts.values()))}{_kb(sum(p.images.values()))}  {p.budget // KB:>6} "
+                  f"{p.total / p.budget:5.0%}  {p.url}{flag}")
         print(f"{len(pages)} pages, {len(over)} over budget")
         for p in over if args.all else over[:10]:
             print(f"  over: {p.url} {p.total / KB:.1f} KB > {p.budget // KB} KB")
