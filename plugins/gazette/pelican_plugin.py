@@ -5,7 +5,7 @@ It hooks into Pelican through its signals only:
   environment Pelican builds for every generator has them;
 - `get_generators`: the gazette's generators (the site's pages; the files the Publication lists);
 - `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap, and
-  the Tibetan web font cut down to the text of those pages (`webfont.py`).
+  the Tibetan web font cut down to the text of the site (`webfont.py`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ def _site_wide(pelican: Any) -> None:
     feeds.write_feeds(run.publication, out, pelican.settings, list(run.config.langs))
     opendata.write_open_data(run.publication, out, pelican.settings)
     sitemap.write_sitemap(out, run.pages, run.config)
-    webfont.write_web_font(out, run.config.theme, run.config.fonts / TIBETAN_FONT, run.dirs.cache / "webfont")
+    webfont.write_web_font(run.publication, pelican.settings, out, run.config.theme,
+                           run.config.fonts / TIBETAN_FONT, run.dirs.cache / "webfont")
 
 
 def register() -> None:

@@ -10,7 +10,10 @@ letters rather than boxes. A browser shaping the site's text with the subset rea
 with the whole font.
 
 Shaping never crosses a tsheg (stacks are built inside a syllable), so the unit is the syllable with its
-tsheg. The subset is cached in `build/.cache/webfont/`, keyed by the font's bytes and the glyphs kept.
+tsheg. The syllables come from what the pages are drawn from (the Publication, the theme's strings, the
+settings, labels.py), not from reading the written pages back: each document's are kept by its content
+hash, so a build of 10,000 documents reads only the changed ones. The subset is cached in
+`build/.cache/webfont/`, keyed by the font's bytes and the glyphs kept.
 
 A Chinese page shows one Tibetan word, the language's name བོད་ཡིག (language switch, download labels):
 rather than make every Chinese reader download a Tibetan font for it, `script_label` draws it as an inline
@@ -19,15 +22,23 @@ SVG of the same font's outlines (shaped the same way), with its text as the acce
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
+
+from .labels import PART_WORDS, TIBETAN_DIGITS, Labels
+
+if TYPE_CHECKING:
+    from .publication import Publication, PublicDocument
 
 WEB_FONT = "gazette-tibetan.woff2"  # under /theme/fonts/: the name the theme's CSS gives in @font-face
 TIBETAN_RUN = re.compile("[\u0f00-\u0fff]+")
@@ -103,20 +114,74 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     return data
 
 
-def site_texts(web_root: Path, theme: Path) -> Iterable[str]:
-    """The text of every page that draws Tibetan with the web font (the Tibetan pages and the language
-    choice), and the theme's strings, which the search service's pages also show."""
-    yield (web_root / "index.html").read_text(encoding="utf-8") if (web_root / "index.html").is_file() else ""
-    for page in (web_root / "bo").rglob("*.html"):
-        yield page.read_text(encoding="utf-8")
-    for strings in (theme / "translations").rglob("*"):
+class SyllableCache:
+    """Each document's Tibetan syllables, kept by its content hash: a build reads the text of the
+    documents that changed only. Entries of documents no longer published leave with the next write."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        try:
+            self.old: dict[str, str] = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.old = {}
+        self.new: dict[str, str] = {}
+
+    def of(self, doc: PublicDocument) -> list[str]:
+        key = doc.content_hash
+        if key not in self.old:
+            texts = [part for t in doc.texts.values()
+                     for part in (t.title, t.summary, " ".join(t.keywords), t.text, repr(t.parts))]
+            texts += [a.title for a in doc.attachments]
+            self.old[key] = "\n".join(sorted(syllables(texts)))
+        self.new[key] = self.old[key]
+        return self.new[key].split("\n") if self.new[key] else []
+
+    def write(self) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.file.with_suffix(".part")
+        partial.write_text(json.dumps(self.new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(partial, self.file)
+
+
+def _label_words(settings: Mapping[str, Any]) -> Iterator[str]:
+    """What labels.py writes in Tibetan: its words, and digits in every pair and triple (Tibetan Machine
+    Uni has contextual forms of a digit after another)."""
+    labels = Labels.from_settings(settings)
+    yield labels.date(dt.date(2026, 12, 31), "bo") + labels.issue(2026, 12, "bo") + labels.total(100, "bo")
+    yield labels.printed(dt.date(2026, 1, 1), "bo") + labels.addressee("་", "bo") + labels.note("་", "bo")
+    yield " ".join(labels.part(name, "bo") for name in PART_WORDS)
+    yield " ".join(labels.file_size(n, "bo") for n in (1024, 2 << 20))
+    digits = TIBETAN_DIGITS
+    yield " ".join(a + b + c for a in digits for b in digits for c in ("", *digits))
+
+
+def site_texts(pub: Publication, settings: Mapping[str, Any], theme: Path, cache: SyllableCache) -> Iterator[str]:
+    """Every text the site's pages (and the search service's, in the same theme) can show: the
+    Publication's documents (by `cache`), issues, pages and registry; the theme's strings; the settings'
+    names; the words and digits of labels.py; the languages' names."""
+    for doc in pub.documents.values():
+        yield " ".join(cache.of(doc))
+    for issue in pub.issues:
+        yield " ".join(p.bo for p in issue.inside_front + issue.inside_back + issue.back_cover)
+    for page in pub.pages.values():
+        yield page.title
+        yield page.html
+    for source in pub.registry.sources.values():
+        yield source.raw.decode("utf-8", "replace")
+    for strings in sorted((theme / "translations").rglob("*")):
         if strings.suffix in {".yml", ".po"}:
             yield strings.read_text(encoding="utf-8")
+    yield repr(sorted((k, repr(v)) for k, v in settings.items() if k.startswith("GAZETTE_")))
+    yield from _label_words(settings)
+    yield "བོད་ཡིག"
 
 
-def write_web_font(web_root: Path, theme: Path, font_file: Path, cache: Path) -> int:
-    """Write the subset for the built pages to /theme/fonts/; returns its size."""
-    data = subset(font_file, syllables(site_texts(web_root, theme)), cache)
+def write_web_font(pub: Publication, settings: Mapping[str, Any], web_root: Path, theme: Path, font_file: Path,
+                   cache: Path) -> int:
+    """Write the subset for the site's text to /theme/fonts/; returns its size."""
+    documents = SyllableCache(cache / "syllables.json")
+    data = subset(font_file, syllables(site_texts(pub, settings, theme, documents)), cache)
+    documents.write()
     target = web_root / "theme" / "fonts" / WEB_FONT
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
