@@ -108,6 +108,8 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     font.save(out)
     data = out.getvalue()
     cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("*.woff2"):  # one subset is kept: the site's glyphs change as its text does
+        old.unlink()
     partial = cached.with_suffix(".part")
     partial.write_bytes(data)
     os.replace(partial, cached)
