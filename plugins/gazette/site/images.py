@@ -35,6 +35,7 @@ ROLES = {
     "body": ((640, 1000, 1600), "(min-width: 50rem) 46rem, 100vw"),
 }
 RESIZED = frozenset({"jpg", "jpeg", "png", "webp"})  # GIFs (often animated) are left as they are
+MAX_PIXELS = 60_000_000  # a 60-megapixel photograph is resized; beyond that the original is linked
 JPEG_QUALITY = 82
 # What the derived files depend on besides the source bytes: a change here makes them again.
 RECIPE = f"exif-transposed,lanczos,q{JPEG_QUALITY},progressive,no-metadata,v1"
@@ -55,20 +56,16 @@ class SiteImages:
         self.root = pub.content_root
         self.listed = pub.static_files  # content path → SHA-256: the only files read
         self.cache = cache
-        self._dims: dict[str, tuple[int, int]] = {}
+        self._dims = {}
+
+    _dims: dict[str, tuple[int, int] | None]
 
     def _size(self, rel: str) -> tuple[int, int] | None:
         """The image's width and height as shown (EXIF orientation applied); None if it is not resized."""
         if rel not in self.listed or extension(rel) not in RESIZED:
             return None
         if rel not in self._dims:
-            from PIL import Image
-
-            with Image.open(io.BytesIO(read_plain_file(self.root, rel))) as image:
-                width, height = image.size
-                if image.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # rotated a quarter turn
-                    width, height = height, width
-            self._dims[rel] = (width, height)
+            self._dims[rel] = _shown_size(read_plain_file(self.root, rel))
         return self._dims[rel]
 
     def variants(self, rel: str, role: str) -> list[Variant]:
@@ -152,6 +149,25 @@ class SiteImages:
                 except OSError:
                     shutil.copyfile(cached, target)
         return made
+
+
+def _shown_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height as shown (EXIF orientation applied); None for a file Pillow cannot decode, or one
+    so large that decoding it is refused (a decompression bomb): such a file is linked as it is."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return None
+            rotated = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # a quarter turn
+            if image.format == "JPEG":
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # decoded at an eighth: quick
+            image.load()  # the whole stream decodes: a truncated file is linked as it is, not resized
+            return (height, width) if rotated else (width, height)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
 
 
 def resize(data: bytes, width: int, png: bool) -> bytes:
