@@ -91,6 +91,10 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     cached = cache / f"{key.hexdigest()[:32]}.woff2"
     if cached.is_file():
         return cached.read_bytes()
+    if key.hexdigest() in _MADE:  # made in this process for another output (tests, a preview and a build)
+        data = _MADE[key.hexdigest()]
+        _store(cache, cached, data)
+        return data
     font = TTFont(io.BytesIO(font_bytes), recalcTimestamp=False)  # the same inputs, the same bytes
     unicodes = [cp for cp in font.getBestCmap() if 0x0F00 <= cp <= 0x0FFF or cp in EXTRA]
     options = ft_subset.Options()
@@ -107,13 +111,22 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     font.flavor = "woff2"
     font.save(out)
     data = out.getvalue()
+    _MADE.clear()
+    _MADE[key.hexdigest()] = data
+    _store(cache, cached, data)
+    return data
+
+
+_MADE: dict[str, bytes] = {}  # the last subset this process made, by its key
+
+
+def _store(cache: Path, cached: Path, data: bytes) -> None:
     cache.mkdir(parents=True, exist_ok=True)
     for old in cache.glob("*.woff2"):  # one subset is kept: the site's glyphs change as its text does
         old.unlink()
     partial = cached.with_suffix(".part")
     partial.write_bytes(data)
     os.replace(partial, cached)
-    return data
 
 
 class SyllableCache:
