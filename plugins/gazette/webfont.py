@@ -86,12 +86,18 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     from fontTools.ttLib import TTFont
 
     font_bytes = font_file.read_bytes()
-    glyphs = _shaped(font_bytes, sorted(words))
-    key = hashlib.sha256(f"{hashlib.sha256(font_bytes).hexdigest()}\0{sorted(glyphs)}\0{RECIPE}".encode())
+    font_sha = hashlib.sha256(font_bytes).hexdigest()
+    ordered = sorted(words)
+    shaping_key = hashlib.sha256("\n".join([font_sha, *ordered]).encode()).hexdigest()
+    if shaping_key not in _SHAPED:  # the same text in this process: shaped once
+        _SHAPED[shaping_key] = _shaped(font_bytes, ordered)
+        _forget_oldest(_SHAPED, 8)
+    glyphs = _SHAPED[shaping_key]
+    key = hashlib.sha256(f"{font_sha}\0{sorted(glyphs)}\0{RECIPE}".encode())
     cached = cache / f"{key.hexdigest()[:32]}.woff2"
     if cached.is_file():
         return cached.read_bytes()
-    if key.hexdigest() in _MADE:  # made in this process for another output (tests, a preview and a build)
+    if key.hexdigest() in _MADE:  # made in this process for another output
         data = _MADE[key.hexdigest()]
         _store(cache, cached, data)
         return data
@@ -111,13 +117,21 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     font.flavor = "woff2"
     font.save(out)
     data = out.getvalue()
-    _MADE.clear()
     _MADE[key.hexdigest()] = data
+    _forget_oldest(_MADE, 4)
     _store(cache, cached, data)
     return data
 
 
-_MADE: dict[str, bytes] = {}  # the last subset this process made, by its key
+# The last subsets this process made, by their keys, and the glyphs of the last texts it shaped: another
+# output built by the same process (a preview beside a build; the tests) with the same text reuses them.
+_MADE: dict[str, bytes] = {}
+_SHAPED: dict[str, set[int]] = {}
+
+
+def _forget_oldest(memo: dict[str, Any], keep: int) -> None:
+    while len(memo) > keep:
+        del memo[next(iter(memo))]
 
 
 def _store(cache: Path, cached: Path, data: bytes) -> None:

@@ -56,17 +56,15 @@ class SiteImages:
         self.root = pub.content_root
         self.listed = pub.static_files  # content path → SHA-256: the only files read
         self.cache = cache
-        self._dims = {}
-
-    _dims: dict[str, tuple[int, int] | None]
 
     def _size(self, rel: str) -> tuple[int, int] | None:
         """The image's width and height as shown (EXIF orientation applied); None if it is not resized."""
         if rel not in self.listed or extension(rel) not in RESIZED:
             return None
-        if rel not in self._dims:
-            self._dims[rel] = _shown_size(read_plain_file(self.root, rel))
-        return self._dims[rel]
+        digest = self.listed[rel]
+        if digest not in _SIZES:  # by the bytes' hash: the same photograph is decoded once per process
+            _SIZES[digest] = _shown_size(read_plain_file(self.root, rel))
+        return _SIZES[digest]
 
     def variants(self, rel: str, role: str) -> list[Variant]:
         """The sizes made of `rel` for `role`, smallest first; never wider than the original."""
@@ -138,7 +136,11 @@ class SiteImages:
                 key = hashlib.sha256(f"{self.listed[rel]}\0{variant.width}\0{RECIPE}".encode()).hexdigest()
                 cached = self.cache / f"{key}{Path(variant.url).suffix}"
                 if not cached.is_file():
-                    data = resize(read_plain_file(self.root, rel), variant.width, variant.url.endswith(".png"))
+                    data = _MADE.get(key) or resize(read_plain_file(self.root, rel), variant.width,
+                                                    variant.url.endswith(".png"))
+                    _MADE[key] = data
+                    while len(_MADE) > 400:
+                        del _MADE[next(iter(_MADE))]
                     partial = cached.with_suffix(".part")
                     partial.write_bytes(data)
                     os.replace(partial, cached)
@@ -149,6 +151,12 @@ class SiteImages:
                 except OSError:
                     shutil.copyfile(cached, target)
         return made
+
+
+# Images this process resized, by their cache key: a second output in the same process (a preview beside a
+# build, the tests) copies them rather than decode the photographs again. Bounded: the last few hundred.
+_MADE: dict[str, bytes] = {}
+_SIZES: dict[str, tuple[int, int] | None] = {}  # source SHA-256 → size shown
 
 
 def _shown_size(data: bytes) -> tuple[int, int] | None:
