@@ -221,9 +221,6 @@ def write_web_font(pub: Publication, settings: Mapping[str, Any], web_root: Path
     return len(data)
 
 
-SCALE = 1.25  # Tibetan Machine Uni draws small on its em: the size the theme sets Tibetan at beside Chinese
-
-
 @lru_cache(maxsize=8)
 def _label_path(font_file: Path, text: str) -> tuple[str, tuple[int, int, int, int], int]:
     """(SVG path data, ink box (x, y, width, height) in SVG coordinates, units per em) of `text` in the font."""
@@ -262,10 +259,11 @@ def script_label_symbol(text: str, font_file: Path, symbol_id: str) -> Markup:
 
 
 def script_label(text: str, lang: str, font_file: Path, symbol_id: str) -> Markup:
-    """`text` (a language's name in its own script) drawn from the page's symbol, at the size Tibetan text
-    has beside Chinese; named by the text itself for screen readers and search engines."""
+    """`text` (a language's name in its own script) drawn from the page's symbol, in a span marked with its
+    language (which the theme sets at that script's size); named by the text itself for screen readers."""
     _, (_, y, w, h), per_em = _label_path(font_file, text)
-    scale = SCALE / per_em
-    return Markup('<svg class="script-label" role="img" aria-label="{text}" lang="{lang}" width="{w:.2f}em" '
-                  'height="{h:.2f}em" viewBox="0 0 {vw} {vh}" fill="currentColor"><use href="#{id}"/></svg>').format(
+    scale = 1 / per_em  # in em of its span, which the theme sets at the Tibetan size (`[lang="bo"]`)
+    return Markup('<span lang="{lang}"><svg class="script-label" role="img" aria-label="{text}" width="{w:.2f}em" '
+                  'height="{h:.2f}em" viewBox="0 0 {vw} {vh}" fill="currentColor"><use href="#{id}"/></svg></span>'
+                  ).format(
         text=text, lang=lang, w=w * scale, h=h * scale, vw=w, vh=h, id=symbol_id)
