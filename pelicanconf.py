@@ -20,8 +20,9 @@ DIRECT_TEMPLATES: list[str] = []
 # Pelican's own feeds: none (the gazette writes its own per language); set, they would be written, and
 # without SITEURL Pelican warns about them.
 FEED_ALL_ATOM = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
-# The print fonts (large TTF/OTF files beside the web font) are for the PDFs, not for the web root.
-IGNORE_FILES = [".#*", "*.ttf", "*.otf", "glyphs-*.json"]
+# The pinned fonts (large TTF/OTF files) are for the PDFs, not for the web root; the site's web font is cut
+# from the Tibetan one by each build (gazette/webfont.py), so no WOFF2 of the theme's folder is copied either.
+IGNORE_FILES = [".#*", "*.ttf", "*.otf", "*.woff2", "glyphs-*.json"]
 # No reStructuredText here; disabling its reader also keeps docutils from warning about the zh locale.
 READERS = {"rst": None}
 JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n", "jinja2.ext.do"], "trim_blocks": True, "lstrip_blocks": True,

@@ -175,7 +175,8 @@ def test_open_data(site: Path) -> None:
 def test_language_choice_and_web_font(site: Path) -> None:
     html = read(site, "/")
     assert 'href="/bo/"' in html and 'href="/zh/"' in html
-    assert (site / "theme/fonts/TibetanMachineUni.woff2").stat().st_size > 100_000
+    assert 5_000 < (site / "theme/fonts/gazette-tibetan.woff2").stat().st_size < 100_000  # the subset
     css = (site / "theme/css/gazette.css").read_text(encoding="utf-8")
-    assert "TibetanMachineUni.woff2" in css and "http" not in css.split("@font-face")[1].split("}")[0]
+    assert "gazette-tibetan.woff2" in css and "http" not in css.split("@font-face")[1].split("}")[0]
+    assert not list(site.rglob("TibetanMachineUni*"))
     assert not list(site.rglob("*.otf")) and not list(site.rglob("*.ttf"))

@@ -49,8 +49,6 @@ FONTS = (
                debian_package="fonts-lxgw-wenkai"),
 )
 
-WEB_FONTS = {"TibetanMachineUni.ttf": "TibetanMachineUni.woff2"}
-
 
 @dataclass(frozen=True)
 class PrintFace:
@@ -156,9 +154,10 @@ def print_fonts_checksum(folder: Path) -> str:
 
 
 def install(folder: Path) -> None:
-    """Copy the pinned fonts from the Debian packages into `folder` (the theme's static/fonts), make the
-    web font, and write the glyph lists the font check reads."""
-    from fontTools.ttLib import TTCollection, TTFont
+    """Copy the pinned fonts from the Debian packages into `folder` (the theme's static/fonts) and write
+    the glyph lists the font check reads. (The site's web font is cut from the Tibetan one by each build:
+    webfont.py.)"""
+    from fontTools.ttLib import TTCollection
 
     folder.mkdir(parents=True, exist_ok=True)
     for font in FONTS:
@@ -176,12 +175,6 @@ def install(folder: Path) -> None:
             face.save(str(target))
         else:
             target.write_bytes(source.read_bytes())
-    for ttf, woff2 in WEB_FONTS.items():
-        target = folder / woff2
-        if not target.is_file():
-            web = TTFont(str(folder / ttf))
-            web.flavor = "woff2"
-            web.save(str(target))
     # The characters each font draws, for the font check (read by `gazette check`, written only here).
     coverage(folder, write_cache=True)
 

@@ -1,4 +1,4 @@
-"""How dates, issue numbers, running totals, sizes and digits are written in each language (zh, bo).
+"""How dates, issue numbers, running totals, sizes, digits and signed numbers are written in each language (zh, bo).
 
 The only place they are worded: the site's templates, the PDFs' furniture, the search index's labels and
 the reading back of PDFs all use `Labels`, so a reader finds the same words and the same digits on a page,
@@ -9,6 +9,7 @@ in print and in search. One setting decides Tibetan digits for every output: `GA
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,22 @@ TO_ARABIC = str.maketrans(TIBETAN_DIGITS, ARABIC_DIGITS)
 def to_arabic(text: str) -> str:
     """Tibetan digits read as Arabic ones (for comparing and parsing numbers, whatever their script)."""
     return text.translate(TO_ARABIC)
+
+
+MINUS = "\u2212"  # − the minus sign: a hyphen (-) is shorter, sits low and lets a line break after it
+# A table cell that is a number: an optional sign, digits (either script) with , or . and an optional unit
+# of one character (%, ‰, 万, 亿). Anything else (a date, a code, a phone number) is text.
+NUMBER = re.compile(rf"^[-+\u2212±]?(?:{DIGIT}{{1,3}}(?:,{DIGIT}{{3}})+|{DIGIT}+)(?:\.{DIGIT}+)?\s?[%‰万亿]?$")
+
+
+def is_number(text: str) -> bool:
+    return NUMBER.match(text.strip()) is not None
+
+
+def signed_number(text: str) -> str:
+    """A number as tables print it: a leading hyphen-minus written as the minus sign (−3.1%)."""
+    stripped = text.strip()
+    return MINUS + stripped[1:] if stripped.startswith("-") and is_number(stripped) else text
 
 
 def tibetan_digits(settings: Mapping[str, Any]) -> bool:

@@ -5,7 +5,8 @@ It hooks into Pelican through its signals only:
   environment Pelican builds for every generator has them, and the process's compiled templates into
   `JINJA_ENVIRONMENT` (`theme.environment_options`);
 - `get_generators`: the gazette's generators (the site's pages; the files the Publication lists);
-- `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap.
+- `finalized`: what is written from the whole site once its pages exist: feeds, open data, sitemap, and
+  the Tibetan web font cut down to the text of the site (`webfont.py`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def _generators(pelican: Any) -> tuple[type, ...]:
 
 
 def _site_wide(pelican: Any) -> None:
-    from . import urls
+    from . import urls, webfont
     from .checksums import write_sha256sums
+    from .fonts import TIBETAN_FONT
     from .site import feeds, opendata, sitemap
     from .site.run import run_for
 
@@ -49,6 +51,8 @@ def _site_wide(pelican: Any) -> None:
         certificate.parent.mkdir(parents=True, exist_ok=True)
         certificate.write_text(run.seal["certificate"], encoding="ascii")
     sitemap.write_sitemap(out, run.pages, run.config)
+    webfont.write_web_font(run.publication, pelican.settings, out, run.config.theme,
+                           run.config.fonts / TIBETAN_FONT, run.dirs.cache / "webfont")
 
 
 def register() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import markdown
 import nh3
 
+from .table_numbers import TableNumbersExtension
 from .verse import VerseExtension
 
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "smarty", "toc"]
@@ -37,7 +38,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-ALLOWED_CLASSES = {"p": {"verse"}}  # verse.py
+ALLOWED_CLASSES = {"p": {"verse"}, "td": {"num"}, "th": {"num"}}  # verse.py, table_numbers.py
 
 # Pelican's intra-site link syntax: {filename}/documents/2026/x.zh.md, {static}/images/a.jpg. Matched in
 # the sanitised HTML, where every attribute is double-quoted and escaped, whatever quoting the editor used.
@@ -63,12 +64,13 @@ class MarkdownRenderer:
         markdown.__version__, nh3.__version__ if hasattr(nh3, "__version__") else "", MARKDOWN_EXTENSIONS,
         sorted(ALLOWED_TAGS), sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
         sorted(URL_SCHEMES), sorted((tag, sorted(names)) for tag, names in ALLOWED_CLASSES.items()),
-        "verse-4")).encode()).hexdigest()
+        "verse-4", "table-numbers-1")).encode()).hexdigest()
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
                                      output_format="html")
         VerseExtension().extendMarkdown(self._md)
+        TableNumbersExtension().extendMarkdown(self._md)
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
         if cache_file is not None:

@@ -19,8 +19,10 @@ import jinja2
 import jinja2.bccache
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup
 
 from . import urls
+from .fonts import TIBETAN_FONT
 from .labels import Labels
 
 LANG_NAMES = {"zh": "中文", urls.TRADITIONAL_LANG: "繁體", "bo": "བོད་ཡིག"}
@@ -53,6 +55,8 @@ def environment_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     options = dict(settings.get("JINJA_ENVIRONMENT", {"extensions": ["jinja2.ext.i18n"], "autoescape": True}))
     options.pop("bytecode_cache", None)
     return {**options, "bytecode_cache": _compiled_templates(repr(sorted(options.items())))}
+# Names drawn as SVG on pages of another language, so those pages need no web font for them (webfont.py).
+DRAWN_NAMES = {"bo": "script-name-bo"}  # language → id of the page's SVG symbol
 
 
 def theme_dir(settings: Mapping[str, Any]) -> Path:
@@ -82,16 +86,44 @@ def jinja_filters(settings: Mapping[str, Any]) -> dict[str, Callable[..., Any]]:
     return {"date_in": labels.date, "digits": labels.digits, "file_size": labels.file_size}
 
 
+def _language_names(settings: Mapping[str, Any]) -> tuple[Callable[..., Markup], Callable[..., Markup]]:
+    """`lang_name(code)`: a language's name marked with its language (`lang`) on a page of another one, and
+    drawn as SVG where the page would otherwise need that script's web font; `name_symbols()`: the SVG
+    symbols those drawings use, once per page."""
+    from . import webfont
+
+    font = Path(settings["THEME"]) / "static" / "fonts" / TIBETAN_FONT
+
+    @jinja2.pass_context
+    def lang_name(context: Any, code: str) -> Markup:
+        name = LANG_NAMES[code]
+        if code == context.get("lang"):
+            return Markup.escape(name)
+        if code in DRAWN_NAMES and font.is_file():
+            return webfont.script_label(name, code, font, DRAWN_NAMES[code])
+        return Markup('<span lang="{}">{}</span>').format(code, name)
+
+    @jinja2.pass_context
+    def name_symbols(context: Any) -> Markup:
+        return Markup("").join(webfont.script_label_symbol(LANG_NAMES[code], font, symbol)
+                               for code, symbol in DRAWN_NAMES.items()
+                               if code != context.get("lang") and font.is_file())
+
+    return lang_name, name_symbols
+
+
 def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
     from .config import GazetteConfig
 
     labels = Labels.from_settings(settings)
     public_url = GazetteConfig.from_settings(settings).public_url if settings.get("THEME") else ""
+    lang_name, name_symbols = _language_names(settings)
+
     def text_in(lang: str, message: str) -> str:
         """A UI string in another language than the page's (the 404 page speaks both)."""
         return translations(settings, lang).gettext(message)
 
-    return {"public_url": public_url, "text_in": text_in,
+    return {"public_url": public_url, "text_in": text_in, "lang_name": lang_name, "name_symbols": name_symbols,
             "issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
             "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
             "note_line": labels.note}

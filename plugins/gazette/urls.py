@@ -53,6 +53,16 @@ def static_file(content_path: str) -> str:
     return "/" + content_path.lstrip("/")
 
 
+def resized_image(source_sha256: str, width: int, ext: str) -> str:
+    """A photograph resized for a page (site/images.py), named by its source's hash: immutable."""
+    return f"/resized/{source_sha256[:24]}-{width}.{ext}"
+
+
+def web_font(name: str) -> str:
+    """A web font the build makes (webfont.py); the theme's CSS names it by this URL."""
+    return f"/theme/fonts/{name}"
+
+
 def issue_pdf(year: int, number: int, lang: str) -> str:
     return f"/pdf/gazette/{year}-{number:02d}.{lang}.pdf"
 

@@ -46,8 +46,7 @@ def write_site(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
 
 
 def _require_web_fonts(config: GazetteConfig) -> None:
-    """Pelican copies the theme's static files, web fonts included; a missing one is an error, not boxes."""
-    from ..fonts import WEB_FONTS, font_path
+    """The web font is cut from the pinned Tibetan font; a missing one is an error, not boxes."""
+    from ..fonts import TIBETAN_FONT, font_path
 
-    for web_font in WEB_FONTS.values():
-        font_path(web_font, config.fonts)
+    font_path(TIBETAN_FONT, config.fonts)

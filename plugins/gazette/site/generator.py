@@ -9,7 +9,8 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
   Traditional-character copy (`site/traditional.py`), and with every page its large-print copy
   (`site/large_print.py`), keyed the same way.
 - `GazetteFilesGenerator`: the attachments and images the Publication lists, and nothing else of content/
-  (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files).
+  (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files),
+  and the images resized for the pages (`site/images.py`).
 """
 
 from __future__ import annotations
@@ -57,8 +58,8 @@ class GazetteSiteGenerator(_RunGenerator):
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
-                          page_url="/", pub=pub, pdfs=run.pdfs, settings=self.settings, available=set(langs),
-                          **pages.proof)
+                          page_url="/", pub=pub, pdfs=run.pdfs, images=run.images, settings=self.settings,
+                          available=set(langs), **pages.proof)
         run.report.written, run.report.reused = pages.drawn, len(run.pages) - pages.drawn
 
 
@@ -119,7 +120,8 @@ class _PageWriter:
         generator.env.install_gettext_translations(translations(generator.settings, spec.lang), newstyle=True)
         self.writer.write_file(name, generator.get_template(spec.template.removesuffix(".html")),
                                generator.context, lang=spec.lang, page_url=spec.url, pub=run.publication,
-                               pdfs=run.pdfs, settings=generator.settings, **self.proof, **context)
+                               pdfs=run.pdfs, images=run.images, settings=generator.settings, **self.proof,
+                               **context)
 
 
 class GazetteFilesGenerator(_RunGenerator):
@@ -129,6 +131,7 @@ class GazetteFilesGenerator(_RunGenerator):
         if self.run is not None:
             pub = self.run.publication
             copy_plain_files(pub.content_root, pub.static_files, Path(self.output_path))
+            self.run.images.write(pub, Path(self.output_path))
 
 
 def _reuse(previous: Path, target: Path) -> bool:

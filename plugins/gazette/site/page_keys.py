@@ -38,7 +38,8 @@ def _file_hashes(files: Iterable[Path]) -> str:
 def environment_key(settings: dict[str, Any]) -> str:
     """What every page depends on: theme, strings, page-drawing code and settings."""
     theme = Path(settings["THEME"])
-    code = [PACKAGE / name for name in ("labels.py", "urls.py", "publication.py", "render.py", "theme.py", "model.py")]
+    code = [PACKAGE / name for name in ("labels.py", "urls.py", "publication.py", "render.py", "theme.py",
+                                        "model.py", "webfont.py")]
     code += list((PACKAGE / "site").glob("*.py"))
     parts = [
         _file_hashes(p for p in theme.rglob("*") if p.is_file() and p.suffix in {".html", ".po", ".css"}),

@@ -15,6 +15,7 @@ from typing import Any
 from ..config import GazetteConfig
 from ..publication import Publication
 from ..stages import BuildDirs, Progress, StageReport
+from .images import SiteImages
 
 
 @dataclass
@@ -29,6 +30,10 @@ class SiteRun:
     histories: dict[str, Any] = field(default_factory=dict)  # slug → history.History of each 主动公开 document
     pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, language) of every page, in order
     report: StageReport = field(default_factory=lambda: StageReport("site"))
+    images: SiteImages = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.images = SiteImages(self.publication, self.dirs.cache / "images")
 
 
 _RUNS: dict[str, SiteRun] = {}
