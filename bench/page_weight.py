@@ -35,7 +35,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import tinycss2
 
 KB = 1024
-BUDGETS = {"zh": 150 * KB, "bo": 250 * KB, "issue": 400 * KB}
+# A page in both scripts (a document side by side, the 404 page) needs the Tibetan font: the Tibetan budget.
+BUDGETS = {"zh": 150 * KB, "bo": 250 * KB, "both": 250 * KB, "issue": 400 * KB}
 VIEWPORT, ROOT_EM, DPR = 1280, 16, 1.0
 
 
@@ -53,8 +54,10 @@ class Page:
 
     @property
     def lang(self) -> str:
+        if "/zh-bo/" in self.url or self.kind == "not found":
+            return "both"
         first = self.url.strip("/").split("/", 1)[0]
-        return first if first in ("zh", "bo") else "zh"
+        return first if first in ("zh", "bo") else "zh"  # zh-hant: Chinese in Traditional characters
 
     @property
     def kind(self) -> str:
@@ -67,9 +70,13 @@ class Page:
 
 def page_kind(url: str) -> str:
     """The kind of page a URL of urls.py names."""
-    parts = [p for p in url.strip("/").split("/") if p]
+    parts = [p for p in url.strip("/").split("/") if p and p not in ("index.html", "large.html")]
     if not parts:
         return "language choice"
+    if parts == ["404.html"]:
+        return "not found"
+    if parts[-1] == "zh-bo":
+        return "side by side"
     rest = parts[1:]
     if not rest:
         return "home"

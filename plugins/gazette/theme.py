@@ -97,7 +97,7 @@ def _language_names(settings: Mapping[str, Any]) -> tuple[Callable[..., Markup],
     @jinja2.pass_context
     def lang_name(context: Any, code: str) -> Markup:
         name = LANG_NAMES[code]
-        if code == context.get("lang"):
+        if code.split("-")[0] == str(context.get("lang", "")).split("-")[0]:  # zh-Hant on a zh page: one script
             return Markup.escape(name)
         if code in DRAWN_NAMES and font.is_file():
             return webfont.script_label(name, code, font, DRAWN_NAMES[code])
