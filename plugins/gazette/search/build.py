@@ -14,12 +14,11 @@ built from scratch. Either way the same entries on the same last index give the 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -43,12 +42,20 @@ from .engine import (
 from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
+MOSTLY = 200  # changed or removed entries past which (and past half the index) a full build is faster
+
+
+_FINGERPRINTED = tuple(f.name for f in fields(Entry) if f.name != "fingerprint")
 
 
 def _fingerprint(entry: Entry) -> str:
-    values = asdict(entry)
-    values.pop("fingerprint")
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    """A hash of every field but the fingerprint, read straight from the entry: `repr` tells apart
+    "" and [] and quotes its strings, so two entries hash alike only when they are alike."""
+    parts = []
+    for name in _FINGERPRINTED:
+        value = getattr(entry, name)
+        parts.append(repr(sorted(value.items()) if isinstance(value, dict) else value))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _with_fingerprint(entry: Entry) -> Entry:
@@ -167,14 +174,15 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
         changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
         gone = [k for k in have if k not in keys]
         remove = [*gone, *(e.key for e in changed if e.key in have)]
-        if remove and not writer.purges_in_place:
-            # An engine that would keep the removed entries' text in its files: write it all again.
+        # An engine that would keep the removed entries' text in its files, or most entries changed (as
+        # after a change of what a fingerprint covers): write it all again, a full build is faster.
+        if (remove and not writer.purges_in_place) or len(changed) + len(gone) > max(MOSTLY, len(have) // 2):
             writer.close()
             shutil.rmtree(target, ignore_errors=True)
             writer = None
         else:
             if changed or gone:
-                writer.update(remove, changed)
+                writer.update(remove, changed, wanted)
             stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
     if writer is None:
         writer = create_writer(target, engine)
