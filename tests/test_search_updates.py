@@ -127,3 +127,18 @@ def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path):
         update_index(fresh, tmp_path / "none", list(wanted.values()), engine=engine)
         assert _answers(updated, engine) == _answers(fresh, engine), serial
         previous = updated
+
+
+def test_tantivy_newest_first_is_every_hit_ranked_by_date_then_score(small_parts, tmp_path):
+    rng = random.Random(7)
+    wanted = list(_corpus(rng, 40).values())  # twelve dates for 53 entries: most dates are shared
+    update_index(tmp_path / "index", tmp_path / "none", wanted, engine="tantivy")
+    index = open_index(tmp_path / "index", "tantivy")
+    assert index is not None
+    for q in ("工作", "政府 信息", "ནགས་ཚལ", "康"):
+        by_score = run(index, parse_request({"q": q, "size": "50"}, facets=index.facets))
+        expected = [h.key for h in sorted(by_score.hits, key=lambda h: h.fields["published"], reverse=True)]
+        assert len(set(h.fields["published"] for h in by_score.hits)) < by_score.total < 50, q  # ties
+        pages = [run(index, parse_request({"q": q, "size": "4", "page": str(n), "sort": "date"},
+                                          facets=index.facets)) for n in range(1, 15)]
+        assert [h.key for p in pages for h in p.hits][:len(expected)] == expected, q
