@@ -158,7 +158,7 @@ def _segments(folder: Path) -> list[str]:
 
 
 def test_an_update_writes_only_the_bucket_of_the_change(indexes, tmp_path, monkeypatch):
-    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 4)
+    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 2)
     publication = build_publication(load_corpus(Path(indexes["whoosh"].folder).parents[1] / "content")[0])
     wanted = list(entries(publication))
     first, second = tmp_path / "1", tmp_path / "2"

@@ -19,7 +19,6 @@ import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -134,22 +133,46 @@ class IndexStats:
 
 
 def _link_segment_files(source: str, target: str, engine: str = DEFAULT_ENGINE) -> None:
-    """Hard-link the engine's segment files, copy the rest. A segment file is never changed once written
-    (new and merged segments get new files; old ones are unlinked), so the last good index shares them
-    safely and a large index is not copied byte by byte on every build. Anything else (the table of
-    contents, the lock, our JSON files) is copied, since it may be rewritten in place."""
-    name = Path(source).name
-    if engine == "tantivy":
-        from .tantivy_index import is_segment_file as segment_file
-    else:
-        segment_file = is_segment_file
-    if segment_file(name):
+    """`copy_function` for shutil.copytree: hard-link a segment file, copy the rest (see _copy_index)."""
+    segment_file = _segment_file_test(engine)
+    if segment_file(Path(source).name):
         try:
             os.link(source, target)
             return
         except OSError:
             pass  # another file system: copy
     shutil.copy2(source, target)
+
+
+def _segment_file_test(engine: str) -> Callable[[str], bool]:
+    if engine == "tantivy":
+        from .tantivy_index import is_segment_file as tantivy_segment_file
+
+        return tantivy_segment_file
+    return is_segment_file
+
+
+def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> None:
+    """Copy the last good index into the staging folder: the engine's segment files as hard links, the
+    rest copied. A segment file is never changed once written (new and merged segments get new files;
+    old ones are unlinked), so the last good index shares them safely and a large index is not copied
+    byte by byte on every build. Anything else (the table of contents, the lock, our JSON files) is
+    copied, since it may be rewritten in place. One flat folder of a few thousand files: a loop of
+    links, without copytree's work per file."""
+    segment_file = _segment_file_test(engine)
+    target.mkdir(parents=True)
+    for item in os.scandir(previous):
+        source, copy = item.path, target / item.name
+        if item.is_dir(follow_symlinks=False):
+            shutil.copytree(source, copy)
+            continue
+        if segment_file(item.name):
+            try:
+                os.link(source, copy)
+                continue
+            except OSError:
+                pass  # another file system: copy
+        shutil.copy2(source, copy)
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
@@ -161,7 +184,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     gone: list[str] = []
     shutil.rmtree(target, ignore_errors=True)
     if is_compatible(previous, engine):
-        shutil.copytree(previous, target, copy_function=partial(_link_segment_files, engine=engine))
+        _copy_index(previous, target, engine)
         try:
             writer = open_writer(target, engine)
             have = writer.fingerprints()

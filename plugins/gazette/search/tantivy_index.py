@@ -22,13 +22,14 @@ by random ids and `meta.json` records them: two builds of the same entries do no
 
 from __future__ import annotations
 
-import hashlib
 import json
+import math
 import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,10 @@ SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000  # bytes before tantivy writes a segment: far more than a bucket needs
 BUCKET_ENTRIES = 128  # entries a bucket (one segment) holds on average: what one edit costs to write
 BUCKET_PREFIX = ".bucket-"  # a bucket being written, in a folder of its own inside the index folder
-LAYOUT_FILE = "gazette-segments.json"  # the buckets, each one's segment and its entries' fingerprints
+LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
+# Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
+# never changed, so hard-linked into the next build and removed with the segment like its other files.
+ENTRIES_SUFFIX = ".entries.json"
 # Hard-linked, not copied, into the next build: tantivy never changes a segment file once written.
 MUTABLE_FILES = frozenset({"meta.json", ".managed.json", ".tantivy-meta.lock", ".tantivy-writer.lock",
                            VERSION_FILE, FACETS_FILE, LAYOUT_FILE})
@@ -113,17 +117,20 @@ def _document(entry: Entry) -> tantivy.Document:
 def bucket_of(slug: str, buckets: int) -> int:
     """The bucket of a document's (or page's) entries: a stable hash of its slug, so that both languages
     of a document share one bucket and an edit rewrites one."""
-    digest = hashlib.blake2b(slug.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") % buckets
+    return zlib.crc32(slug.encode("utf-8")) % buckets
+
+
+def _stem(segment_id: str) -> str:
+    """What a segment's files are named by."""
+    return segment_id.replace("-", "")
 
 
 def bucket_count(entries: int) -> int:
-    """Buckets for an index of `entries`: a power of two, BUCKET_ENTRIES / 2 to BUCKET_ENTRIES entries
-    each on average. Only the number of entries decides it, so that an updated index is laid out as a
+    """Buckets for an index of `entries`: a power of two, about BUCKET_ENTRIES entries each on
+    average (0.7 to 1.4 times). Only the number of entries decides it, so that an updated index is laid out as a
     fresh one and answers alike, to the order of equal scores; an update that changes it (the index
     doubled or halved) writes every bucket."""
-    wanted = max(1, -(-entries // BUCKET_ENTRIES))
-    return 1 << (wanted - 1).bit_length()
+    return 1 << max(0, round(math.log2(max(1.0, entries / BUCKET_ENTRIES))))
 
 
 def _scratch() -> str | None:
@@ -156,10 +163,12 @@ def _write_segment(own: Path, entries: list[Entry], folder: Path) -> dict[str, A
     segments = json.loads((own / "meta.json").read_text(encoding="utf-8"))["segments"]
     if len(segments) != 1:
         raise RuntimeError(f"tantivy wrote {len(segments)} segments for one bucket in {own}")
-    stem = segments[0]["segment_id"].replace("-", "")
+    stem = _stem(segments[0]["segment_id"])
     for path in own.iterdir():
         if path.name.split(".")[0] == stem:
             shutil.move(path, folder / path.name)
+    held = {e.key: e.fingerprint for e in entries}
+    (folder / (stem + ENTRIES_SUFFIX)).write_text(json.dumps(held, ensure_ascii=False), encoding="utf-8")
     return segments[0]  # type: ignore[no-any-return]
 
 
@@ -175,6 +184,7 @@ class TantivyWriter:
         self.buckets: int = layout["buckets"]
         # bucket → its segment's id and the fingerprints of the entries it holds
         self.segments: dict[int, dict[str, Any]] = {int(b): s for b, s in layout["segments"].items()}
+        self._held: dict[int, dict[str, str]] | None = None  # bucket → key → fingerprint, read when asked
 
     @classmethod
     def create(cls, folder: Path) -> TantivyWriter:
@@ -189,7 +199,13 @@ class TantivyWriter:
         return cls(folder, layout)
 
     def fingerprints(self) -> dict[str, str]:
-        return {key: fp for s in self.segments.values() for key, fp in s["entries"].items()}
+        return {key: fp for entries in self._entries().values() for key, fp in entries.items()}
+
+    def _entries(self) -> dict[int, dict[str, str]]:
+        if self._held is None:
+            self._held = {b: json.loads((self.folder / (_stem(s["segment"]) + ENTRIES_SUFFIX)).read_bytes())
+                          for b, s in self.segments.items()}
+        return self._held
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
         batch = list(entries)
@@ -202,12 +218,19 @@ class TantivyWriter:
         if bucket_count(len(wanted)) != self.buckets:
             self.add_all(wanted, procs=1)
             return
-        held = {key: b for b, s in self.segments.items() for key in s["entries"]}
+        held = {key: b for b, entries in self._entries().items() for key in entries}
         touched = {held[key] for key in remove if key in held}
         touched |= {bucket_of(e.slug, self.buckets) for e in add}
-        by_bucket = self._by_bucket(wanted)
+        # the entries of those buckets, in the build's order: a held entry stays in its bucket
+        rewrite: dict[int, list[Entry]] = {b: [] for b in touched}
+        for entry in wanted:
+            bucket = held.get(entry.key)
+            if bucket is None:
+                bucket = bucket_of(entry.slug, self.buckets)
+            if bucket in rewrite:
+                rewrite[bucket].append(entry)
         self._drop(touched)
-        self._write({b: by_bucket.get(b, []) for b in touched}, 1)
+        self._write(rewrite, 1)
 
     def _by_bucket(self, entries: list[Entry]) -> dict[int, list[Entry]]:
         grouped: dict[int, list[Entry]] = {}
@@ -217,7 +240,10 @@ class TantivyWriter:
 
     def _drop(self, buckets: set[int]) -> None:
         """Unlink these buckets' segment files (hard links: the last index keeps its own)."""
-        stems = {self.segments.pop(b)["segment"].replace("-", "") for b in buckets if b in self.segments}
+        stems = {_stem(self.segments.pop(b)["segment"]) for b in buckets if b in self.segments}
+        if self._held is not None:
+            for b in buckets:
+                self._held.pop(b, None)
         for path in list(self.folder.iterdir()):
             if path.name.split(".")[0] in stems:
                 path.unlink()
@@ -231,8 +257,9 @@ class TantivyWriter:
             else:
                 written = [_write_bucket(job) for job in jobs]
             for (_, bucket, entries), segment in zip(jobs, written, strict=True):
-                self.segments[bucket] = {"segment": segment["segment_id"], "max_doc": segment["max_doc"],
-                                         "entries": {e.key: e.fingerprint for e in entries}}
+                self.segments[bucket] = {"segment": segment["segment_id"], "max_doc": segment["max_doc"]}
+                if self._held is not None:
+                    self._held[bucket] = {e.key: e.fingerprint for e in entries}
         finally:
             for path in self.folder.glob(f"{BUCKET_PREFIX}*"):  # a bucket of a killed worker
                 shutil.rmtree(path, ignore_errors=True)
