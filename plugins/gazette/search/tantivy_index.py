@@ -15,9 +15,15 @@ What a hit shows is stored as one JSON value per entry (entry.stored_fields), so
 exactly the dict Whoosh gives.
 
 Deleted entries: tantivy marks them and drops them only when it merges their segment, and the bindings
-cannot ask for a merge; `purges_in_place` is False, so the build stage writes the whole index again when
-an entry is removed or changed, and only appends when entries are only added. Segment files are named
-by random ids and `meta.json` records them: two builds of the same entries do not give the same files.
+can neither ask for a merge nor set a merge policy. So this module lays the segments out itself: entries
+go into buckets by a hash of their slug (`bucket_of`; both languages of a document share one), each bucket
+is written as the one segment of an index of its own and its files moved into the index folder, and
+`meta.json` lists the buckets' segments in bucket order. An update writes again only the buckets that
+hold a changed, added or removed entry and unlinks their old segments' files, so no file keeps a removed
+text (`purges_in_place`). tantivy scores with the statistics of all segments together, so the layout
+changes no score. The number of buckets depends on the number of entries only, and a bucket holds its
+entries in the build's order: an updated index is laid out as a fresh one and answers alike, to the
+order of equal scores. Segment files are named by random ids: two builds do not give the same files.
 """
 
 from __future__ import annotations
@@ -55,7 +61,7 @@ KEYWORDS = ("key", "slug", "lang", "number_key", "index_no_key", "issuers", "cla
 SCHEMA_VERSION = 2
 WRITER_HEAP = 64_000_000  # bytes before tantivy writes a segment: far more than a bucket needs
 BUCKET_ENTRIES = 128  # entries a bucket (one segment) holds on average: what one edit costs to write
-BUCKET_PREFIX = ".bucket-"  # a bucket being written, in a folder of its own inside the index folder
+BUCKET_PREFIX = "gazette-bucket-"  # a bucket being written: a scratch folder of its own
 LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
 # Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
 # never changed, so hard-linked into the next build and removed with the segment like its other files.
