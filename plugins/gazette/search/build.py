@@ -7,8 +7,10 @@ fixed page.
 
 Incremental: the last good index (the current generation's `search-index`) is copied into the new
 generation when its versions match, its segment files as hard links; entries whose fingerprint changed are
-rewritten, entries of documents that are gone are deleted, the rest is left alone. Otherwise the index is
-built from scratch. Either way the same entries on the same last index give the same files (index.py).
+rewritten, entries of documents that are gone are deleted, the rest is left alone (each engine rewrites
+the part of its files that held a removed entry: Whoosh its segment, tantivy its bucket). Otherwise the
+index is built from scratch. With Whoosh the same entries on the same last index give the same files
+(index.py); with tantivy the same layout under other segment names (tantivy_index.py).
 """
 
 from __future__ import annotations
