@@ -107,7 +107,7 @@ def _answers(folder: Path, engine: str) -> list[list[tuple[int, list[str]]]]:
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Buckets and segments of a few entries, so an update rewrites some and keeps most."""
     monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 4)
-    monkeypatch.setattr(whoosh_index, "SEGMENT_ENTRIES", 8)
+    monkeypatch.setattr(whoosh_index, "SEGMENT_ENTRIES", 12)
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
