@@ -1,7 +1,8 @@
 """Search index speed: full build, incremental update, query latency under concurrent clients.
 
-    .venv/bin/python bench/search_speed.py [--docs 10000] [--large] [--procs N] [--clients 4] [--queries 300]
-                                           [--engine whoosh|tantivy|both] [--keep DIR | --index DIR] [--no-cache]
+    .venv/bin/python bench/search_speed.py [--docs 10000] [--large [--large-engine E]] [--procs N] [--clients 4]
+                                           [--queries 300] [--engine whoosh|tantivy|both] [--keep DIR | --index DIR]
+                                           [--no-cache]
 
 Generates a Publication of `--docs` documents (Chinese texts of about 1,500 characters drawn from official
 vocabulary; every other document also in Tibetan, about 400 syllables with case affixes; one in ten on
@@ -19,7 +20,8 @@ request, metadata only) with the project's real registries, then in one run:
 `--engine` (default whoosh): the engine of the index (GAZETTE_SEARCH_ENGINE); `both` runs 1–3 for Whoosh,
 then for tantivy, on the same generated documents.
 
-`--large` repeats 1–2 at 100,000 documents (long: tens of minutes). `--keep DIR` keeps the full index in
+`--large` repeats 1–3 at 100,000 documents (long: tens of minutes), for the engines of `--large-engine`
+(default: those of `--engine`; Whoosh takes most of an hour there). `--keep DIR` keeps the full index in
 DIR (with `both`, DIR-whoosh and DIR-tantivy); `--index DIR` skips 1–2 and measures 3 on that kept index
 (to compare code changes on one index), with the engine the folder records.
 """
@@ -218,13 +220,15 @@ def first_time_figures(index_folder: Path) -> None:
     """Each query once, by one client, on a freshly opened index: no answer comes from a cache."""
     call = caller(service(index_folder))
     call("/api/search", {"q": "通知"})  # open the index (a query not in QUERIES)
-    times = []
+    times, cpu = [], []
     for params in QUERIES:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         call("/api/search", params)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
     print(f"{'/api/search':12} each query asked once, 1 client: median {statistics.median(times) * 1000:6.1f} ms  "
-          f"max {max(times) * 1000:6.1f} ms  all {len(times)} {sum(times) * 1000:7.1f} ms")
+          f"max {max(times) * 1000:6.1f} ms  all {len(times)} {sum(times) * 1000:7.1f} ms  "
+          f"CPU median {statistics.median(cpu) * 1000:5.1f} ms, max {max(cpu) * 1000:5.1f} ms")
 
 
 def latency_figures(index_folder: Path, clients: int, per_client: int) -> None:
@@ -242,16 +246,31 @@ def latency_figures(index_folder: Path, clients: int, per_client: int) -> None:
                 mine.append(time.perf_counter() - started)
 
         threads = [threading.Thread(target=client, args=(k, path, per_thread[k])) for k in range(clients)]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         ordered = sorted(d for mine in per_thread for d in mine)
         p95 = ordered[int(len(ordered) * 0.95) - 1]
+        # CPU time a request: what the machine's other work does not inflate (the latencies it does)
         print(f"{path:12} {clients} clients × {per_client}: median {statistics.median(ordered) * 1000:6.1f} ms  "
-              f"p95 {p95 * 1000:6.1f} ms  {len(ordered) / wall:6.1f} requests/s")
+              f"p95 {p95 * 1000:6.1f} ms  {len(ordered) / wall:6.1f} requests/s  "
+              f"CPU {cpu / len(ordered) * 1000:5.1f} ms a request")
+
+
+def memory_figures() -> None:
+    """This process's memory: resident, and of it what is not a file's (the index files are read through
+    the OS cache, shared by every process that opens them). After a build in the same process the
+    anonymous part includes what the build left; `--index` measures a process that only searches."""
+    try:
+        lines = Path("/proc/self/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return
+    kb = {line.split(":")[0]: int(line.split()[1]) for line in lines[1:] if line.split()[-1] == "kB"}
+    print(f"memory of this process: resident {kb.get('Rss', 0) / 1024:.0f} MB, anonymous "
+          f"{kb.get('Anonymous', 0) / 1024:.0f} MB")
 
 
 def main() -> None:
@@ -266,6 +285,7 @@ def main() -> None:
     kept.add_argument("--index", type=Path, help="measure query latency only, on this kept index")
     p.add_argument("--no-cache", action="store_true", help="keep no matched documents between queries")
     p.add_argument("--engine", choices=[*ENGINES, "both"], default="whoosh")
+    p.add_argument("--large-engine", choices=[*ENGINES, "both"], help="the engines --large runs (default: --engine)")
     args = p.parse_args()
     if args.no_cache:
         search_index.MATCH_CACHE_DOCUMENTS = 0
@@ -274,22 +294,30 @@ def main() -> None:
         first_time_figures(args.index)
         latency_figures(args.index, 1, args.queries)
         latency_figures(args.index, args.clients, args.queries)
+        memory_figures()
         return
     engines = list(ENGINES) if args.engine == "both" else [args.engine]
-    for engine in engines:
+    large = (list(ENGINES) if args.large_engine == "both" else [args.large_engine]) if args.large_engine else engines
+    print(f"started {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores")
+    runs = [(engine, args.docs) for engine in engines]
+    if args.large:
+        runs += [(engine, 100_000) for engine in large]
+    for engine, docs in runs:
         with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
             work = Path(tmp)
-            index = build_figures(args.docs, args.procs, work, engine)
+            index = build_figures(docs, args.procs, work, engine)
             if args.keep:
-                keep = args.keep.with_name(f"{args.keep.name}-{engine}") if len(engines) > 1 else args.keep
+                name = f"{args.keep.name}-{engine}-{docs}" if len(runs) > 1 else args.keep.name
+                keep = args.keep.with_name(name)
                 shutil.rmtree(keep, ignore_errors=True)
                 shutil.copytree(index, keep)
-            print(f"\n== {engine}: query latency on {args.docs:,} documents ({len(QUERIES)} queries in turn) ==")
+            print(f"\n== {engine}: query latency on {docs:,} documents ({len(QUERIES)} queries in turn) ==")
             first_time_figures(index)
             latency_figures(index, 1, args.queries)
             latency_figures(index, args.clients, args.queries)
-            if args.large:
-                build_figures(100_000, args.procs, work, engine)
+            memory_figures()
+            print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -7,20 +7,20 @@ fixed page.
 
 Incremental: the last good index (the current generation's `search-index`) is copied into the new
 generation when its versions match, its segment files as hard links; entries whose fingerprint changed are
-rewritten, entries of documents that are gone are deleted, the rest is left alone. Otherwise the index is
-built from scratch. Either way the same entries on the same last index give the same files (index.py).
+rewritten, entries of documents that are gone are deleted, the rest is left alone (each engine rewrites
+the part of its files that held a removed entry: Whoosh its segment, tantivy its bucket). Otherwise the
+index is built from scratch. With Whoosh the same entries on the same last index give the same files
+(index.py); with tantivy the same layout under other segment names (tantivy_index.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import asdict, dataclass
-from functools import partial
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,20 @@ from .engine import (
 from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
+MOSTLY = 200  # changed or removed entries past which (and past half the index) a full build is faster
+
+
+_FINGERPRINTED = tuple(f.name for f in fields(Entry) if f.name != "fingerprint")
 
 
 def _fingerprint(entry: Entry) -> str:
-    values = asdict(entry)
-    values.pop("fingerprint")
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    """A hash of every field but the fingerprint, read straight from the entry: `repr` tells apart
+    "" and [] and quotes its strings, so two entries hash alike only when they are alike."""
+    parts = []
+    for name in _FINGERPRINTED:
+        value = getattr(entry, name)
+        parts.append(repr(sorted(value.items()) if isinstance(value, dict) else value))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _with_fingerprint(entry: Entry) -> Entry:
@@ -127,22 +135,46 @@ class IndexStats:
 
 
 def _link_segment_files(source: str, target: str, engine: str = DEFAULT_ENGINE) -> None:
-    """Hard-link the engine's segment files, copy the rest. A segment file is never changed once written
-    (new and merged segments get new files; old ones are unlinked), so the last good index shares them
-    safely and a large index is not copied byte by byte on every build. Anything else (the table of
-    contents, the lock, our JSON files) is copied, since it may be rewritten in place."""
-    name = Path(source).name
-    if engine == "tantivy":
-        from .tantivy_index import is_segment_file as segment_file
-    else:
-        segment_file = is_segment_file
-    if segment_file(name):
+    """`copy_function` for shutil.copytree: hard-link a segment file, copy the rest (see _copy_index)."""
+    segment_file = _segment_file_test(engine)
+    if segment_file(Path(source).name):
         try:
             os.link(source, target)
             return
         except OSError:
             pass  # another file system: copy
     shutil.copy2(source, target)
+
+
+def _segment_file_test(engine: str) -> Callable[[str], bool]:
+    if engine == "tantivy":
+        from .tantivy_index import is_segment_file as tantivy_segment_file
+
+        return tantivy_segment_file
+    return is_segment_file
+
+
+def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> None:
+    """Copy the last good index into the staging folder: the engine's segment files as hard links, the
+    rest copied. A segment file is never changed once written (new and merged segments get new files;
+    old ones are unlinked), so the last good index shares them safely and a large index is not copied
+    byte by byte on every build. Anything else (the table of contents, the lock, our JSON files) is
+    copied, since it may be rewritten in place. One flat folder of a few thousand files: a loop of
+    links, without copytree's work per file."""
+    segment_file = _segment_file_test(engine)
+    target.mkdir(parents=True)
+    for item in os.scandir(previous):
+        source, copy = item.path, target / item.name
+        if item.is_dir(follow_symlinks=False):
+            shutil.copytree(source, copy)
+            continue
+        if segment_file(item.name):
+            try:
+                os.link(source, copy)
+                continue
+            except OSError:
+                pass  # another file system: copy
+        shutil.copy2(source, copy)
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
@@ -154,7 +186,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     gone: list[str] = []
     shutil.rmtree(target, ignore_errors=True)
     if is_compatible(previous, engine):
-        shutil.copytree(previous, target, copy_function=partial(_link_segment_files, engine=engine))
+        _copy_index(previous, target, engine)
         try:
             writer = open_writer(target, engine)
             have = writer.fingerprints()
@@ -167,14 +199,15 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
         changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
         gone = [k for k in have if k not in keys]
         remove = [*gone, *(e.key for e in changed if e.key in have)]
-        if remove and not writer.purges_in_place:
-            # An engine that would keep the removed entries' text in its files: write it all again.
+        # An engine that would keep the removed entries' text in its files, or most entries changed (as
+        # after a change of what a fingerprint covers): write it all again, a full build is faster.
+        if (remove and not writer.purges_in_place) or len(changed) + len(gone) > max(MOSTLY, len(have) // 2):
             writer.close()
             shutil.rmtree(target, ignore_errors=True)
             writer = None
         else:
             if changed or gone:
-                writer.update(remove, changed)
+                writer.update(remove, changed, wanted)
             stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
     if writer is None:
         writer = create_writer(target, engine)

@@ -79,7 +79,8 @@ def mark(text: str, wanted: list[tuple[str, str]], window: tuple[int, int] | Non
 
 
 def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS) -> Markup | None:
-    """A window of about `size` characters of `text` around its first match, or None without a match."""
+    """A window of about `size` characters of `text` around its first match, or None without a match.
+    Cut between syllables only, never on a tsheg or inside a stack."""
     normalised, offsets = normalise_with_offsets(text)
     spans = _spans(normalised, wanted)
     if not spans:
@@ -88,24 +89,45 @@ def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS)
     lo = max(0, first - size // 4)
     hi = min(len(text), lo + size)
     lo = max(0, min(lo, hi - size))
-    lo, hi = _whole_syllables(text, lo, first), _whole_syllables(text, hi, len(text))
+    lo, hi = _start_of_syllable(text, lo, first), _end_of_syllable(text, hi)
     body = mark(text, wanted, (lo, hi))
     return Markup(("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""))
 
 
 def opening(text: str, size: int = SNIPPET_CHARS) -> Markup:
     """The beginning of a text, for a hit whose body does not contain the query."""
-    end = _whole_syllables(text, min(size, len(text)), len(text))
+    end = _end_of_syllable(text, min(size, len(text)))
     return Markup(escape(text[:end]) + ("…" if len(text) > end else ""))
+
+
+# What a Tibetan syllable is made of: letters, subjoined letters, vowel signs and the marks written on
+# them. A cut between two of these splits a syllable or a stack.
+_SYLLABLE = re.compile("[\u0f35\u0f37\u0f39\u0f3e\u0f3f\u0f40-\u0fbc]")
+# What separates syllables and may not open or close a snippet: tsheg (and its non-breaking form),
+# spaces.
+_BETWEEN = frozenset("\u0f0b\u0f0c \u00a0")
 
 
 def _in_tibetan_syllable(text: str, i: int) -> bool:
     """True when a cut before text[i] would split a Tibetan syllable (a stack, a vowel sign, a suffix)."""
-    return 0 < i < len(text) and "\u0f40" <= text[i - 1] <= "\u0fbc" and "\u0f40" <= text[i] <= "\u0fbc"
+    return 0 < i < len(text) and bool(_SYLLABLE.match(text[i - 1])) and bool(_SYLLABLE.match(text[i]))
 
 
-def _whole_syllables(text: str, i: int, limit: int) -> int:
-    """Move a cut forward (up to `limit`) to the next syllable boundary, so no stack is cut in half."""
+def _start_of_syllable(text: str, i: int, limit: int) -> int:
+    """Move the start of a window forward (up to `limit`, the first match) to the start of a syllable:
+    past the rest of a cut syllable, then past the tshegs and spaces after it."""
     while i < limit and _in_tibetan_syllable(text, i):
         i += 1
+    while i < limit and text[i] in _BETWEEN:
+        i += 1
+    return i
+
+
+def _end_of_syllable(text: str, i: int) -> int:
+    """Move the end of a window forward to the end of the syllable it cuts, then back before the tshegs
+    and spaces it would end on."""
+    while i < len(text) and _in_tibetan_syllable(text, i):
+        i += 1
+    while i > 0 and i < len(text) and text[i - 1] in _BETWEEN:
+        i -= 1
     return i

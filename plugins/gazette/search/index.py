@@ -209,8 +209,9 @@ class IndexWriter:
             self.ix = whoosh_index.open_dir(str(self.folder))
         return len(batch)
 
-    def update(self, remove: Iterable[str], add: list[Entry]) -> None:
-        """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries."""
+    def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry] | None = None) -> None:
+        """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries
+        (their segments are copied from the index itself: `wanted` is not needed)."""
         remove = list(remove)
         kwargs: dict[str, Any] = {}
         if self.reproducible:

@@ -15,34 +15,60 @@ What a hit shows is stored as one JSON value per entry (entry.stored_fields), so
 exactly the dict Whoosh gives.
 
 Deleted entries: tantivy marks them and drops them only when it merges their segment, and the bindings
-cannot ask for a merge; `purges_in_place` is False, so the build stage writes the whole index again when
-an entry is removed or changed, and only appends when entries are only added. Segment files are named
-by random ids and `meta.json` records them: two builds of the same entries do not give the same files.
+can neither ask for a merge nor set a merge policy. So this module lays the segments out itself: entries
+go into buckets by a hash of their slug (`bucket_of`; both languages of a document share one), each bucket
+is written as the one segment of an index of its own and its files moved into the index folder, and
+`meta.json` lists the buckets' segments in bucket order. An update writes again only the buckets that
+hold a changed, added or removed entry and unlinks their old segments' files, so no file keeps a removed
+text (`purges_in_place`). tantivy scores with the statistics of all segments together, so the layout
+changes no score. The number of buckets depends on the number of entries only, and a bucket holds its
+entries in the build's order: an updated index is laid out as a fresh one and answers alike, to the
+order of equal scores. Segment files are named by random ids: two builds do not give the same files.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import multiprocessing
+import os
 import re
+import shutil
+import tempfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import FieldType, Occur, Query
+from tantivy import FieldType, Occur, Order, Query
 
 from .analysis import ANALYSIS_VERSION, index_tokens, normalise, phrase_cover
-from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, stored_fields, written_version
+from .entry import (
+    FACETS_FILE,
+    FIELD_BOOSTS,
+    UNSTORED,
+    VERSION_FILE,
+    Entry,
+    entry_fields,
+    written_version,
+)
 from .query import Clause, RawPage, SearchRequest
 
 ENGINE = "tantivy"
-SCHEMA_VERSION = 1
 # Exact terms (the raw tokenizer): ids, keys and numbers; issuers and classes hold several values.
 KEYWORDS = ("key", "slug", "lang", "number_key", "index_no_key", "issuers", "classes", "genre", "validity")
-WRITER_HEAP = 64_000_000  # bytes per writer thread before tantivy writes a segment
+SCHEMA_VERSION = 2
+WRITER_HEAP = 64_000_000  # bytes before tantivy writes a segment: far more than a bucket needs
+BUCKET_ENTRIES = 128  # entries a bucket (one segment) holds on average: what one edit costs to write
+BUCKET_PREFIX = "gazette-bucket-"  # a bucket being written: a scratch folder of its own
+LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
+# Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
+# never changed, so hard-linked into the next build and removed with the segment like its other files.
+ENTRIES_SUFFIX = ".entries.json"
 # Hard-linked, not copied, into the next build: tantivy never changes a segment file once written.
 MUTABLE_FILES = frozenset({"meta.json", ".managed.json", ".tantivy-meta.lock", ".tantivy-writer.lock",
-                           VERSION_FILE, FACETS_FILE})
+                           VERSION_FILE, FACETS_FILE, LAYOUT_FILE})
 
 
 def _schema() -> tantivy.Schema:
@@ -63,7 +89,8 @@ def version() -> dict[str, Any]:
 
 
 def is_compatible(folder: Path) -> bool:
-    return bool(written_version(folder) == version() and (folder / "meta.json").exists())
+    return bool(written_version(folder) == version() and (folder / "meta.json").exists()
+                and (folder / LAYOUT_FILE).exists())
 
 
 def is_segment_file(name: str) -> bool:
@@ -88,54 +115,172 @@ def _document(entry: Entry) -> tantivy.Document:
             doc.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens))
     doc.add_integer("year", int(values.get("year") or 0))
     doc.add_integer("published", _date_key(entry.published))
-    doc.add_bytes("stored", json.dumps(stored_fields(entry), ensure_ascii=False).encode("utf-8"))
+    stored = {k: v for k, v in values.items() if k not in UNSTORED}  # entry.stored_fields, from `values`
+    doc.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
     return doc
 
 
+def bucket_of(slug: str, buckets: int) -> int:
+    """The bucket of a document's (or page's) entries: a stable hash of its slug, so that both languages
+    of a document share one bucket and an edit rewrites one."""
+    return zlib.crc32(slug.encode("utf-8")) % buckets
+
+
+def _stem(segment_id: str) -> str:
+    """What a segment's files are named by."""
+    return segment_id.replace("-", "")
+
+
+def bucket_count(entries: int) -> int:
+    """Buckets for an index of `entries`: a power of two, about BUCKET_ENTRIES entries each on
+    average (0.7 to 1.4 times). Only the number of entries decides it, so that an updated index is laid out as a
+    fresh one and answers alike, to the order of equal scores; an update that changes it (the index
+    doubled or halved) writes every bucket."""
+    return 1 << max(0, round(math.log2(max(1.0, entries / BUCKET_ENTRIES))))
+
+
+def _scratch() -> str | None:
+    """Where buckets are written before their files join the index: memory (/dev/shm) where there is
+    one, since tantivy syncs every file of a commit to disk and a bucket is a commit of its own (0.1 s
+    each on a busy disk, against a few milliseconds); else the index folder itself."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
+def _write_bucket(job: tuple[str, int, list[Entry]]) -> dict[str, Any]:
+    """Write one bucket's entries, in the build's order, as the one segment of a tantivy index in a
+    scratch folder (in a worker process or in this one), then move its files into the index folder;
+    return the segment's record from its meta.json."""
+    folder, bucket, entries = job
+    own = Path(tempfile.mkdtemp(prefix=f"{BUCKET_PREFIX}{bucket}-", dir=_scratch() or folder))
+    try:
+        return _write_segment(own, entries, Path(folder))
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+
+
+def _write_segment(own: Path, entries: list[Entry], folder: Path) -> dict[str, Any]:
+    ix = tantivy.Index(_schema(), path=str(own), reuse=False)
+    writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)  # one thread: one segment
+    for entry in entries:
+        writer.add_document(_document(entry))
+    writer.commit()
+    writer.wait_merging_threads()
+    segments = json.loads((own / "meta.json").read_text(encoding="utf-8"))["segments"]
+    if len(segments) != 1:
+        raise RuntimeError(f"tantivy wrote {len(segments)} segments for one bucket in {own}")
+    stem = _stem(segments[0]["segment_id"])
+    for path in own.iterdir():
+        if path.name.split(".")[0] == stem:
+            shutil.move(path, folder / path.name)
+    held = {e.key: e.fingerprint for e in entries}
+    (folder / (stem + ENTRIES_SUFFIX)).write_text(json.dumps(held, ensure_ascii=False), encoding="utf-8")
+    return segments[0]  # type: ignore[no-any-return]
+
+
 class TantivyWriter:
-    """engine.Writer for tantivy: a full build, appended entries; never deletes (see the module's doc)."""
+    """engine.Writer for tantivy, one segment a bucket (see the module's doc): a full build writes every
+    bucket; an update writes again only the buckets holding a removed, changed or added entry, and the
+    files of their old segments leave the folder."""
 
-    purges_in_place = False
+    purges_in_place = True
 
-    def __init__(self, folder: Path, ix: tantivy.Index) -> None:
-        self.folder, self.ix = folder, ix
+    def __init__(self, folder: Path, layout: dict[str, Any]) -> None:
+        self.folder = folder
+        self.buckets: int = layout["buckets"]
+        # bucket → its segment's id and the fingerprints of the entries it holds
+        self.segments: dict[int, dict[str, Any]] = {int(b): s for b, s in layout["segments"].items()}
+        self._held: dict[int, dict[str, str]] | None = None  # bucket → key → fingerprint, read when asked
 
     @classmethod
     def create(cls, folder: Path) -> TantivyWriter:
         folder.mkdir(parents=True, exist_ok=True)
-        ix = tantivy.Index(_schema(), path=str(folder), reuse=False)
+        tantivy.Index(_schema(), path=str(folder), reuse=False)  # an empty index: its meta.json
         (folder / VERSION_FILE).write_text(json.dumps(version()), encoding="utf-8")
-        return cls(folder, ix)
+        return cls(folder, {"buckets": 1, "segments": {}})
 
     @classmethod
     def open(cls, folder: Path) -> TantivyWriter:
-        return cls(folder, tantivy.Index.open(str(folder)))
+        layout = json.loads((folder / LAYOUT_FILE).read_text(encoding="utf-8"))
+        return cls(folder, layout)
 
     def fingerprints(self) -> dict[str, str]:
-        searcher = self.ix.searcher()
-        found = searcher.search(Query.all_query(), limit=max(1, searcher.num_docs), count=False)
-        stored = (_stored(searcher.doc(address)) for _, address in found.hits)
-        return {fields["key"]: fields.get("fingerprint", "") for fields in stored}
+        return {key: fp for entries in self._entries().values() for key, fp in entries.items()}
 
-    def _write(self, entries: Iterable[Entry], procs: int) -> int:
-        writer = self.ix.writer(heap_size=WRITER_HEAP * procs, num_threads=procs)
-        n = 0
-        for entry in entries:
-            writer.add_document(_document(entry))
-            n += 1
-        writer.commit()
-        writer.garbage_collect_files()
-        writer.wait_merging_threads()
-        self.ix.reload()
-        return n
+    def _entries(self) -> dict[int, dict[str, str]]:
+        if self._held is None:
+            self._held = {b: json.loads((self.folder / (_stem(s["segment"]) + ENTRIES_SUFFIX)).read_bytes())
+                          for b, s in self.segments.items()}
+        return self._held
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
-        return self._write(entries, max(1, procs))
+        batch = list(entries)
+        self._drop(set(self.segments))
+        self.buckets = bucket_count(len(batch))
+        self._write(self._by_bucket(batch), procs)
+        return len(batch)
 
-    def update(self, remove: Iterable[str], add: list[Entry]) -> None:
-        if list(remove):
-            raise ValueError("tantivy leaves deleted entries in its files: write the index again instead")
-        self._write(add, 1)
+    def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry]) -> None:
+        if bucket_count(len(wanted)) != self.buckets:
+            self.add_all(wanted, procs=1)
+            return
+        held = {key: b for b, entries in self._entries().items() for key in entries}
+        touched = {held[key] for key in remove if key in held}
+        touched |= {bucket_of(e.slug, self.buckets) for e in add}
+        # the entries of those buckets, in the build's order: a held entry stays in its bucket
+        rewrite: dict[int, list[Entry]] = {b: [] for b in touched}
+        for entry in wanted:
+            bucket = held.get(entry.key)
+            if bucket is None:
+                bucket = bucket_of(entry.slug, self.buckets)
+            if bucket in rewrite:
+                rewrite[bucket].append(entry)
+        self._drop(touched)
+        self._write(rewrite, 1)
+
+    def _by_bucket(self, entries: list[Entry]) -> dict[int, list[Entry]]:
+        grouped: dict[int, list[Entry]] = {}
+        for entry in entries:
+            grouped.setdefault(bucket_of(entry.slug, self.buckets), []).append(entry)
+        return grouped
+
+    def _drop(self, buckets: set[int]) -> None:
+        """Unlink these buckets' segment files (hard links: the last index keeps its own)."""
+        stems = {_stem(self.segments.pop(b)["segment"]) for b in buckets if b in self.segments}
+        if self._held is not None:
+            for b in buckets:
+                self._held.pop(b, None)
+        for path in list(self.folder.iterdir()):
+            if path.name.split(".")[0] in stems:
+                path.unlink()
+
+    def _write(self, buckets: dict[int, list[Entry]], procs: int) -> None:
+        jobs = [(str(self.folder), b, entries) for b, entries in sorted(buckets.items()) if entries]
+        try:
+            if procs > 1 and len(jobs) > 1:
+                with multiprocessing.Pool(min(procs, len(jobs))) as pool:
+                    written = list(pool.imap(_write_bucket, jobs, chunksize=4))
+            else:
+                written = [_write_bucket(job) for job in jobs]
+            for (_, bucket, entries), segment in zip(jobs, written, strict=True):
+                self.segments[bucket] = {"segment": segment["segment_id"], "max_doc": segment["max_doc"]}
+                if self._held is not None:
+                    self._held[bucket] = {e.key: e.fingerprint for e in entries}
+        finally:
+            for path in self.folder.glob(f"{BUCKET_PREFIX}*"):  # a bucket of a killed worker
+                shutil.rmtree(path, ignore_errors=True)
+        self._commit()
+
+    def _commit(self) -> None:
+        """List the buckets' segments, in bucket order, in tantivy's meta.json, and record the layout."""
+        meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
+        meta["segments"] = [{"segment_id": s["segment"], "max_doc": s["max_doc"], "deletes": None}
+                            for _, s in sorted(self.segments.items())]
+        layout = {"buckets": self.buckets, "segments": {str(b): s for b, s in sorted(self.segments.items())}}
+        for name, value in (("meta.json", meta), (LAYOUT_FILE, layout)):
+            temporary = self.folder / f".{name}.tmp"
+            temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+            temporary.replace(self.folder / name)
 
     def close(self) -> None:
         pass
@@ -209,24 +354,44 @@ class TantivyIndex:
     def search(self, request: SearchRequest) -> RawPage:
         searcher = self._ix.searcher()
         q = self._query(request)
-        if request.collapse or request.sort == "date":
-            ranked = self._ranked(searcher, request, q)
+        if request.collapse:
+            ranked = self._collapsed(searcher, request, q)
             total = len(ranked)
             page = max(1, min(request.page, -(-total // request.size)))
             window = ranked[(page - 1) * request.size: page * request.size]
             return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in window])
-        found = searcher.search(q, limit=request.size, offset=(request.page - 1) * request.size, count=True)
+        found = searcher.search(q, limit=1, count=True)
         total = int(found.count)
         page = max(1, min(request.page, -(-total // request.size)))
-        if page != request.page:  # past the end: the last page
-            found = searcher.search(q, limit=request.size, offset=(page - 1) * request.size, count=False)
-        return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for _, a in found.hits])
+        start = (page - 1) * request.size
+        if request.sort == "date":
+            addresses = self._newest_first(searcher, q, start, start + request.size)
+        else:
+            found = searcher.search(q, limit=request.size, offset=start, count=False)
+            addresses = [a for _, a in found.hits]
+        return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in addresses])
 
-    def _ranked(self, searcher: Any, request: SearchRequest, q: Query) -> list[Any]:
-        """Every hit in order, for what tantivy's collectors cannot do: newest first with the score
-        breaking ties (as Whoosh's MultiFacet), and one hit per document (collapse). Every hit is read,
-        so these are slower on queries that match much of a large index; collapse is rare (a reader of
-        one language who found nothing in it)."""
+    def _newest_first(self, searcher: Any, q: Query, start: int, end: int) -> list[Any]:
+        """Hits start..end newest first, the score breaking ties between equal dates (as Whoosh's
+        MultiFacet), without reading every hit: tantivy orders by the `published` fast field (ties by
+        document), then only the hits of the dates the page shows are ranked by score."""
+        by_date = searcher.search(q, limit=end, count=False, order_by_field="published", order=Order.Desc).hits
+        if start >= len(by_date):
+            return []
+        newest, oldest = by_date[start][0], by_date[-1][0]
+        before = next(i for i, (date, _) in enumerate(by_date) if date == newest)  # hits of later dates
+        dates = Query.range_query(self.schema, "published", FieldType.Integer, oldest, newest)
+        ranged = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.const_score_query(dates, 0.0))])
+        count = int(searcher.search(ranged, limit=1, count=True).count)
+        scored = searcher.search(ranged, limit=count, count=False).hits  # by score, ties by document
+        keys = searcher.fast_field_values("published", [a for _, a in scored])
+        order = sorted(range(len(scored)), key=lambda i: -(keys[i] or 0))  # stable: scores stay in order
+        return [scored[i][1] for i in order][start - before: end - before]
+
+    def _collapsed(self, searcher: Any, request: SearchRequest, q: Query) -> list[Any]:
+        """Every hit in order, one per document (the fallback to both languages, for a reader of one
+        language who found nothing in it; rare). Every hit is read: tantivy's collectors cannot keep one
+        hit per document."""
         count = int(searcher.search(q, limit=1, count=True).count)
         if not count:
             return []
@@ -236,8 +401,6 @@ class TantivyIndex:
             dates = searcher.fast_field_values("published", addresses)
             order = sorted(range(len(hits)), key=lambda i: (-(dates[i] or 0), -hits[i][0]))
             addresses = [addresses[i] for i in order]
-        if not request.collapse:
-            return addresses
         seen: set[str] = set()
         kept = []
         for address in addresses:

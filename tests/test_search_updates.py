@@ -1,0 +1,144 @@
+"""Incremental index updates, for both engines: after random edits, additions and removals the updated
+index answers as one built from scratch, and no file of it holds a text that was removed or replaced
+(a canary word in each text); tantivy's newest-first pages are those of ranking every hit."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from gazette.search import index as whoosh_index
+from gazette.search import tantivy_index
+from gazette.search.build import _with_fingerprint, update_index
+from gazette.search.engine import Entry, open_index
+from gazette.search.query import parse_request, run
+
+WORDS = ["政府", "信息", "公开", "森林", "草原", "防火", "康定", "泸定", "项目", "资金", "教育", "卫生", "工作",
+         "通知", "安全", "生产", "ལྷ་ས", "ནགས་ཚལ", "ཆ་འཕྲིན"]
+QUERIES = [{"q": "政府信息"}, {"q": "防火"}, {"q": "工作", "sort": "date"}, {"q": "项目 资金"},
+           {"q": "康", "lang": "zh"}, {"q": "ནགས་ཚལ"}, {"q": "公开", "sort": "date", "from": "2020", "to": "2023"},
+           {"q": "通知", "validity": "失效"}]
+
+
+def _entry(rng: random.Random, slug: str, lang: str) -> Entry:
+    body = "".join(rng.choice(WORDS) + rng.choice(("，", "。", "", "")) for _ in range(rng.randrange(3, 40)))
+    canary = f"zqx{rng.randrange(10**9)}"  # this text's own word
+    year = rng.choice((2020, 2021, 2022, 2023))
+    published = f"{year}-0{rng.randrange(1, 4)}-1{rng.randrange(0, 3)}"  # few dates: many ties
+    return _with_fingerprint(Entry(
+        key=f"doc:{slug}:{lang}", kind="document", slug=slug, lang=lang, url=f"/{lang}/{slug}/",
+        title=rng.choice(WORDS) + rng.choice(WORDS), body=f"{body} {canary}".strip(), summary=rng.choice(WORDS),
+        meta=rng.choice(WORDS), publisher="forestry", issuers=["forestry"], signed=published,
+        published=published, year=year, validity=rng.choice(("有效", "失效")), disclosure="full"))
+
+
+def _corpus(rng: random.Random, n: int) -> dict[str, Entry]:
+    found = {}
+    for i in range(n):
+        for lang in ("zh", "bo") if i % 3 == 0 else ("zh",):
+            entry = _entry(rng, f"d{i:03d}", lang)
+            found[entry.key] = entry
+    return found
+
+
+def _edit(rng: random.Random, wanted: dict[str, Entry], serial: int) -> set[str]:
+    """One edited text, one removed, one made on request (metadata only), one added: the canaries of
+    the texts that are gone."""
+    edited, removed, on_request = rng.sample(sorted(wanted), 3)
+    gone = {_canary(wanted[k]) for k in (edited, removed, on_request)}
+    wanted[edited] = _entry(rng, wanted[edited].slug, wanted[edited].lang)
+    del wanted[removed]
+    added = _entry(rng, f"n{serial}", "zh")
+    wanted[added.key] = added
+    wanted[on_request] = _with_fingerprint(replace(wanted[on_request], body="", disclosure="metadata"))
+    return gone
+
+
+def _canary(entry: Entry) -> str:
+    return entry.body.split()[-1]
+
+
+def _held(folder: Path, engine: str) -> set[str]:
+    """Every canary word the files of an index hold. Whoosh stores texts as they are; tantivy compresses
+    its stored texts, so its files are read through tantivy: the term dictionaries, every stored entry,
+    and only after checking that every file belongs to a listed segment without deleted entries."""
+    found = set()
+    for path in folder.rglob("*"):  # tantivy's segment files are compressed: bytes of them look like canaries
+        if path.is_file() and (engine == "whoosh" or not tantivy_index.is_segment_file(path.name)):
+            found |= {m.decode() for m in re.findall(rb"zqx[0-9]+", path.read_bytes())}
+    if engine == "tantivy":
+        import tantivy
+
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        assert all(not s["deletes"] for s in meta["segments"])
+        listed = {s["segment_id"].replace("-", "") for s in meta["segments"]}
+        assert {p.name.split(".")[0] for p in folder.iterdir() if tantivy_index.is_segment_file(p.name)} == listed
+        searcher = tantivy.Index.open(str(folder)).searcher()
+        for field in ("title", "body", "meta"):
+            found |= {term for term, _ in searcher.terms_with_prefix(field, "zqx")}
+        everything = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs)).hits
+        for _, address in everything:
+            found |= set(re.findall("zqx[0-9]+", bytes(searcher.doc(address).get_first("stored")).decode()))
+    return found
+
+
+def _answers(folder: Path, engine: str) -> list[list[tuple[int, list[str]]]]:
+    """Two pages of each query. Whoosh orders equal scores by the order entries were written, which an
+    update changes: for Whoosh the hits of both pages as a set."""
+    index = open_index(folder, engine)
+    assert index is not None
+    answers = []
+    for params in QUERIES:
+        pages = []
+        for page in ("1", "2"):
+            results = run(index, parse_request({**params, "size": "7", "page": page}, facets=index.facets))
+            pages.append((results.total, [h.key for h in results.hits]))
+        if engine == "whoosh":
+            pages = [(pages[0][0], sorted(pages[0][1] + pages[1][1]))]
+        answers.append(pages)
+    return answers
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Buckets and segments of a few entries, so an update rewrites some and keeps most."""
+    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 4)
+    monkeypatch.setattr(whoosh_index, "SEGMENT_ENTRIES", 12)
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
+def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path):
+    rng = random.Random(20261130)
+    wanted = _corpus(rng, 24)
+    previous = tmp_path / "0"
+    assert update_index(previous, tmp_path / "none", list(wanted.values()), engine=engine).rebuilt
+    assert _held(previous, engine) == {_canary(e) for e in wanted.values()}  # the check sees them
+    for serial in range(1, 3):
+        gone = _edit(rng, wanted, serial)
+        updated, fresh = tmp_path / str(serial), tmp_path / f"fresh-{serial}"
+        stats = update_index(updated, previous, list(wanted.values()), engine=engine)
+        assert not stats.rebuilt and stats.written == 3 and stats.removed == 1
+        held = _held(updated, engine)
+        assert not held & gone and held == {_canary(e) for e in wanted.values() if e.body}
+        update_index(fresh, tmp_path / "none", list(wanted.values()), engine=engine)
+        assert _answers(updated, engine) == _answers(fresh, engine), serial
+        previous = updated
+
+
+def test_tantivy_newest_first_is_every_hit_ranked_by_date_then_score(small_parts, tmp_path):
+    rng = random.Random(7)
+    wanted = list(_corpus(rng, 40).values())  # twelve dates for 53 entries: most dates are shared
+    update_index(tmp_path / "index", tmp_path / "none", wanted, engine="tantivy")
+    index = open_index(tmp_path / "index", "tantivy")
+    assert index is not None
+    for q in ("工作", "政府 信息", "ནགས་ཚལ", "康"):
+        by_score = run(index, parse_request({"q": q, "size": "50"}, facets=index.facets))
+        expected = [h.key for h in sorted(by_score.hits, key=lambda h: h.fields["published"], reverse=True)]
+        assert len(set(h.fields["published"] for h in by_score.hits)) < by_score.total < 50, q  # ties
+        pages = [run(index, parse_request({"q": q, "size": "4", "page": str(n), "sort": "date"},
+                                          facets=index.facets)) for n in range(1, 15)]
+        assert [h.key for p in pages for h in p.hits][:len(expected)] == expected, q
