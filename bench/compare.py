@@ -483,7 +483,7 @@ def _pdf_pages(site: Path) -> tuple[int, int]:
 def full_build(base: Path, documents: int, content: Path, log_dir: Path, same: bool) -> None:
     """The project's whole build (site, PDFs, search) once: cold, nothing changed, one edit. `same`: on
     the corpus of the comparison (copied), else on one of `documents` documents generated for it."""
-    root = base / "full"
+    root = base / f"full-{documents}"
     if not same:
         if not (root / "content").is_dir():
             generate(root / "content", documents)
@@ -506,6 +506,36 @@ def full_build(base: Path, documents: int, content: Path, log_dir: Path, same: b
     print(f"  nothing: {nothing.wall:7.1f} s wall, {nothing.cpu:7.1f} s CPU, {nothing.peak_mb:6.0f} MB peak")
     print(f"  one edit:{edited.wall:7.1f} s wall, {edited.cpu:7.1f} s CPU, {edited.peak_mb:6.0f} MB peak")
     print(f"  (load after: {_load()})")
+
+
+def report(systems: list[System], results: dict[str, dict[str, list[Run]]], pages: dict[str, Pages],
+           published: int, generated: int, rounds: int) -> None:
+    """The page counts (a page per published document and language, else the comparison is refused),
+    the medians and the ratios."""
+    for system in systems:  # like with like: a page per published document and language
+        got = pages[system.name].documents
+        if any(got[lang] != published for lang in LANGS):
+            raise SystemExit(f"{system.name} wrote {got} document pages, not {published} a language")
+
+    print(f"\n{generated} documents, {published} published; medians of {rounds} rounds; "
+          f"load average after: {_load()}")
+    print("| system | HTML pages (document pages zh + bo) | kind | wall s | CPU s | peak MB |")
+    print("|---|---|---|---|---|---|")
+    for system in systems:
+        p = pages[system.name]
+        for kind in KINDS:
+            runs = results[system.name][kind]
+            print(f"| {system.name} | {p.html:,} ({p.documents['zh']:,} + {p.documents['bo']:,}) | {kind} | "
+                  f"{_median(runs, 'wall'):.1f} | {_median(runs, 'cpu'):.1f} | {_median(runs, 'peak_mb'):.0f} |")
+    if "project" in results:
+        for other in ("hugo", "pelican"):
+            if other not in results:
+                continue
+            print(f"\nproject / {other} (below 1: the project is faster or smaller):")
+            for kind in KINDS:
+                mine, theirs = results["project"][kind], results[other][kind]
+                ratios = [_median(mine, a) / max(_median(theirs, a), 1e-9) for a in ("wall", "cpu", "peak_mb")]
+                print(f"  {kind:8} wall {ratios[0]:5.2f}×   CPU {ratios[1]:5.2f}×   memory {ratios[2]:5.2f}×")
 
 
 def main() -> int:
@@ -581,35 +611,13 @@ def main() -> int:
                         pages[system.name] = count_pages(system.site())
                     if kind == "edit" and marker not in document_page(system, doc).read_text(encoding="utf-8"):
                         raise SystemExit(f"{system.name}: the edited document's page does not show the edit")
-        for system in systems:  # like with like: a page per published document and language
-            got = pages[system.name].documents
-            if any(got[lang] != len(documents) for lang in LANGS):
-                raise SystemExit(f"{system.name} wrote {got} document pages, not {len(documents)} a language")
-
-        print(f"\n{args.documents} documents, {len(documents)} published; medians of {args.rounds} rounds; "
-              f"load average after: {_load()}")
-        print("| system | HTML pages (document pages zh + bo) | kind | wall s | CPU s | peak MB |")
-        print("|---|---|---|---|---|---|")
-        for system in systems:
-            p = pages[system.name]
-            for kind in KINDS:
-                runs = results[system.name][kind]
-                print(f"| {system.name} | {p.html:,} ({p.documents['zh']:,} + {p.documents['bo']:,}) | {kind} | "
-                      f"{_median(runs, 'wall'):.1f} | {_median(runs, 'cpu'):.1f} | {_median(runs, 'peak_mb'):.0f} |")
-        if "project" in results:
-            for other in ("hugo", "pelican"):
-                if other not in results:
-                    continue
-                print(f"\nproject / {other} (below 1: the project is faster or smaller):")
-                for kind in KINDS:
-                    mine, theirs = results["project"][kind], results[other][kind]
-                    ratios = [_median(mine, a) / max(_median(theirs, a), 1e-9) for a in ("wall", "cpu", "peak_mb")]
-                    print(f"  {kind:8} wall {ratios[0]:5.2f}×   CPU {ratios[1]:5.2f}×   memory {ratios[2]:5.2f}×")
-        if args.full_documents and "project" in wanted:
-            full_build(base, args.full_documents, content, log_dir, args.full_documents == args.documents)
+        if args.rounds:
+            report(systems, results, pages, len(documents), args.documents, args.rounds)
         if args.stages and "project" in wanted:
             only = [s.strip() for s in args.stages_only.split(",")]
             stage_times(content, base / "project" / "build", only, doc, rounds=2)
+        if args.full_documents and "project" in wanted:
+            full_build(base, args.full_documents, content, log_dir, args.full_documents == args.documents)
         print(f"\nload average at the end: {_load()}; date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
     finally:
         if not args.keep:
