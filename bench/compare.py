@@ -393,8 +393,9 @@ def document_page(system: System, doc: Document) -> Path:
 
 
 def stage_times(content: Path, output: Path, only: list[str], doc: Document, rounds: int) -> None:
-    """Where the project's nothing-changed and one-edit builds spend their time, in this process after a
-    warm-up build: each stage function wrapped and timed, the rest of the build as `other`."""
+    """Where the project's nothing-changed and one-edit builds spend their time, in this process (after a
+    first build if there is none): each stage function wrapped and timed, the rest of the build as `other`.
+    The stages' modules are imported before the first timed build."""
     sys.path.insert(0, str(ROOT / "plugins"))
     os.chdir(ROOT)  # the project's settings are found from here, as for the command
     import importlib
@@ -430,7 +431,8 @@ def stage_times(content: Path, output: Path, only: list[str], doc: Document, rou
     devnull = open(os.devnull, "w")  # noqa: SIM115
     stderr, sys.stderr = sys.stderr, devnull
     try:
-        build_module.build(content, output, only, today=TODAY)  # a warm-up: imports, and what it leaves
+        if not (output / "site").exists():  # the stages of a build that has a last build to start from
+            build_module.build(content, output, only, today=TODAY)
         for kind in ["nothing"] * rounds + ["edit"] * rounds:
             if kind == "edit":
                 path = content / "documents" / doc.year / f"{doc.slug}.zh.md"
@@ -470,7 +472,7 @@ def _load() -> str:
 def _pdf_pages(site: Path) -> tuple[int, int]:
     """PDF files and their pages (pypdf when the test extras are installed, else counted from the page
     objects)."""
-    files = sorted(site.rglob("*.pdf"))
+    files = sorted(path for path in site.rglob("*.pdf") if "attachments" not in path.parts)  # not rendered
     try:
         from pypdf import PdfReader
 
@@ -547,6 +549,7 @@ def main() -> int:
                         help="documents for the project's full build (site, PDFs, search); 0: not run")
     parser.add_argument("--stages", action="store_true",
                         help="then time the stages of the project's nothing-changed and one-edit builds")
+    parser.add_argument("--stage-runs", type=int, default=1, help="--stages: builds of each kind (1)")
     parser.add_argument("--stages-only", default="site", help="the stages' build: --only of it (site)")
     parser.add_argument("--keep", help="work in this folder and keep it (a kept corpus is used again)")
     parser.add_argument("--pelican-venv", default=str(Path(tempfile.gettempdir()) / "gazette-bench-pelican"))
@@ -615,7 +618,7 @@ def main() -> int:
             report(systems, results, pages, len(documents), args.documents, args.rounds)
         if args.stages and "project" in wanted:
             only = [s.strip() for s in args.stages_only.split(",")]
-            stage_times(content, base / "project" / "build", only, doc, rounds=2)
+            stage_times(content, base / "project" / "build", only, doc, args.stage_runs)
         if args.full_documents and "project" in wanted:
             full_build(base, args.full_documents, content, log_dir, args.full_documents == args.documents)
         print(f"\nload average at the end: {_load()}; date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC")
