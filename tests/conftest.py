@@ -22,6 +22,16 @@ def fixed_today() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def no_removal_grace() -> Iterator[None]:
+    """A replaced generation is removed at once (tests read whole output folders after a build)."""
+    import gazette.generations
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazette.generations, "REMOVAL_GRACE", 0.0)
+        yield
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> ContentFactory:
     return ContentFactory(tmp_path / "content")
@@ -35,10 +45,20 @@ def sample_content() -> Path:
 @pytest.fixture(scope="session")
 def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample content's site, built once (`--only site`)."""
+    import fcntl
+    import os
+
     from gazette.build import build
 
-    output = tmp_path_factory.mktemp("sample") / "build"
-    assert build(sample_content, output, ["site"]) == 0
+    # Built once for the whole run: the workers of pytest-xdist share their base folder's parent, which
+    # is this run's own (without xdist, the base folder itself).
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    output = shared / "sample-site" / "build"
+    with open(shared / "sample-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (output / "current").is_symlink():
+            assert build(sample_content, output, ["site"]) == 0
     return output / "site"
 
 

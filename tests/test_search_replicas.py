@@ -48,7 +48,7 @@ def _publish(output: Path, build: str, engine: str) -> None:
     generation = generations.new_generation(output)
     update_index(generation / "search-index", output / "search-index", _entries(build, BUILDS[build]), engine=engine)
     write_facets(generation / "search-index", {})
-    generations.switch(output, generation)
+    generations.switch(output, generation, remove_in_background=True)
 
 
 def _get(port: int, params: dict[str, str]) -> tuple[int, dict]:
@@ -66,7 +66,8 @@ def _build_of(answer: dict) -> str:
 
 
 @pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
-def test_the_index_switches_under_load_without_an_error_or_a_mixed_answer(engine, tmp_path):
+def test_the_index_switches_under_load_without_an_error_or_a_mixed_answer(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(generations, "REMOVAL_GRACE", 10.0)  # as a build: the old index stays a moment
     output = tmp_path / "build"
     _publish(output, "甲", engine)
     service = SearchService(output / "search-index", {**load_settings(), "GAZETTE_SEARCH_ENGINE": engine})

@@ -10,10 +10,11 @@ switch to them, in one step:
 
 `site` and `search-index` are fixed symlinks through `current`; `switch` replaces `current` by a new
 symlink with one `rename` (`os.replace`), so the site and the search index always come from the same
-build, whenever the build is stopped (even by SIGKILL). The generation it replaced is moved out of the
-way (`.removing/`, one `rename`) and removed after the switch, by a process of its own when the build asks
-for it: removing twenty thousand folders can take a minute on a busy disk, and the new output is live the
-moment `current` is replaced. What a killed build left behind is removed by `prepare` when the next build
+build, whenever the build is stopped (even by SIGKILL). The generation it replaced is removed after the
+switch, by a process of its own when the build asks for it (removing twenty thousand folders can take a
+minute on a busy disk, and the new output is live the moment `current` is replaced), after a grace of
+`REMOVAL_GRACE` seconds during which a search begun on the old index still finds its files. What a killed
+build left behind is moved under `.removing/` and removed the same way by `prepare` when the next build
 starts.
 """
 
@@ -41,6 +42,9 @@ LEGACY = (*LINKS, PAGE_KEYS)
 LEGACY_LEFTOVERS = (".staging", *(f".old-{name}" for name in LEGACY))
 _RM = "/bin/rm"
 _removals: list[subprocess.Popen[bytes]] = []  # this process's removals still running
+# Seconds a replaced generation stays in place after the switch: a search answered from the old index when
+# the link moved reads its files for a few more milliseconds (Whoosh opens segment files as it searches).
+REMOVAL_GRACE = 10.0
 
 
 class BuildLocked(Exception):
@@ -171,7 +175,7 @@ def switch(output: Path, generation: Path, *, remove_in_background: bool = False
     if not remove_in_background or not os.access(_RM, os.X_OK):
         shutil.rmtree(before, ignore_errors=True)
         return
-    _remove_later(output, before)
+    _spawn_removal(before, REMOVAL_GRACE)
 
 
 def _remove_later(output: Path, folder: Path) -> None:
@@ -184,11 +188,14 @@ def _remove_later(output: Path, folder: Path) -> None:
     _spawn_removal(moved)
 
 
-def _spawn_removal(folder: Path) -> None:
+def _spawn_removal(folder: Path, grace: float = 0.0) -> None:
     # Detached: it outlives the build; the next build's `prepare` takes over whatever it has not finished.
+    command = [_RM, "-rf", "--one-file-system", "--", str(folder)]
+    if grace > 0:
+        command = ["/bin/sh", "-c", 'sleep "$0" && exec "$@"', f"{grace:g}", *command]
     _removals.append(subprocess.Popen(
-        [_RM, "-rf", "--one-file-system", "--", str(folder)], stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True))
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, close_fds=True))
 
 
 def wait_for_removals() -> None:
