@@ -78,7 +78,7 @@ def code_folders() -> list[Path]:
 def _libraries() -> list[str]:
     """The installed distributions (name and version, from their metadata folders' names) and Python's
     version: a new WeasyPrint or Markdown can change an output."""
-    names: set[str] = {sys.version, sys.executable}
+    names: set[str] = {sys.version}  # not the executable's path: python and python3 are one interpreter
     for entry in sys.path:
         if entry.endswith("site-packages") and os.path.isdir(entry):
             names.update(name for name in os.listdir(entry) if name.endswith(".dist-info"))
