@@ -103,9 +103,12 @@ def test_a_failed_build_leaves_the_last_index(corpus, tmp_path, capsys):
     assert _keys(output, "zqxoriginal5") == {"doc:doc-5:zh"}
 
 
-def test_small_segments_from_many_builds_are_merged(corpus, tmp_path):
-    from gazette.search.index import SMALL_SEGMENTS, IndexWriter
+def test_small_segments_from_many_builds_are_merged(corpus, tmp_path, monkeypatch):
+    import gazette.search.index as index
+    from gazette.search.index import IndexWriter
 
+    SMALL_SEGMENTS = 3  # the rule, not the number: fewer builds to reach it
+    monkeypatch.setattr(index, "SMALL_SEGMENTS", SMALL_SEGMENTS)
     output = tmp_path / "build"
     assert build(corpus.root, output, ["search"]) == 0
     for i in range(SMALL_SEGMENTS + 3):
