@@ -32,6 +32,23 @@ def no_removal_grace() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def shared_web_font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One web-font cache for every build of this test process: its entries are keyed by the font's bytes
+    and the glyphs kept, so builds of the same text need not cut the font again each in its own output."""
+    import gazette.webfont
+
+    folder = tmp_path_factory.mktemp("webfont-cache")
+    real = gazette.webfont.write_web_font
+
+    def shared(pub, settings, web_root, theme, font_file, cache):  # type: ignore[no-untyped-def]
+        return real(pub, settings, web_root, theme, font_file, folder)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazette.webfont, "write_web_font", shared)
+        yield
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> ContentFactory:
     return ContentFactory(tmp_path / "content")
