@@ -2,7 +2,10 @@
 (`rules.py`).
 
 A rule takes the whole corpus and the check context and yields findings. Adding a rule touches one
-module: write the function, decorate it, document its code in docs/checks.md.
+module: write the function, decorate it, document its code in docs/checks.md. A rule whose findings about one
+unit (a document with its translations, a page, an issue) depend on another unit is registered with
+`@rule(across=True)`; otherwise an incremental check keeps its findings while the unit is unchanged
+(`incremental.py`), and `tests/test_check_incremental.py` is the test that says when that is wrong.
 """
 
 from __future__ import annotations
