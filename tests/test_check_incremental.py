@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from factory import ContentFactory
 from gazette.checks import CheckContext, run_rules
+from gazette.checks.common import public_documents
 from gazette.frontmatter_cache import FrontMatterCache
 from gazette.loader import load_corpus
 from gazette.settings import load_settings
@@ -41,7 +42,7 @@ def _check(root: Path, settings: dict, cache: Path | None) -> tuple[list[tuple],
     context = CheckContext(today=TODAY, settings=settings)
     findings.extend(run_rules(corpus, context, cache))
     if kept is not None and not any(f.is_error for f in findings):
-        kept.commit_public(corpus)
+        kept.commit_public(corpus, public_documents(corpus, context))
     return sorted({(f.path, f.line, f.code, f.level.value, f.field, f.zh, f.en) for f in findings}), context
 
 

@@ -36,7 +36,8 @@ ENVIRONMENT_PREFIXES = ("GAZETTE_", "PELICAN_")
 # Never hashed into the recorded digest: a short password could be found again from it by trying.
 SECRET_NAMES = ("PASSWORD", "PASSPHRASE", "SECRET", "TOKEN", "KEY")
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+# Non-blocking: a FIFO in a theme or code folder is never waited on (it is not a regular file: not hashed).
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from .model import Corpus
+    from .visibility import Visibility
 
 NAME = "frontmatter.sqlite"
 
@@ -96,12 +99,12 @@ class FrontMatterCache:
         """A reading made this time, kept by `commit` if `path` turns out public."""
         self.pending[path] = (self.key(front), meta, lines)
 
-    def commit_public(self, corpus: Corpus) -> None:
-        """Keep the readings of public documents' files (as `visibility.py` says); call only once the
-        check found no error."""
-        from .visibility import Visibility, corpus_visibility
+    def commit_public(self, corpus: Corpus, visibility: Mapping[str, Visibility]) -> None:
+        """Keep the readings of public documents' files (`visibility`: what `visibility.py` said of each
+        document); call only once the check found no error."""
+        from .visibility import Visibility
 
-        self.commit({source.path for slug, v in corpus_visibility(corpus).items() if v is Visibility.FULL
+        self.commit({source.path for slug, v in visibility.items() if v is Visibility.FULL
                      for source in (corpus.documents[slug].source,
                                     *(t.source for t in corpus.documents[slug].translations.values()))})
 

@@ -18,6 +18,7 @@ from ..findings import Finding, error
 from ..frontmatter_cache import FrontMatterCache
 from ..loader import load_corpus
 from ..model import Corpus
+from .common import public_documents
 from .rules import CheckContext, Rule, beijing_today, ordered_rules
 
 __all__ = ["CheckContext", "check_content", "run_rules"]
@@ -66,7 +67,7 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
     context = CheckContext(today=today or beijing_today(), settings=settings)
     findings.extend(run_rules(corpus, context, cache))
     if kept is not None and not any(f.is_error for f in findings):
-        kept.commit_public(corpus)  # a refused build changes nothing under its output
+        kept.commit_public(corpus, public_documents(corpus, context))  # a refused build changes nothing
     return corpus, sorted(set(findings), key=Finding.sort_key)
 
 

@@ -28,7 +28,8 @@ from typing import Any
 from ..findings import Finding, Level
 from ..frontmatter import Source
 from ..model import Corpus
-from ..visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
+from ..visibility import Visibility, issue_is_public, page_visibility
+from .common import public_documents
 from .rules import ACROSS, CheckContext, Rule, first_rules
 
 CACHE_NAME = "check.sqlite"
@@ -69,9 +70,9 @@ class _Unit:
         self.key = digest.hexdigest()
 
 
-def _public_units(corpus: Corpus, base: str) -> Iterator[_Unit]:
+def _public_units(corpus: Corpus, context: CheckContext, base: str) -> Iterator[_Unit]:
     """The units whose findings may be kept: public documents, pages and issues."""
-    visibility = corpus_visibility(corpus)
+    visibility = public_documents(corpus, context)  # worked out once a check, for the rules too
     for slug, doc in corpus.documents.items():
         if visibility[slug] is Visibility.FULL:
             yield _Unit("document", slug, [doc.source, *(t.source for t in doc.translations.values())], base)
@@ -113,7 +114,7 @@ def run_incrementally(corpus: Corpus, context: CheckContext, rules: list[Rule], 
     findings = list(run(first, corpus, context))
     limited = {f.path for f in findings}
     base = global_key(corpus, context)
-    units = [u for u in _public_units(corpus, base) if not any(s.path in limited for s in u.sources)]
+    units = [u for u in _public_units(corpus, context, base) if not any(s.path in limited for s in u.sources)]
     stored: dict[str, str] = {}
     if (cache / CACHE_NAME).is_file():
         with closing(sqlite3.connect(cache / CACHE_NAME)) as db:
