@@ -136,8 +136,12 @@ class IndexStats:
 
 def _link_segment_files(source: str, target: str, engine: str = DEFAULT_ENGINE) -> None:
     """`copy_function` for shutil.copytree: hard-link a segment file, copy the rest (see _copy_index)."""
-    segment_file = _segment_file_test(engine)
-    if segment_file(Path(source).name):
+    _link_or_copy(source, target, _segment_file_test(engine)(Path(source).name))
+
+
+def _link_or_copy(source: str, target: str | Path, link: bool) -> None:
+    """A segment file hard-linked (never changed once written), anything else copied."""
+    if link:
         try:
             os.link(source, target)
             return
@@ -168,13 +172,7 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
         if item.is_dir(follow_symlinks=False):
             shutil.copytree(source, copy)
             continue
-        if segment_file(item.name):
-            try:
-                os.link(source, copy)
-                continue
-            except OSError:
-                pass  # another file system: copy
-        shutil.copy2(source, copy)
+        _link_or_copy(source, copy, segment_file(item.name))
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
