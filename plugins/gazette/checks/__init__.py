@@ -24,9 +24,11 @@ from .rules import CheckContext, Rule, beijing_today, ordered_rules
 __all__ = ["CheckContext", "check_content", "run_rules"]
 
 
-def run_rules(corpus: Corpus, context: CheckContext, cache: Path | None = None) -> list[Finding]:
+def run_rules(corpus: Corpus, context: CheckContext, cache: Path | None = None,
+              refused: bool = False) -> list[Finding]:
     """Every rule over the corpus. With `cache` (an existing folder: the build's), the findings of the
-    per-unit rules about unchanged public units come from it (`incremental.py`)."""
+    per-unit rules about unchanged public units come from it (`incremental.py`); `refused`: reading already
+    found an error, so the cache is only read."""
     _load_rule_modules()
     if cache is not None and cache.is_dir():
         import sqlite3
@@ -34,7 +36,7 @@ def run_rules(corpus: Corpus, context: CheckContext, cache: Path | None = None) 
         from .incremental import run_incrementally
 
         try:
-            return run_incrementally(corpus, context, ordered_rules(), cache, _run)
+            return run_incrementally(corpus, context, ordered_rules(), cache, _run, refused)
         except (OSError, sqlite3.Error):
             pass  # an unwritable or damaged cache: the full check below
     return _run(ordered_rules(), corpus, context)
@@ -65,7 +67,7 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
     kept = FrontMatterCache(cache) if cache is not None and cache.is_dir() else None
     corpus, findings = load_corpus(content, kept)
     context = CheckContext(today=today or beijing_today(), settings=settings)
-    findings.extend(run_rules(corpus, context, cache))
+    findings.extend(run_rules(corpus, context, cache, refused=any(f.is_error for f in findings)))
     if kept is not None and not any(f.is_error for f in findings):
         kept.commit_public(corpus, public_documents(corpus, context))  # a refused build changes nothing
     return corpus, sorted(set(findings), key=Finding.sort_key)

@@ -107,7 +107,7 @@ def _decode(data: str) -> list[Finding]:
 
 
 def run_incrementally(corpus: Corpus, context: CheckContext, rules: list[Rule], cache: Path,
-                      run: Any) -> list[Finding]:
+                      run: Any, refused: bool = False) -> list[Finding]:
     """The findings of `rules` over `corpus`, per-unit findings of unchanged public units from `cache`
     (a folder). `run(rules, corpus, context)` runs rules and turns a failing rule into a finding."""
     first = [r for r in rules if r in first_rules()]
@@ -128,7 +128,7 @@ def run_incrementally(corpus: Corpus, context: CheckContext, rules: list[Rule], 
     judged = list(run(per_unit, _only(corpus, units, kept), CheckContext(context.today, context.settings)))
     findings.extend(judged)
     findings.extend(run(_across_only(rules), corpus, context))
-    if any(f.is_error for f in findings):
+    if refused or any(f.is_error for f in findings):
         return findings  # a refused build changes nothing under its output, its caches included
     fresh = [u for u in units if u.key not in kept]
     owner = {s.path: u.key for u in fresh for s in u.sources}
