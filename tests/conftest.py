@@ -49,6 +49,17 @@ def shared_web_font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_pdf_process() -> Iterator[None]:
+    """One PDF process a build: the tests already run on every core, and each process a build starts
+    loads WeasyPrint and the fonts again for the few PDFs a test renders."""
+    import gazette.pdf.build
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazette.pdf.build, "workers", lambda settings, jobs: 1)
+        yield
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> ContentFactory:
     return ContentFactory(tmp_path / "content")
