@@ -80,10 +80,14 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
         return BuildResult(1)
     day = today or beijing_today()
-    unchanged = None if force else _unchanged(content, output, only, settings_file(settings_path), day)
-    if unchanged is not None:
-        print(unchanged, file=sys.stderr)
-        return BuildResult(0, unchanged=True)
+    record, previous = _recorded_inputs(output)
+    inputs = None
+    if previous is not None and not force:
+        inputs = build_inputs.compute(content, settings_file(settings_path), [Path(f) for f in previous.folders],
+                                      only, day.isoformat(), previous)
+        if inputs is not None and inputs.digest == previous.digest:
+            print(_unchanged(record), file=sys.stderr)
+            return BuildResult(0, unchanged=True)
     settings = load_settings(settings_path, {"PATH": str(content.resolve())})
     try:
         config = GazetteConfig.from_settings(settings)
@@ -91,9 +95,11 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         print(exc, file=sys.stderr)
         return BuildResult(1)
     # Before the content is read for the check: an edit made while this build runs changes the digest,
-    # so the next build sees it, never the other way round.
-    inputs = build_inputs.compute(content, settings_file(settings_path), [config.theme], only,
-                                  day.isoformat())
+    # so the next build sees it, never the other way round. The digest made above serves when it covered
+    # the folders these settings name (it does unless the theme moved).
+    if inputs is None or inputs.folders != build_inputs.folders_of([config.theme]):
+        inputs = build_inputs.compute(content, settings_file(settings_path), [config.theme], only,
+                                      day.isoformat(), previous)
     progress("检查内容 / checking content …")
     corpus, findings = check_content(content, settings, day, cache=output / ".cache")
     errors, warnings = count(findings)
@@ -104,7 +110,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
               file=sys.stderr)
         return BuildResult(1)
     made_from = {"inputs": inputs.to_json() if inputs is not None else None,
-              "warnings": dict(sorted(Counter(f.code for f in findings if f.level == "warning").items()))}
+                 "warnings": dict(sorted(Counter(f.code for f in findings if f.level == "warning").items()))}
     lock = None
     try:
         lock = generations.lock(output)
@@ -139,21 +145,17 @@ class _Failed(Exception):
         self.message = message
 
 
-def _unchanged(content: Path, output: Path, only: list[str], settings: Path | None,
-               day: dt.date) -> str | None:
-    """When the last good build was made from exactly these inputs (`build_inputs.py`), the message that
-    says so: that build's output stands, nothing needs checking or writing. Otherwise None."""
+def _recorded_inputs(output: Path) -> tuple[dict[str, Any], build_inputs.Inputs | None]:
+    """What the last good build recorded of its inputs (`inputs.json`), and their digest."""
     current = generations.current_generation(output)
     if current is None or not (output / "site").is_dir():
-        return None
+        return {}, None
     record = generations.read_inputs(current)
-    previous = build_inputs.Inputs.from_json(record.get("inputs"))
-    if previous is None:
-        return None
-    inputs = build_inputs.compute(content, settings, [Path(f) for f in previous.folders], only,
-                                  day.isoformat(), previous)
-    if inputs is None or inputs.digest != previous.digest:
-        return None
+    return record, build_inputs.Inputs.from_json(record.get("inputs"))
+
+
+def _unchanged(record: dict[str, Any]) -> str:
+    """The message of a build whose inputs are the last good build's: that build's output stands."""
     warned = record.get("warnings")
     counts = {str(k): int(v) for k, v in warned.items() if isinstance(v, int)} if isinstance(warned, dict) else {}
     total = sum(counts.values())

@@ -139,6 +139,11 @@ def _folder_files(folder: Path) -> list[Path]:
     return found
 
 
+def folders_of(folders: list[Path]) -> list[str]:
+    """The folders a digest covers: those named, and this package's code."""
+    return sorted({str(f.resolve()) for f in (*folders, *code_folders())})
+
+
 def compute(content: Path, settings_file: Path | None, folders: list[Path], only: list[str], today: str,
             previous: Inputs | None = None) -> Inputs | None:
     """The digest of a build's inputs, or None when the content folder holds what the check refuses
@@ -167,7 +172,7 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
         if value is None:
             return None
         part("content/" + rel, value)
-    all_folders = sorted({str(f.resolve()) for f in (*folders, *code_folders())})
+    all_folders = folders_of(folders)
     for path in settings_files(settings_file):
         part("settings " + str(path), _file_digest(path, known, stats, now) or b"missing")
     for folder in all_folders:
