@@ -64,10 +64,14 @@ def _spans(normalised: str, wanted: list[tuple[str, str]]) -> list[tuple[int, in
 def mark(text: str, wanted: list[tuple[str, str]], window: tuple[int, int] | None = None) -> Markup:
     """`text` (or the slice `window` of it) escaped, with every match wrapped in <mark>."""
     normalised, offsets = normalise_with_offsets(text)
-    lo, hi = window or (0, len(text))
+    return _marked(text, offsets, _spans(normalised, wanted), window or (0, len(text)))
+
+
+def _marked(text: str, offsets: list[int], spans: list[tuple[int, int]], window: tuple[int, int]) -> Markup:
+    lo, hi = window
     out: list[str] = []
     cursor = lo
-    for start, end in _spans(normalised, wanted):
+    for start, end in spans:
         s, e = offsets[start], offsets[end]
         if s < cursor or e > hi:
             continue
@@ -80,7 +84,8 @@ def mark(text: str, wanted: list[tuple[str, str]], window: tuple[int, int] | Non
 
 def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS) -> Markup | None:
     """A window of about `size` characters of `text` around its first match, or None without a match.
-    Cut between syllables only, never on a tsheg or inside a stack."""
+    Cut between syllables only, never on a tsheg or inside a stack. The text is normalised once, for
+    finding the first match and marking the window (a body is the longest thing a hit shows)."""
     normalised, offsets = normalise_with_offsets(text)
     spans = _spans(normalised, wanted)
     if not spans:
@@ -90,7 +95,7 @@ def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS)
     hi = min(len(text), lo + size)
     lo = max(0, min(lo, hi - size))
     lo, hi = _start_of_syllable(text, lo, first), _end_of_syllable(text, hi)
-    body = mark(text, wanted, (lo, hi))
+    body = _marked(text, offsets, spans, (lo, hi))
     return Markup(("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""))
 
 

@@ -360,33 +360,45 @@ class TantivyIndex:
             page = max(1, min(request.page, -(-total // request.size)))
             window = ranked[(page - 1) * request.size: page * request.size]
             return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in window])
-        found = searcher.search(q, limit=1, count=True)
-        total = int(found.count)
-        page = max(1, min(request.page, -(-total // request.size)))
-        start = (page - 1) * request.size
-        if request.sort == "date":
-            addresses = self._newest_first(searcher, q, start, start + request.size)
-        else:
-            found = searcher.search(q, limit=request.size, offset=start, count=False)
-            addresses = [a for _, a in found.hits]
+        # One pass gives the page and the total; a page past the end (rare) asks again for the last one.
+        page = max(1, request.page)
+        addresses, total = self._page(searcher, request, q, page)
+        last = max(1, -(-total // request.size))
+        if page > last:
+            page = last
+            addresses, total = self._page(searcher, request, q, page)
         return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in addresses])
 
-    def _newest_first(self, searcher: Any, q: Query, start: int, end: int) -> list[Any]:
+    def _page(self, searcher: Any, request: SearchRequest, q: Query, page: int) -> tuple[list[Any], int]:
+        start = (page - 1) * request.size
+        if request.sort == "date":
+            return self._newest_first(searcher, q, start, start + request.size)
+        found = searcher.search(q, limit=request.size, offset=start, count=True)
+        return [a for _, a in found.hits], int(found.count)
+
+    def _newest_first(self, searcher: Any, q: Query, start: int, end: int) -> tuple[list[Any], int]:
         """Hits start..end newest first, the score breaking ties between equal dates (as Whoosh's
-        MultiFacet), without reading every hit: tantivy orders by the `published` fast field (ties by
-        document), then only the hits of the dates the page shows are ranked by score."""
-        by_date = searcher.search(q, limit=end, count=False, order_by_field="published", order=Order.Desc).hits
+        MultiFacet), and the total, without reading every hit: tantivy orders by the `published` fast
+        field (ties by document), then only the hits of the dates the page shows are ranked by score."""
+        found = searcher.search(q, limit=end, count=True, order_by_field="published", order=Order.Desc)
+        by_date, total = found.hits, int(found.count)
         if start >= len(by_date):
-            return []
+            return [], total
         newest, oldest = by_date[start][0], by_date[-1][0]
         before = next(i for i, (date, _) in enumerate(by_date) if date == newest)  # hits of later dates
         dates = Query.range_query(self.schema, "published", FieldType.Integer, oldest, newest)
         ranged = Query.boolean_query([(Occur.Must, q), (Occur.Must, Query.const_score_query(dates, 0.0))])
-        count = int(searcher.search(ranged, limit=1, count=True).count)
-        scored = searcher.search(ranged, limit=count, count=False).hits  # by score, ties by document
+        # The hits of those dates: those seen above and any more of the oldest date (a few, usually);
+        # a second pass only when there are more than guessed. (A limit of `total` would make tantivy
+        # keep a heap of that size in every segment.)
+        guess = len(by_date) - before + 64
+        found = searcher.search(ranged, limit=guess, count=True)
+        if found.count > guess:
+            found = searcher.search(ranged, limit=int(found.count), count=False)
+        scored = found.hits  # by score, ties by document
         keys = searcher.fast_field_values("published", [a for _, a in scored])
         order = sorted(range(len(scored)), key=lambda i: -(keys[i] or 0))  # stable: scores stay in order
-        return [scored[i][1] for i in order][start - before: end - before]
+        return [scored[i][1] for i in order][start - before: end - before], total
 
     def _collapsed(self, searcher: Any, request: SearchRequest, q: Query) -> list[Any]:
         """Every hit in order, one per document (the fallback to both languages, for a reader of one
