@@ -158,21 +158,26 @@ def _segments(folder: Path) -> list[str]:
 
 
 def test_an_update_writes_only_the_bucket_of_the_change(indexes, tmp_path, monkeypatch):
-    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 2)
+    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 1)  # several groups of eight buckets
     publication = build_publication(load_corpus(Path(indexes["whoosh"].folder).parents[1] / "content")[0])
     wanted = list(entries(publication))
     first, second = tmp_path / "1", tmp_path / "2"
     update_index(first, tmp_path / "none", wanted, engine="tantivy")
-    before = _segments(first)
-    assert len(before) == len(tantivy_index.TantivyWriter.open(first).segments) > 4
+    store = tantivy_index.BUCKETS_FOLDER
+    before, buckets_before = _segments(first), _segments(first / store)
+    assert len(buckets_before) == len(tantivy_index.TantivyWriter.open(first).segments) > tantivy_index.GROUP_BUCKETS
+    assert len(before) < len(buckets_before)  # a query reads the groups' merged segments, not the buckets
     changed = replace(wanted[3], body="改写后的正文", fingerprint="new")
     stats = update_index(second, first, [*wanted[:3], changed, *wanted[4:]], engine="tantivy")
     assert (stats.rebuilt, stats.written, stats.removed) == (False, 1, 0)
-    after = _segments(second)
-    assert len(after) == len(before) and len(set(after) - set(before)) == 1  # one bucket written again
-    for path in second.iterdir():  # the others' files are the last index's, linked
-        if is_segment_file(path.name) and path.name.split(".")[0] in {s.replace("-", "") for s in before}:
-            assert path.stat().st_ino == (first / path.name).stat().st_ino
+    after, buckets_after = _segments(second), _segments(second / store)
+    assert len(buckets_after) == len(buckets_before) and len(set(buckets_after) - set(buckets_before)) == 1
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1  # one group merged again
+    kept = {s.replace("-", "") for s in [*before, *buckets_before]}
+    for folder in (second, second / store):  # the others' files are the last index's, linked
+        for path in folder.iterdir():
+            if is_segment_file(path.name) and path.name.split(".")[0] in kept:
+                assert path.stat().st_ino == (first / folder.relative_to(second) / path.name).stat().st_ino
     index = open_index(second, "tantivy")
     assert index is not None and index.doc_count() == len(wanted)
     assert {h.key for h in search(index, "改写后的正文").hits} == {changed.key}

@@ -73,16 +73,20 @@ def _held(folder: Path, engine: str) -> set[str]:
     if engine == "tantivy":
         import tantivy
 
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        assert all(not s["deletes"] for s in meta["segments"])
-        listed = {s["segment_id"].replace("-", "") for s in meta["segments"]}
-        assert {p.name.split(".")[0] for p in folder.iterdir() if tantivy_index.is_segment_file(p.name)} == listed
-        searcher = tantivy.Index.open(str(folder)).searcher()
-        for field in ("title", "body", "meta"):
-            found |= {term for term, _ in searcher.terms_with_prefix(field, "zqx")}
-        everything = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs)).hits
-        for _, address in everything:
-            found |= set(re.findall("zqx[0-9]+", bytes(searcher.doc(address).get_first("stored")).decode()))
+        for index in (folder, folder / tantivy_index.BUCKETS_FOLDER):  # what is searched, what it is merged from
+            meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+            listed = {s["segment_id"].replace("-", "") for s in meta["segments"]}
+            assert {p.name.split(".")[0] for p in index.iterdir()
+                    if p.is_file() and tantivy_index.is_segment_file(p.name)} == listed
+            searcher = tantivy.Index.open(str(index)).searcher()
+            # no deleted entry but the empty ones that order the buckets (which the merge drops)
+            deleted = sum((s["deletes"] or {}).get("num_deleted_docs", 0) for s in meta["segments"])
+            assert deleted == (index != folder) * searcher.doc_freq("key", tantivy_index.PADDING_KEY)
+            for field in ("title", "body", "meta"):
+                found |= {term for term, _ in searcher.terms_with_prefix(field, "zqx")}
+            everything = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs)).hits
+            for _, address in everything:
+                found |= set(re.findall("zqx[0-9]+", bytes(searcher.doc(address).get_first("stored")).decode()))
     return found
 
 

@@ -169,8 +169,8 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
     target.mkdir(parents=True)
     for item in os.scandir(previous):
         source, copy = item.path, target / item.name
-        if item.is_dir(follow_symlinks=False):
-            shutil.copytree(source, copy)
+        if item.is_dir(follow_symlinks=False):  # tantivy's bucket store: segment files linked too
+            shutil.copytree(source, copy, copy_function=lambda s, t: _link_or_copy(s, t, segment_file(Path(s).name)))
             continue
         _link_or_copy(source, copy, segment_file(item.name))
 

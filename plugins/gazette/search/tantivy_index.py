@@ -58,10 +58,17 @@ from .query import Clause, RawPage, SearchRequest
 ENGINE = "tantivy"
 # Exact terms (the raw tokenizer): ids, keys and numbers; issuers and classes hold several values.
 KEYWORDS = ("key", "slug", "lang", "number_key", "index_no_key", "issuers", "classes", "genre", "validity")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: buckets merged into groups
 WRITER_HEAP = 64_000_000  # bytes before tantivy writes a segment: far more than a bucket needs
 BUCKET_ENTRIES = 128  # entries a bucket (one segment) holds on average: what one edit costs to write
 BUCKET_PREFIX = "gazette-bucket-"  # a bucket being written: a scratch folder of its own
+# Buckets whose segments are merged into the one segment a query reads: a query visits about
+# buckets / GROUP_BUCKETS segments (each costs a query some milliseconds when there are hundreds),
+# and an edit merges one group again (tantivy merges about 3,000 entries a second of CPU).
+GROUP_BUCKETS = 8
+MERGE_AT = 8  # segments of one size class that tantivy's default merge policy (LogMergePolicy) merges
+PADDING_KEY = "\x00padding"  # the key of the deleted entries that order a group (see _write_segment)
+BUCKETS_FOLDER = "buckets"  # the bucket store: a tantivy index of every bucket's segment, never searched
 LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
 # Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
 # never changed, so hard-linked into the next build and removed with the segment like its other files.
@@ -140,64 +147,152 @@ def bucket_count(entries: int) -> int:
 
 
 def _scratch() -> str | None:
-    """Where buckets are written before their files join the index: memory (/dev/shm) where there is
-    one, since tantivy syncs every file of a commit to disk and a bucket is a commit of its own (0.1 s
-    each on a busy disk, against a few milliseconds); else the index folder itself."""
+    """Where buckets are written and groups merged before their files join the index: memory (/dev/shm)
+    where there is one, since tantivy syncs every file of a commit to disk and a bucket is a commit of
+    its own (0.1 s each on a busy disk, against a few milliseconds); else the index folder itself."""
     shm = Path("/dev/shm")
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
+def _files_of(folder: Path, stems: set[str]) -> list[Path]:
+    """The files of these segments in `folder` (in the bucket store, with their entries' file)."""
+    return [path for path in folder.iterdir() if path.is_file() and path.name.split(".")[0] in stems]
+
+
+def _segment_files(folder: Path, stems: set[str]) -> list[Path]:
+    return [path for path in _files_of(folder, stems) if not path.name.endswith(ENTRIES_SUFFIX)]
+
+
 def _write_bucket(job: tuple[str, int, list[Entry]]) -> dict[str, Any]:
     """Write one bucket's entries, in the build's order, as the one segment of a tantivy index in a
-    scratch folder (in a worker process or in this one), then move its files into the index folder;
+    scratch folder (in a worker process or in this one), then move its files into the bucket store;
     return the segment's record from its meta.json."""
-    folder, bucket, entries = job
-    own = Path(tempfile.mkdtemp(prefix=f"{BUCKET_PREFIX}{bucket}-", dir=_scratch() or folder))
+    store, bucket, entries = job
+    own = Path(tempfile.mkdtemp(prefix=f"{BUCKET_PREFIX}{bucket}-", dir=_scratch() or store))
     try:
-        return _write_segment(own, entries, Path(folder))
+        return _write_segment(own, entries, Path(store), bucket % GROUP_BUCKETS)
     finally:
         shutil.rmtree(own, ignore_errors=True)
 
 
-def _write_segment(own: Path, entries: list[Entry], folder: Path) -> dict[str, Any]:
+def _write_segment(own: Path, entries: list[Entry], store: Path, place: int) -> dict[str, Any]:
     ix = tantivy.Index(_schema(), path=str(own), reuse=False)
     writer = ix.writer(heap_size=WRITER_HEAP, num_threads=1)  # one thread: one segment
     for entry in entries:
         writer.add_document(_document(entry))
+    # tantivy merges a group's segments in the order of their size (max_doc, deleted entries
+    # included), ties in no fixed order, and the merged segment keeps that order, which breaks ties
+    # between equal scores. Deleted padding entries make the sizes of a group's buckets differ (each
+    # one's size is its place in the group, modulo GROUP_BUCKETS), so that a fresh build and an update
+    # order a group alike; the merge drops them.
+    for _ in range((place - len(entries)) % GROUP_BUCKETS):
+        padding = tantivy.Document()
+        padding.add_text("key", PADDING_KEY)
+        writer.add_document(padding)
+    writer.delete_documents_by_term("key", PADDING_KEY)
     writer.commit()
     writer.wait_merging_threads()
     segments = json.loads((own / "meta.json").read_text(encoding="utf-8"))["segments"]
     if len(segments) != 1:
         raise RuntimeError(f"tantivy wrote {len(segments)} segments for one bucket in {own}")
     stem = _stem(segments[0]["segment_id"])
-    for path in own.iterdir():
-        if path.name.split(".")[0] == stem:
-            shutil.move(path, folder / path.name)
+    for path in _files_of(own, {stem}):
+        shutil.move(path, store / path.name)
     held = {e.key: e.fingerprint for e in entries}
-    (folder / (stem + ENTRIES_SUFFIX)).write_text(json.dumps(held, ensure_ascii=False), encoding="utf-8")
+    (store / (stem + ENTRIES_SUFFIX)).write_text(json.dumps(held, ensure_ascii=False), encoding="utf-8")
+    return _segment_record(segments[0])
+
+
+def _segment_record(segment: dict[str, Any]) -> dict[str, Any]:
+    return {"segment": segment["segment_id"], "max_doc": segment["max_doc"], "deletes": segment["deletes"]}
+
+
+def _merge_group(job: tuple[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The segments that serve one group of buckets: their segments merged into one, written into the
+    index folder; return its record. Merging is tantivy's own (postings and stored texts copied in
+    Rust, nothing analysed again): the bindings cannot ask for it, but a commit lets tantivy's merge
+    policy merge the segments of one size class when there are MERGE_AT of them, which a group's buckets
+    are. Where it does not (a small group), the buckets' segments serve as they are (hard links)."""
+    folder, buckets = Path(job[0]), job[1]
+    store = folder / BUCKETS_FOLDER
+    if len(buckets) >= MERGE_AT:
+        own = Path(tempfile.mkdtemp(prefix=f"{BUCKET_PREFIX}group-", dir=_scratch() or folder))
+        try:
+            merged = _merged(own, store, buckets)
+            if merged is not None:
+                for path in _files_of(own, {_stem(merged["segment_id"])}):
+                    shutil.move(path, folder / path.name)
+                return [_segment_record(merged)]
+        finally:
+            shutil.rmtree(own, ignore_errors=True)
+    for path in _segment_files(store, {_stem(b["segment"]) for b in buckets}):
+        os.link(path, folder / path.name)
+    return buckets
+
+
+def _merged(own: Path, store: Path, buckets: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Merge the bucket segments into one in the scratch index `own`; None if tantivy did not make
+    exactly one segment of all their entries."""
+    tantivy.Index(_schema(), path=str(own), reuse=False)
+    for path in _segment_files(store, {_stem(b["segment"]) for b in buckets}):
+        shutil.copyfile(path, own / path.name)  # the scratch folder may be on another file system
+    _list_segments(own, buckets)
+    writer = tantivy.Index.open(str(own)).writer(heap_size=WRITER_HEAP, num_threads=1)
+    writer.commit()
+    writer.wait_merging_threads()
+    segments = json.loads((own / "meta.json").read_text(encoding="utf-8"))["segments"]
+    alive = sum(b["max_doc"] - ((b.get("deletes") or {}).get("num_deleted_docs") or 0) for b in buckets)
+    if len(segments) != 1 or segments[0]["max_doc"] != alive or segments[0]["deletes"]:
+        return None
     return segments[0]  # type: ignore[no-any-return]
 
 
+def _list_segments(folder: Path, segments: list[dict[str, Any]]) -> None:
+    """List these segments, in this order, in tantivy's meta.json in `folder`."""
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta["segments"] = [{"segment_id": s["segment"], "max_doc": s["max_doc"], "deletes": s.get("deletes")}
+                        for s in segments]
+    _replace_json(folder / "meta.json", meta)
+
+
+def _replace_json(path: Path, value: Any) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    temporary.replace(path)
+
+
+def _run(function: Any, jobs: list[Any], procs: int, chunksize: int = 4) -> list[Any]:
+    if procs > 1 and len(jobs) > 1:
+        with multiprocessing.Pool(min(procs, len(jobs))) as pool:
+            return list(pool.imap(function, jobs, chunksize=chunksize))
+    return [function(job) for job in jobs]
+
+
 class TantivyWriter:
-    """engine.Writer for tantivy, one segment a bucket (see the module's doc): a full build writes every
-    bucket; an update writes again only the buckets holding a removed, changed or added entry, and the
-    files of their old segments leave the folder."""
+    """engine.Writer for tantivy, in buckets and groups (see the module's doc): a full build writes every
+    bucket and merges every group; an update writes again only the buckets holding a removed, changed or
+    added entry and merges again only their groups, and the files of their old segments leave both
+    folders."""
 
     purges_in_place = True
 
     def __init__(self, folder: Path, layout: dict[str, Any]) -> None:
         self.folder = folder
+        self.store = folder / BUCKETS_FOLDER
         self.buckets: int = layout["buckets"]
-        # bucket → its segment's id and the fingerprints of the entries it holds
+        # bucket → its segment in the bucket store; group → the segments that serve it
         self.segments: dict[int, dict[str, Any]] = {int(b): s for b, s in layout["segments"].items()}
+        self.groups: dict[int, list[dict[str, Any]]] = {int(g): s for g, s in layout["groups"].items()}
         self._held: dict[int, dict[str, str]] | None = None  # bucket → key → fingerprint, read when asked
 
     @classmethod
     def create(cls, folder: Path) -> TantivyWriter:
         folder.mkdir(parents=True, exist_ok=True)
-        tantivy.Index(_schema(), path=str(folder), reuse=False)  # an empty index: its meta.json
+        for index in (folder, folder / BUCKETS_FOLDER):
+            index.mkdir(exist_ok=True)
+            tantivy.Index(_schema(), path=str(index), reuse=False)  # an empty index: its meta.json
         (folder / VERSION_FILE).write_text(json.dumps(version()), encoding="utf-8")
-        return cls(folder, {"buckets": 1, "segments": {}})
+        return cls(folder, {"buckets": 1, "segments": {}, "groups": {}})
 
     @classmethod
     def open(cls, folder: Path) -> TantivyWriter:
@@ -209,7 +304,7 @@ class TantivyWriter:
 
     def _entries(self) -> dict[int, dict[str, str]]:
         if self._held is None:
-            self._held = {b: json.loads((self.folder / (_stem(s["segment"]) + ENTRIES_SUFFIX)).read_bytes())
+            self._held = {b: json.loads((self.store / (_stem(s["segment"]) + ENTRIES_SUFFIX)).read_bytes())
                           for b, s in self.segments.items()}
         return self._held
 
@@ -245,42 +340,46 @@ class TantivyWriter:
         return grouped
 
     def _drop(self, buckets: set[int]) -> None:
-        """Unlink these buckets' segment files (hard links: the last index keeps its own)."""
+        """Unlink these buckets' segment files, and the served segments of their groups (hard links: the
+        last index keeps its own)."""
         stems = {_stem(self.segments.pop(b)["segment"]) for b in buckets if b in self.segments}
         if self._held is not None:
             for b in buckets:
                 self._held.pop(b, None)
-        for path in list(self.folder.iterdir()):
-            if path.name.split(".")[0] in stems:
-                path.unlink()
+        served = {_stem(s["segment"]) for g in {b // GROUP_BUCKETS for b in buckets}
+                  for s in self.groups.pop(g, [])}
+        for path in [*_files_of(self.store, stems), *_files_of(self.folder, served)]:
+            path.unlink()
 
     def _write(self, buckets: dict[int, list[Entry]], procs: int) -> None:
-        jobs = [(str(self.folder), b, entries) for b, entries in sorted(buckets.items()) if entries]
+        """Write these buckets, then merge again the groups they are in."""
+        jobs = [(str(self.store), b, entries) for b, entries in sorted(buckets.items()) if entries]
         try:
-            if procs > 1 and len(jobs) > 1:
-                with multiprocessing.Pool(min(procs, len(jobs))) as pool:
-                    written = list(pool.imap(_write_bucket, jobs, chunksize=4))
-            else:
-                written = [_write_bucket(job) for job in jobs]
-            for (_, bucket, entries), segment in zip(jobs, written, strict=True):
-                self.segments[bucket] = {"segment": segment["segment_id"], "max_doc": segment["max_doc"]}
+            for (_, bucket, entries), segment in zip(jobs, _run(_write_bucket, jobs, procs), strict=True):
+                self.segments[bucket] = segment
                 if self._held is not None:
                     self._held[bucket] = {e.key: e.fingerprint for e in entries}
+            groups = sorted({b // GROUP_BUCKETS for b in buckets})
+            members = {g: [s for b, s in sorted(self.segments.items()) if b // GROUP_BUCKETS == g] for g in groups}
+            merges = [(g, m) for g, m in members.items() if m]
+            served = _run(_merge_group, [(str(self.folder), m) for _, m in merges], procs, chunksize=1)
+            for (group, _), segments in zip(merges, served, strict=True):
+                self.groups[group] = segments
         finally:
-            for path in self.folder.glob(f"{BUCKET_PREFIX}*"):  # a bucket of a killed worker
-                shutil.rmtree(path, ignore_errors=True)
+            for folder in (self.folder, self.store):
+                for path in folder.glob(f"{BUCKET_PREFIX}*"):  # the scratch of a killed worker
+                    shutil.rmtree(path, ignore_errors=True)
         self._commit()
 
     def _commit(self) -> None:
-        """List the buckets' segments, in bucket order, in tantivy's meta.json, and record the layout."""
-        meta = json.loads((self.folder / "meta.json").read_text(encoding="utf-8"))
-        meta["segments"] = [{"segment_id": s["segment"], "max_doc": s["max_doc"], "deletes": None}
-                            for _, s in sorted(self.segments.items())]
-        layout = {"buckets": self.buckets, "segments": {str(b): s for b, s in sorted(self.segments.items())}}
-        for name, value in (("meta.json", meta), (LAYOUT_FILE, layout)):
-            temporary = self.folder / f".{name}.tmp"
-            temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-            temporary.replace(self.folder / name)
+        """List the groups' segments, in group order, in the index's meta.json, the buckets' in the
+        bucket store's, and record the layout."""
+        _list_segments(self.store, [s for _, s in sorted(self.segments.items())])
+        _list_segments(self.folder, [s for _, served in sorted(self.groups.items()) for s in served])
+        _replace_json(self.folder / LAYOUT_FILE, {
+            "buckets": self.buckets,
+            "segments": {str(b): s for b, s in sorted(self.segments.items())},
+            "groups": {str(g): s for g, s in sorted(self.groups.items())}})
 
     def close(self) -> None:
         pass
