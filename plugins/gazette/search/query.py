@@ -339,8 +339,13 @@ def run(engine: Engine | None, request: SearchRequest) -> Results:
     raw = engine.search(request)
     if raw.total == 0 and request.lang_implicit:
         # A reader of one language may look for a document that has no text in it (not translated).
+        others = [lang for lang in LANGS if lang != request.filters.lang]
         request = replace(request, filters=replace(request.filters, lang=None), collapse=True)
-        raw = engine.search(request)
+        # Nothing matched in the reader's language, so every hit is in another; with one other language
+        # that is one entry a document already, and the engines need not read every hit to collapse them.
+        asked = replace(request, filters=replace(request.filters, lang=others[0]), collapse=False) \
+            if len(others) == 1 else request
+        raw = engine.search(asked)
         if raw.total:
             results.problems.append(_problem("widened"))
             results.request = request
