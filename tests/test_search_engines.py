@@ -187,3 +187,27 @@ def test_an_update_writes_only_the_bucket_of_the_change(indexes, tmp_path, monke
     assert len(_segments(one.folder)) == 1 and several is not None
     for q, params in ORDERED:
         assert [h.key for h in search(one, q, **params).hits] == [h.key for h in search(several, q, **params).hits]
+
+
+def test_an_index_in_shards_finds_what_one_index_finds(indexes, tmp_path, monkeypatch):
+    """Shards score with their own statistics, so close scores may order otherwise; what is found, the
+    totals and the pages' sizes and dates are the same."""
+    monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 2)
+    monkeypatch.setattr(tantivy_index, "SHARD_FROM_GROUPS", 1)
+    publication = build_publication(load_corpus(Path(indexes["whoosh"].folder).parents[1] / "content")[0])
+    wanted = list(entries(publication))
+    update_index(tmp_path / "shards", tmp_path / "none", wanted, engine="tantivy")
+    write_facets(tmp_path / "shards", indexes["tantivy"].facets)
+    one, shards = indexes["tantivy"], open_index(tmp_path / "shards", "tantivy")
+    assert shards is not None and shards.doc_count() == one.doc_count() == len(wanted)
+    assert len(list((tmp_path / "shards").glob(f"{tantivy_index.SHARD_PREFIX}*"))) == tantivy_index.SHARDS
+    for q, params in ORDERED:
+        for sort in ("relevance", "date"):
+            asked = {**params, "sort": sort, "size": "50", "page": "1"}
+            a, b = (search(index, q, **asked) for index in (one, shards))
+            assert (a.total, a.pages) == (b.total, b.pages) and {h.key for h in a.hits} == {h.key for h in b.hits}, q
+            if sort == "date":
+                assert [h.fields.get("published") for h in a.hits] == [h.fields.get("published") for h in b.hits], q
+            pages = [search(shards, q, **{**asked, "size": "3", "page": str(n)})
+                     for n in range(1, min(4, -(-b.total // 3)) + 1)]
+            assert [h.key for p in pages for h in p.hits] == [h.key for h in b.hits][:3 * len(pages)], q

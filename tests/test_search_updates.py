@@ -73,15 +73,19 @@ def _held(folder: Path, engine: str) -> set[str]:
     if engine == "tantivy":
         import tantivy
 
-        for index in (folder, folder / tantivy_index.BUCKETS_FOLDER):  # what is searched, what it is merged from
+        served = {s["segment_id"] for s in json.loads((folder / "meta.json").read_text(encoding="utf-8"))["segments"]}
+        for shard in folder.glob(f"{tantivy_index.SHARD_PREFIX}*"):  # each a part of the index's segments
+            assert {s["segment_id"] for s in json.loads((shard / "meta.json").read_text())["segments"]} <= served
+        shards = [*folder.glob(f"{tantivy_index.SHARD_PREFIX}*")]
+        for index in (folder, folder / tantivy_index.BUCKETS_FOLDER, *shards):  # what is searched, merged from
             meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
             listed = {s["segment_id"].replace("-", "") for s in meta["segments"]}
             assert {p.name.split(".")[0] for p in index.iterdir()
                     if p.is_file() and tantivy_index.is_segment_file(p.name)} == listed
             searcher = tantivy.Index.open(str(index)).searcher()
-            # no deleted entry but the empty ones that order the buckets (which the merge drops)
+            # no deleted entry but the empty ones that order a group's buckets (a merge drops them)
             deleted = sum((s["deletes"] or {}).get("num_deleted_docs", 0) for s in meta["segments"])
-            assert deleted == (index != folder) * searcher.doc_freq("key", tantivy_index.PADDING_KEY)
+            assert deleted == searcher.doc_freq("key", tantivy_index.PADDING_KEY)
             for field in ("title", "body", "meta"):
                 found |= {term for term, _ in searcher.terms_with_prefix(field, "zqx")}
             everything = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs)).hits
@@ -114,8 +118,12 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(whoosh_index, "SEGMENT_ENTRIES", 12)
 
 
-@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
-def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path):
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh", "tantivy-shards"])
+def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path, monkeypatch):
+    if engine == "tantivy-shards":  # several groups, served in two shards
+        monkeypatch.setattr(tantivy_index, "BUCKET_ENTRIES", 1)
+        monkeypatch.setattr(tantivy_index, "SHARD_FROM_GROUPS", 2)
+        engine = "tantivy"
     rng = random.Random(20261130)
     wanted = _corpus(rng, 24)
     previous = tmp_path / "0"

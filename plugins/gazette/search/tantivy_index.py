@@ -31,6 +31,7 @@ named by random ids: two builds do not give the same files.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import multiprocessing
@@ -39,7 +40,8 @@ import re
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +73,15 @@ BUCKET_PREFIX = "gazette-bucket-"  # a bucket being written: a scratch folder of
 GROUP_BUCKETS = 8
 MERGE_AT = 8  # segments of one size class that tantivy's default merge policy (LogMergePolicy) merges
 PADDING_KEY = "\x00padding"  # the key of the deleted entries that order a group (see _write_segment)
+# A large index is served in SHARDS shards, each a tantivy index of every SHARDS-th group (hard links
+# of the groups' segment files), searched in parallel threads and their hits merged: a common phrase in
+# most of 100,000 documents costs tens of milliseconds of one core, which two cores halve. Each shard
+# scores with its own statistics (as Elasticsearch's shards do by default); over thousands of entries
+# split by a hash they differ very little. A smaller index is one shard (the index folder), scored over
+# all its entries.
+SHARDS = 2
+SHARD_FROM_GROUPS = 32  # groups (of GROUP_BUCKETS buckets) from which an index is sharded: ~32,000 entries
+SHARD_PREFIX = "shard-"
 BUCKETS_FOLDER = "buckets"  # the bucket store: a tantivy index of every bucket's segment, never searched
 LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
 # Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
@@ -147,6 +158,15 @@ def bucket_count(entries: int) -> int:
     fresh one and answers alike, to the order of equal scores; an update that changes it (the index
     doubled or halved) writes every bucket."""
     return 1 << max(0, round(math.log2(max(1.0, entries / BUCKET_ENTRIES))))
+
+
+def shard_count(buckets: int) -> int:
+    """Shards for an index of `buckets` buckets: the number of entries alone decides, as for buckets."""
+    return SHARDS if buckets // GROUP_BUCKETS >= SHARD_FROM_GROUPS else 1
+
+
+def _shard_folders(folder: Path, shards: int) -> list[Path]:
+    return [folder] if shards == 1 else [folder / f"{SHARD_PREFIX}{n}" for n in range(shards)]
 
 
 def _scratch() -> str | None:
@@ -256,6 +276,27 @@ def _list_segments(folder: Path, segments: list[dict[str, Any]]) -> None:
     meta["segments"] = [{"segment_id": s["segment"], "max_doc": s["max_doc"], "deletes": s.get("deletes")}
                         for s in segments]
     _replace_json(folder / "meta.json", meta)
+
+
+def _link_shard(shard: Path, segments: list[dict[str, Any]], files: dict[str, list[Path]]) -> None:
+    """Make the folder `shard` a tantivy index of these segments, their files hard links of the index
+    folder's `files` (by segment); the files of segments it no longer lists leave it."""
+    if not (shard / "meta.json").exists():
+        shard.mkdir(exist_ok=True)
+        tantivy.Index(_schema(), path=str(shard), reuse=False)
+    wanted = {_stem(s["segment"]) for s in segments}
+    have = set()
+    for path in shard.iterdir():
+        if path.is_file() and is_segment_file(path.name):
+            if path.name.split(".")[0] in wanted:
+                have.add(path.name)
+            else:
+                path.unlink()
+    for stem in wanted:
+        for path in files[stem]:
+            if path.name not in have:
+                os.link(path, shard / path.name)
+    _list_segments(shard, segments)
 
 
 def _replace_json(path: Path, value: Any) -> None:
@@ -375,12 +416,25 @@ class TantivyWriter:
         self._commit()
 
     def _commit(self) -> None:
-        """List the groups' segments, in group order, in the index's meta.json, the buckets' in the
-        bucket store's, and record the layout."""
+        """List the groups' segments, in group order, in the index's meta.json (and each shard's its
+        own groups'), the buckets' in the bucket store's, and record the layout."""
         _list_segments(self.store, [s for _, s in sorted(self.segments.items())])
         _list_segments(self.folder, [s for _, served in sorted(self.groups.items()) for s in served])
+        shards = shard_count(self.buckets)
+        for path in self.folder.glob(f"{SHARD_PREFIX}*"):
+            if shards == 1 or path not in _shard_folders(self.folder, shards):
+                shutil.rmtree(path)
+        if shards > 1:
+            files: dict[str, list[Path]] = {}
+            for path in self.folder.iterdir():
+                if path.is_file() and is_segment_file(path.name):
+                    files.setdefault(path.name.split(".")[0], []).append(path)
+            for n, path in enumerate(_shard_folders(self.folder, shards)):
+                _link_shard(path, [s for g, served in sorted(self.groups.items()) if g % shards == n
+                                   for s in served], files)
         _replace_json(self.folder / LAYOUT_FILE, {
             "buckets": self.buckets,
+            "shards": shards,
             "segments": {str(b): s for b, s in sorted(self.segments.items())},
             "groups": {str(g): s for g, s in sorted(self.groups.items())}})
 
@@ -393,13 +447,16 @@ def _stored(doc: tantivy.Document) -> dict[str, Any]:
 
 
 class TantivyIndex:
-    """engine.Index for tantivy. The bindings' searchers are thread-safe; one is taken per query, so a
-    query reads one commit's segments."""
+    """engine.Index for tantivy. The bindings' searchers are thread-safe; one is taken per query and
+    shard, so a query reads one commit's segments. A large index is searched in shards, in parallel."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._ix = tantivy.Index.open(str(folder))
-        self.schema = self._ix.schema
+        shards = int(json.loads((folder / LAYOUT_FILE).read_text(encoding="utf-8")).get("shards", 1))
+        self._shards = [tantivy.Index.open(str(path)) for path in _shard_folders(folder, shards)]
+        self._single = len(self._shards) == 1
+        self._pool = None if self._single else ThreadPoolExecutor(len(self._shards), thread_name_prefix="shard")
+        self.schema = self._shards[0].schema
         try:
             self.facets: dict[str, Any] = json.loads((folder / FACETS_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -412,7 +469,7 @@ class TantivyIndex:
         return cls(folder)
 
     def doc_count(self) -> int:
-        return int(self._ix.searcher().num_docs)
+        return sum(int(index.searcher().num_docs) for index in self._shards)
 
     # Queries: the same clauses as index.py's, term for term.
 
@@ -454,31 +511,53 @@ class TantivyIndex:
         return Query.boolean_query(parts)
 
     def search(self, request: SearchRequest) -> RawPage:
-        searcher = self._ix.searcher()
         q = self._query(request)
+        # One pass a shard gives the page and the total; a page past the end (rare) asks again for the last.
+        page = max(1, request.page)
+        while True:
+            end = page * request.size
+            start = end - request.size
+            shards = self._each(functools.partial(self._ranked, request=request, q=q,
+                                                  start=start if self._single else 0, end=end))
+            total = sum(count for _, _, count in shards)
+            last = max(1, -(-total // request.size))
+            if page <= last:
+                break
+            page = last
+        if self._single:
+            searcher, ranked, _ = shards[0]
+            window = [(searcher, address) for _, address in ranked]
+        else:
+            # Each shard's hits in its order; between shards by the same keys, then by shard.
+            merged = sorted(((key, n, rank, searcher, address) for n, (searcher, ranked, _) in enumerate(shards)
+                             for rank, (key, address) in enumerate(ranked)), key=lambda hit: hit[:3])
+            window = [(searcher, address) for _, _, _, searcher, address in merged[start:end]]
+        return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for searcher, a in window])
+
+    def _each(self, work: Callable[[Any], tuple[list[Any], int]]) -> list[tuple[Any, list[Any], int]]:
+        """(searcher, *work(searcher)) for a searcher of each shard; shards in parallel threads (tantivy
+        searches without holding the interpreter lock)."""
+        def one(index: tantivy.Index) -> tuple[Any, list[Any], int]:
+            searcher = index.searcher()
+            return (searcher, *work(searcher))
+
+        if self._pool is None:
+            return [one(index) for index in self._shards]
+        return list(self._pool.map(one, self._shards))
+
+    def _ranked(self, searcher: Any, request: SearchRequest, q: Query, start: int,
+                end: int) -> tuple[list[tuple[tuple[float, ...], Any]], int]:
+        """Hits start..end of one shard in order, each with its sort key, and the shard's total."""
         if request.collapse:
             ranked = self._collapsed(searcher, request, q)
-            total = len(ranked)
-            page = max(1, min(request.page, -(-total // request.size)))
-            window = ranked[(page - 1) * request.size: page * request.size]
-            return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in window])
-        # One pass gives the page and the total; a page past the end (rare) asks again for the last one.
-        page = max(1, request.page)
-        addresses, total = self._page(searcher, request, q, page)
-        last = max(1, -(-total // request.size))
-        if page > last:
-            page = last
-            addresses, total = self._page(searcher, request, q, page)
-        return RawPage(total=total, page=page, hits=[_stored(searcher.doc(a)) for a in addresses])
-
-    def _page(self, searcher: Any, request: SearchRequest, q: Query, page: int) -> tuple[list[Any], int]:
-        start = (page - 1) * request.size
+            return ranked[start:end], len(ranked)
         if request.sort == "date":
-            return self._newest_first(searcher, q, start, start + request.size)
-        found = searcher.search(q, limit=request.size, offset=start, count=True)
-        return [a for _, a in found.hits], int(found.count)
+            return self._newest_first(searcher, q, start, end)
+        found = searcher.search(q, limit=end - start, offset=start, count=True)
+        return [((-score,), address) for score, address in found.hits], int(found.count)
 
-    def _newest_first(self, searcher: Any, q: Query, start: int, end: int) -> tuple[list[Any], int]:
+    def _newest_first(self, searcher: Any, q: Query, start: int,
+                      end: int) -> tuple[list[tuple[tuple[float, ...], Any]], int]:
         """Hits start..end newest first, the score breaking ties between equal dates (as Whoosh's
         MultiFacet), and the total, without reading every hit: tantivy orders by the `published` fast
         field (ties by document), then only the hits of the dates the page shows are ranked by score."""
@@ -500,12 +579,13 @@ class TantivyIndex:
         scored = found.hits  # by score, ties by document
         keys = searcher.fast_field_values("published", [a for _, a in scored])
         order = sorted(range(len(scored)), key=lambda i: -(keys[i] or 0))  # stable: scores stay in order
-        return [scored[i][1] for i in order][start - before: end - before], total
+        ranked = [((-(keys[i] or 0), -scored[i][0]), scored[i][1]) for i in order]
+        return ranked[start - before: end - before], total
 
-    def _collapsed(self, searcher: Any, request: SearchRequest, q: Query) -> list[Any]:
-        """Every hit in order, one per document (the fallback to both languages, for a reader of one
-        language who found nothing in it; rare). Every hit is read: tantivy's collectors cannot keep one
-        hit per document."""
+    def _collapsed(self, searcher: Any, request: SearchRequest, q: Query) -> list[tuple[tuple[float, ...], Any]]:
+        """Every hit in order, one per document (both languages of a document are in one bucket, so in
+        one shard). Every hit is read: tantivy's collectors cannot keep one hit per document; query.py
+        asks for it only where a filter cannot do the same."""
         count = int(searcher.search(q, limit=1, count=True).count)
         if not count:
             return []
@@ -513,13 +593,15 @@ class TantivyIndex:
         addresses = [a for _, a in hits]
         if request.sort == "date":
             dates = searcher.fast_field_values("published", addresses)
-            order = sorted(range(len(hits)), key=lambda i: (-(dates[i] or 0), -hits[i][0]))
-            addresses = [addresses[i] for i in order]
+            keyed = [((-(dates[i] or 0), -hits[i][0]), addresses[i]) for i in range(len(hits))]
+            keyed.sort(key=lambda hit: hit[0])  # stable: equal keys stay in tantivy's order
+        else:
+            keyed = [((-score,), address) for score, address in hits]
         seen: set[str] = set()
         kept = []
-        for address in addresses:
+        for key, address in keyed:
             slug = _stored(searcher.doc(address)).get("slug", "")
             if slug not in seen:
                 seen.add(slug)
-                kept.append(address)
+                kept.append((key, address))
         return kept
