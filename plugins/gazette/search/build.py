@@ -134,11 +134,6 @@ class IndexStats:
     rebuilt: bool  # built from scratch
 
 
-def _link_segment_files(source: str, target: str, engine: str = DEFAULT_ENGINE) -> None:
-    """`copy_function` for shutil.copytree: hard-link a segment file, copy the rest (see _copy_index)."""
-    _link_or_copy(source, target, _segment_file_test(engine)(Path(source).name))
-
-
 def _link_or_copy(source: str, target: str | Path, link: bool) -> None:
     """A segment file hard-linked (never changed once written), anything else copied."""
     if link:
@@ -163,16 +158,16 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
     rest copied. A segment file is never changed once written (new and merged segments get new files;
     old ones are unlinked), so the last good index shares them safely and a large index is not copied
     byte by byte on every build. Anything else (the table of contents, the lock, our JSON files) is
-    copied, since it may be rewritten in place. One flat folder of a few thousand files: a loop of
-    links, without copytree's work per file."""
+    copied, since it may be rewritten in place. Folders of a few thousand files (tantivy's bucket store
+    and shards are folders inside): a loop of links, without copytree's work per file."""
     segment_file = _segment_file_test(engine)
     target.mkdir(parents=True)
     for item in os.scandir(previous):
         source, copy = item.path, target / item.name
-        if item.is_dir(follow_symlinks=False):  # tantivy's bucket store: segment files linked too
-            shutil.copytree(source, copy, copy_function=lambda s, t: _link_or_copy(s, t, segment_file(Path(s).name)))
-            continue
-        _link_or_copy(source, copy, segment_file(item.name))
+        if item.is_dir(follow_symlinks=False):
+            _copy_index(Path(source), copy, engine)
+        elif item.is_file(follow_symlinks=False):
+            _link_or_copy(source, copy, segment_file(item.name))
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
