@@ -268,10 +268,9 @@ def _carry_over(stage: str, previous: Path, dirs: BuildDirs) -> None:
     if stage == "pdf" and (previous / "site" / "pdf").is_dir():
         shutil.copytree(previous / "site" / "pdf", dirs.site / "pdf", dirs_exist_ok=True)
     elif stage == "search" and (previous / "search-index").is_dir():
-        from .search.build import _link_segment_files
+        from .search.build import carry_over_index
 
-        shutil.copytree(previous / "search-index", dirs.search_index, dirs_exist_ok=True,
-                        copy_function=_link_segment_files)
+        carry_over_index(previous / "search-index", dirs.search_index)
     elif stage == "site" and (previous / "site").is_dir():
         if (previous / PAGE_KEYS).is_file():
             shutil.copy2(previous / PAGE_KEYS, dirs.site.parent / PAGE_KEYS)

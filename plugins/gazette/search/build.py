@@ -38,6 +38,7 @@ from .engine import (
     engine_setting,
     is_compatible,
     open_writer,
+    recorded_engine,
     write_facets,
 )
 from .whoosh_internals import is_segment_file
@@ -161,13 +162,19 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
     copied, since it may be rewritten in place. Folders of a few thousand files (tantivy's bucket store
     and shards are folders inside): a loop of links, without copytree's work per file."""
     segment_file = _segment_file_test(engine)
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, exist_ok=True)
     for item in os.scandir(previous):
         source, copy = item.path, target / item.name
         if item.is_dir(follow_symlinks=False):
             _copy_index(Path(source), copy, engine)
         elif item.is_file(follow_symlinks=False):
             _link_or_copy(source, copy, segment_file(item.name))
+
+
+def carry_over_index(previous: Path, target: Path) -> None:
+    """The last index as this build's, for a build that does not run the search stage: its segment
+    files linked, whichever engine wrote it."""
+    _copy_index(previous, target, recorded_engine(previous) or DEFAULT_ENGINE)
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
