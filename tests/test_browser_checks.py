@@ -105,6 +105,7 @@ class Seen:
 
     status: int
     violations: list[dict[str, Any]]
+    font_family: str = ""  # the body's, as computed
     overflow: dict[str, dict[str, Any]] = field(default_factory=dict)  # width label → {width, culprits}
 
 
@@ -174,7 +175,8 @@ def seen(server: str, nu_checker: subprocess.Popen[str]) -> dict[str, Seen]:
                 response = page.goto(server + url, wait_until="load")
                 assert response is not None
                 page.evaluate(axe)
-                result = Seen(response.status, page.evaluate(AXE_RUN))
+                result = Seen(response.status, page.evaluate(AXE_RUN),
+                              page.evaluate("getComputedStyle(document.body).fontFamily"))
                 for label, width in WIDTHS.items():
                     page.set_viewport_size({"width": width, "height": 780})
                     result.overflow[label] = page.evaluate(OVERFLOW)
@@ -204,6 +206,15 @@ def test_axe_finds_no_violation(seen: dict[str, Seen], url: str) -> None:
 def test_no_horizontal_scrolling(seen: dict[str, Seen], url: str, width: str) -> None:
     overflow = seen[url].overflow[width]
     assert overflow["width"] <= WIDTHS[width], f"{url} at {width}: {overflow}"
+
+
+def test_traditional_pages_prefer_traditional_faces(seen: dict[str, Seen]) -> None:
+    """A 繁体 page asks for the Traditional-Chinese faces first, a Simplified one for the Simplified faces."""
+    for url, first, second in ((f"/zh-hant/documents/{DOCUMENT}/", "CJK TC", "CJK SC"),
+                               (f"/zh/documents/{DOCUMENT}/", "CJK SC", "CJK TC")):
+        family = seen[url].font_family
+        assert first in family, (url, family)
+        assert second not in family or family.index(first) < family.index(second), (url, family)
 
 
 def test_nu_html_checker_finds_no_error(nu_report: list[dict[str, Any]]) -> None:
