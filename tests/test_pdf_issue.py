@@ -176,6 +176,7 @@ def test_the_expected_files_and_an_archive_copy(built: Built) -> None:
     expected |= {urls.issue_pdfa(issue.year, issue.number, lang) for lang in EDITIONS}
     expected |= {urls.document_pdf(d.slug, lang) for d in built.publication.full_documents()
                  for lang in EDITIONS if d.translated(lang)}
+    expected |= {urls.application_form_pdf(lang) for lang in EDITIONS}
     assert set(built.report.files) == expected
     for url, size in built.report.files.items():
         assert built.pdf(url).stat().st_size == size > 0
