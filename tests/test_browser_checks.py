@@ -168,7 +168,10 @@ def seen(server: str, nu_checker: subprocess.Popen[str]) -> dict[str, Seen]:
     axe = AXE.read_text(encoding="utf-8")
     found: dict[str, Seen] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        # No GPU process (nothing is drawn to a screen), nothing fetched or updated in the background.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
         try:
             # The site's Content-Security-Policy allows no script; axe is the test's, not the page's.
             context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
