@@ -50,6 +50,18 @@ GAZETTE_MASTHEAD = {
     "postcode": "626000",
     "free": {"zh": "免费赠阅", "bo": "རིན་མེད་འབུལ་བ།"},
 }
+# Where applications for disclosure (依申请公开) are handed in or posted: shown on the request page, the
+# application form's page and its printed PDFs. Sample values, as the request page's text gives them.
+GAZETTE_REQUEST_OFFICE = {
+    "name": {"zh": "甘孜藏族自治州人民政府办公室政府信息公开受理窗口",
+             "bo": "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་མི་དམངས་སྲིད་གཞུང་གི་གཞུང་ལས་ཁང་གི་སྲིད་གཞུང་ཆ་འཕྲིན་གསལ་བསྒྲགས་ལེན་མཁན་སྒེའུ་ཁུང་།"},
+    "address": {"zh": "四川省甘孜藏族自治州康定市炉城街道（州人民政府大院）",
+                "bo": "སི་ཁྲོན་ཞིང་ཆེན་དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་དར་རྩེ་མདོ་གྲོང་ཁྱེར་ལུའུ་ཁྲེང་ཁྲོམ་གཞུང་།"},
+    "postcode": "626000",
+    "hours": {"zh": "工作日上午9时至12时，下午2时30分至6时（国家法定节假日除外）",
+              "bo": "ལས་ཉིན་གྱི་སྔ་དྲོའི་ཆུ་ཚོད་ ༩ ནས་ ༡༢ བར་དང་། ཕྱི་དྲོའི་ཆུ་ཚོད་ ༢ དང་ཕྱེད་ནས་ ༦ བར། རྒྱལ་ཁབ་ཀྱི་ཁྲིམས་ལྡན་དུས་ཆེན་མ་གཏོགས།"},
+    "telephone": "0836-2822114",
+}
 # The identifiers a Chinese government website shows in its footer: who runs it (主办, 承办), its 网站标识码
 # and its registrations (ICP备案号, 公安机关备案号). Sample values: the prefecture's own replace them.
 GAZETTE_SITE_IDS = {

@@ -14,11 +14,17 @@ system_packages=(
   fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen fonts-lxgw-wenkai
   poppler-utils pandoc
 )
+# The tests load the pages in Chromium (axe-core) and run the Nu HTML checker (Java); both checkers come
+# from the npm registry, pinned in package-lock.json.
 [ "$want_tests" = 1 ] && system_packages+=(chromium)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "$want_tests" = 1 ]; then
+  command -v java >/dev/null || missing+=(default-jre-headless)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
@@ -36,6 +42,16 @@ if [ ! -f "$stamp" ]; then
     .venv/bin/pip install -q -e .
   fi
   rm -f .venv/.installed-*; touch "$stamp"
+fi
+
+# axe-core and vnu.jar, as package-lock.json pins them, into node_modules/ (git-ignored). Their install
+# scripts are not run: vnu-jar's would download a Java of its own, and Debian's is used.
+if [ "$want_tests" = 1 ]; then
+  npm_stamp=node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)
+  if [ ! -f "$npm_stamp" ]; then
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    touch "$npm_stamp"
+  fi
 fi
 
 # The fonts the site and the PDFs use, copied from the Debian packages into themes/ and checked

@@ -60,6 +60,28 @@ def one_pdf_process() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def shared_form_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The application form's PDFs kept for every build of this test process: like every PDF they are keyed
+    by what they print, which is the same in almost every test build, so each is rendered once, not once a
+    build."""
+    import gazette.pdf.build
+    from gazette.pdf.cache import PdfCache
+    from gazette.pdf.html import FORM_ITEM, Output
+
+    folder = tmp_path_factory.mktemp("form-pdfs")
+
+    class SharedForms(PdfCache):
+        def path(self, name: str, key: str, output: Output) -> Path:
+            if name.startswith(FORM_ITEM + "."):
+                return PdfCache(folder).path(name, key, output)
+            return super().path(name, key, output)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gazette.pdf.build, "PdfCache", SharedForms)
+        yield
+
+
 @pytest.fixture
 def content(tmp_path: Path) -> ContentFactory:
     return ContentFactory(tmp_path / "content")

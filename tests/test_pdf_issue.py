@@ -176,6 +176,7 @@ def test_the_expected_files_and_an_archive_copy(built: Built) -> None:
     expected |= {urls.issue_pdfa(issue.year, issue.number, lang) for lang in EDITIONS}
     expected |= {urls.document_pdf(d.slug, lang) for d in built.publication.full_documents()
                  for lang in EDITIONS if d.translated(lang)}
+    expected |= {urls.application_form_pdf(lang) for lang in EDITIONS}
     assert set(built.report.files) == expected
     for url, size in built.report.files.items():
         assert built.pdf(url).stat().st_size == size > 0
@@ -183,3 +184,36 @@ def test_the_expected_files_and_an_archive_copy(built: Built) -> None:
     assert readback.archive_conformance(archive) == ("3", "B")
     assert readback.archive_conformance(_issue_pdf(built, "zh")) == ("", "")
     assert readback.page_count(archive) == readback.page_count(_issue_pdf(built, "zh"))
+
+
+@pytest.mark.parametrize("lang", EDITIONS)
+def test_application_form_is_one_a4_page_with_boxes_and_the_office(built: Built, lang: str) -> None:
+    """The 申请表 the request page offers, printed by the build: one A4 page in the edition's language, its
+    field labels the site's own, ruled boxes to write in, the receiving office from the settings."""
+    from gazette import application_form
+    from gazette.theme import translations
+
+    path = built.pdf(urls.application_form_pdf(lang))
+    assert readback.page_count(path) == 1
+    text = readback.normalise(readback.page_texts(path)[0])
+    words = translations(built.settings, lang)
+    labels = [words.gettext(f.label) for group in application_form.APPLICANT for f in group.fields]
+    labels += [words.gettext(f.label) for f in application_form.REQUEST]
+    labels += [words.gettext("Application for government information disclosure")]
+    assert [label for label in labels if readback.normalise(label) not in text] == []
+    # the office, read as laid out (a value wrapped in its column continues on the next line)
+    import subprocess
+
+    laid_out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+    joined = re.sub(r"\s+", "", laid_out)
+    office = built.settings["GAZETTE_REQUEST_OFFICE"]
+    for value in (office["name"][lang], office["address"][lang], office["telephone"]):
+        assert re.sub(r"\s+", "", value) in joined, value
+    from pypdf import PdfReader
+
+    box = PdfReader(path).pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    # the borders across the whole width: the applicant's table (its top, between the citizen's and the
+    # organisation's rows, its foot), each of the request's 4 rows, the box of the ways to submit it
+    assert len(readback.rules(path, 1, dpi=100)) >= 3 + 5 + 2

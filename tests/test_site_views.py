@@ -251,6 +251,32 @@ def test_application_form_is_printable_and_collects_nothing(sample_site: Path) -
     assert "政府信息公开申请表" in read(sample_site, urls.application_form("zh"))
 
 
+def test_request_page_says_where_and_how_to_hand_the_form_in(sample_site: Path) -> None:
+    """The request page and the form's page, in each language: the ways to submit (in person, by post),
+    the receiving office as the settings give it; the form's PDFs where the build made them."""
+    from gazette.settings import load_settings
+    from gazette.site.pages import LinkedPdfs
+    from gazette.theme import environment, translations
+
+    settings = load_settings()
+    office = settings["GAZETTE_REQUEST_OFFICE"]
+    for lang in ("zh", "bo"):
+        words = translations(settings, lang)
+        for url in (urls.page("request", lang), urls.application_form(lang)):
+            html = read(sample_site, url)
+            for value in (office["name"][lang], office["address"][lang], office["postcode"], office["telephone"]):
+                assert value in html, (url, value)
+            assert words.gettext("Not by telephone.") in html
+            assert "/pdf/forms/" not in html  # this build made no PDFs: none is linked
+    # With the PDFs made, both languages' forms are offered, with their sizes.
+    env = environment(settings)
+    env.install_gettext_translations(translations(settings, "bo"), newstyle=True)  # type: ignore[attr-defined]
+    forms = LinkedPdfs(tuple(urls.application_form_pdf(lang) for lang in ("zh", "bo")))
+    shown = env.from_string('{% import "components.html" as c with context %}{{ c.form_pdfs(forms) }}').render(
+        forms=forms, pdfs={forms.urls[0]: 120_000, forms.urls[1]: 95_000}, lang="bo", settings=settings)
+    assert shown.count('type="application/pdf"') == 2 and 'href="/pdf/forms/application.bo.pdf"' in shown
+
+
 def test_every_page_has_canonical_description_and_favicon(sample_site: Path) -> None:
     pages = [p for p in html_files(sample_site) if p.name == "index.html"]  # the root's language choice too
     for page in pages:

@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
-from . import urls
+from . import application_form, urls
 from .fonts import TIBETAN_FONT
 from .labels import Labels
 
@@ -123,7 +123,11 @@ def jinja_globals(settings: Mapping[str, Any]) -> dict[str, Any]:
         """A UI string in another language than the page's (the 404 page speaks both)."""
         return translations(settings, lang).gettext(message)
 
+    def request_office(lang: str) -> dict[str, str]:
+        return application_form.office(dict(settings), lang)
+
     return {"public_url": public_url, "text_in": text_in, "lang_name": lang_name, "name_symbols": name_symbols,
+            "form": application_form, "request_office": request_office,
             "issue_number": labels.issue, "issue_total": labels.total, "urls": urls, "LANG_NAMES": LANG_NAMES,
             "addressee_line": labels.addressee, "part_word": labels.part, "printed_line": labels.printed,
             "note_line": labels.note}

@@ -150,6 +150,11 @@ def application_form(lang: str) -> str:
     return f"/{lang}/request/form/"
 
 
+def application_form_pdf(lang: str) -> str:
+    """The same form as an A4 PDF in one language, made by the PDF stage."""
+    return f"/pdf/forms/application.{lang}.pdf"
+
+
 NOT_FOUND = "/404.html"  # both languages on one page: the server cannot tell which one a wrong URL wanted
 FAVICON = "/theme/favicon.svg"  # Pelican copies the theme's static files under /theme/
 

@@ -5,6 +5,8 @@
   <site>/pdf/gazette/<year>-<NN>.<lang>.pdfa.pdf   its PDF/A-3b archive copy  (urls.issue_pdfa)
   <site>/pdf/documents/<slug>.<lang>.pdf           each 主动公开 document, in each language it has
                                                    (urls.document_pdf)
+  <site>/pdf/forms/application.<lang>.pdf          the 政府信息公开申请表 to print and fill in, in each
+                                                   language (urls.application_form_pdf)
 Nothing else: a 依申请公开 entry has no body to print, and withheld documents are not in the Publication.
 """
 

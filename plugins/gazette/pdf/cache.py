@@ -7,9 +7,10 @@ the settings that shape a PDF, and the versions of WeasyPrint and pydyf. Not the
 `content_hash`: that covers every language's source, so an edit of the Chinese text would re-render the
 Tibetan PDF, which does not print it. A build with nothing changed finds every key and renders nothing.
 
-Each entry sits in a folder named for its job (`<slug>.<lang>`, `<year>-<NN>.<lang>`), so that every build,
-whichever stages it runs, can drop the renderings of items that are no longer published
-(`drop_unpublished`): a document made 不予公开 leaves no PDF behind, not even in the cache.
+Each entry sits in a folder named for its job (`<slug>.<lang>`, `<year>-<NN>.<lang>`,
+`form.application.<lang>`), so that every build, whichever stages it runs, can drop the renderings of
+items that are no longer published (`drop_unpublished`): a document made 不予公开 leaves no PDF behind,
+not even in the cache.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from ..publication import Publication
 from ..static_files import read_plain_file
-from .html import Output, PdfJob
+from .html import FORM_ITEM, Output, PdfJob
 
 # Raise when the rendering code changes what it writes (options, post-processing).
 RENDER_VERSION = "1"
@@ -98,8 +99,9 @@ class PdfCache:
             shutil.copyfile(source, target)
 
     def drop_unpublished(self, items: set[str]) -> int:
-        """Remove the entries of every job whose item (a document's slug, an issue's `<year>-<NN>`) is not
-        in `items`, the items published now; returns how many PDFs went (with their checksum files)."""
+        """Remove the entries of every job whose item (a document's slug, an issue's `<year>-<NN>`, the
+        application form) is not in `items`, the items published now; returns how many PDFs went (with their
+        checksum files)."""
         removed = 0
         for folder in self.folder.iterdir():
             if folder.name.rsplit(".", 1)[0] not in items:
@@ -127,4 +129,5 @@ def drop_unpublished(cache: Path, publication: Publication) -> int:
     if not folder.is_dir():
         return 0
     items = {doc.slug for doc in publication.full_documents()} | {issue.key for issue in publication.issues}
+    items.add(FORM_ITEM)  # the application form is printed whatever is published
     return PdfCache(folder).drop_unpublished(items)

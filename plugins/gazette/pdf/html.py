@@ -19,11 +19,12 @@ from urllib.parse import quote, unquote
 import jinja2
 from markupsafe import Markup
 
-from .. import urls
+from .. import application_form, urls
 from ..config import GazetteConfig
 from ..fonts import PRINT_FACES, font_path
 from ..model import ORIGINAL_LANG
 from ..publication import Part, Publication, PublicDocument, PublicIssue
+from ..theme import translations
 from .furniture import Furniture
 from .official import embedded_titles, listed, title_html
 from .render import CONTENT_URL, FONTS_URL
@@ -31,8 +32,13 @@ from .render import CONTENT_URL, FONTS_URL
 EDITIONS = ("zh", "bo")
 # Settings that shape a PDF (also hashed into the cache key, though their effect is in the HTML).
 PDF_SETTINGS = ("GAZETTE_NAME", "GAZETTE_SITE_NAME", "GAZETTE_MASTHEAD", "GAZETTE_TIBETAN_DIGITS",
-                "GAZETTE_SAMPLE", "SITEURL")
+                "GAZETTE_SAMPLE", "GAZETTE_REQUEST_OFFICE", "SITEURL")
 GENERATOR = "gazette"
+# The form's PDF dates: fixed, so its bytes change only when what it prints does.
+FORM_DATE = dt.date(2026, 1, 1)
+# The application form's jobs are "<FORM_ITEM>.<lang>": a dot no slug or issue key can hold, so their cache
+# entries are never taken for a document's.
+FORM_ITEM = "form.application"
 # The fifteen kinds of 公文 (2012 党政机关公文处理工作条例), ids of registry/genres.yml: these close with the
 # issuing body and the date (发文机关署名, 成文日期); speeches, studies and articles do not.
 @dataclass(frozen=True)
@@ -46,7 +52,7 @@ class PdfJob:
     """One rendering: an HTML string and the PDFs written from it (plain data: it is pickled)."""
 
     name: str  # for progress: "2026-08.zh", "gzfb-2026-12.bo"
-    kind: str  # "issue" | "document"
+    kind: str  # "issue" | "document" | "form"
     html: str
     base_url: str
     outputs: tuple[Output, ...]
@@ -93,7 +99,8 @@ def _photo_layout(photos: list[Any]) -> str:
 
 def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir(settings))), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                             extensions=["jinja2.ext.i18n"])
     env.filters["css_string"] = _css_string
     env.filters["photo_layout"] = _photo_layout
     return env
@@ -272,8 +279,28 @@ class HtmlBuilder:
         return PdfJob(f"{doc.slug}.{lang}", "document", html, CONTENT_URL,
                       (Output(urls.document_pdf(doc.slug, lang)),), tuple(sorted(set(used))))
 
+    # --- the application form ---------------------------------------------------------------------
+    def form_job(self, lang: str) -> PdfJob:
+        """The 政府信息公开申请表 on one A4 page, in the words of the site's form (the theme's UI strings)."""
+        furniture = Furniture(lang, self.settings)
+        self.env.install_gettext_translations(translations(self.settings, lang), newstyle=True)  # type: ignore[attr-defined]
+        office = application_form.office(dict(self.settings), lang)
+        office["postcode"] = furniture.digits(office["postcode"])
+        site_name = self.settings.get("GAZETTE_SITE_NAME", {}).get(lang) or self._name(lang)
+        meta = {"title": translations(self.settings, lang).gettext("Application for government information disclosure"),
+                "author": office["name"], "description": site_name, "keywords": [], "generator": GENERATOR,
+                "created": _timestamp(FORM_DATE), "modified": _timestamp(FORM_DATE)}
+        context = self._context(lang, meta, site_name)
+        context.update(form=application_form, office=office, site_name=site_name,
+                       sample=furniture.word("sample") if self.settings.get("GAZETTE_SAMPLE") else "")
+        html = self.env.get_template("application_form.html").render(context)
+        return PdfJob(f"{FORM_ITEM}.{lang}", "form", html, CONTENT_URL,
+                      (Output(urls.application_form_pdf(lang)),))
+
     def jobs(self) -> list[PdfJob]:
-        """Issues first (the longest renders), then every 主动公开 document in each language it has."""
+        """Issues first (the longest renders), then every 主动公开 document in each language it has, then the
+        application form in each language."""
         jobs = [self.issue_job(issue, lang) for issue in self.publication.issues for lang in EDITIONS]
         jobs += [self.document_job(doc, lang) for doc, lang in self.publication.printable_documents()]
+        jobs += [self.form_job(lang) for lang in EDITIONS]
         return jobs

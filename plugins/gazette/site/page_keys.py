@@ -21,7 +21,7 @@ from .. import urls
 from ..config import GazetteConfig
 from ..publication import Publication, PublicDocument, PublicIssue, PublicPage, PublicText
 from ..registry import Entry
-from .pages import Pager, Related
+from .pages import LinkedPdfs, Pager, Related
 from .side_by_side import SideBySide
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def environment_key(settings: dict[str, Any]) -> str:
     """What every page depends on: theme, strings, page-drawing code and settings."""
     theme = Path(settings["THEME"])
     code = [PACKAGE / name for name in ("labels.py", "urls.py", "publication.py", "render.py", "theme.py",
-                                        "model.py", "webfont.py")]
+                                        "model.py", "webfont.py", "application_form.py")]
     code += list((PACKAGE / "site").glob("*.py"))
     parts = [
         _file_hashes(p for p in theme.rglob("*") if p.is_file() and p.suffix in {".html", ".po", ".css"}),
@@ -94,6 +94,9 @@ class PageKeys:
             return f"R{value.relation}:" + self._value(value.doc, pdf_urls)
         if isinstance(value, SideBySide):
             return "A" + self._document(value.doc, pdf_urls)
+        if isinstance(value, LinkedPdfs):
+            pdf_urls.update(value.urls)
+            return "L" + ",".join(value.urls)
         if isinstance(value, Pager):
             return f"G{value.number}/{value.count}:{value.base_url}"
         if isinstance(value, dict):

@@ -57,6 +57,14 @@ def has_side_by_side(doc: PublicDocument) -> bool:
     return doc.full and doc.translated("zh") and doc.translated("bo")
 
 
+@dataclass(frozen=True)
+class LinkedPdfs:
+    """PDFs a page links that belong to no document or issue (the application form's): their sizes and
+    checksums are part of the page's key, as a document's PDFs are."""
+
+    urls: tuple[str, ...]
+
+
 @dataclass
 class Pager:
     """A page of a long list. Pelican's paginator needs its own URL patterns; ours are urls.py's."""
@@ -160,12 +168,15 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
             yield from _paged(urls.catalogue_year(year, lang), "catalogue_list.html", lang, by_year[year],
                               heading=year, kind="year")
 
+        # The application form as PDFs, in every language: offered on the request page and the form's page.
+        form_pdfs = LinkedPdfs(tuple(urls.application_form_pdf(edition) for edition in langs))
         for slug in sorted({s for s, _ in pub.pages}):
             page = pub.pages.get((slug, lang))
             yield PageSpec(urls.page(slug, lang), "page.html", lang, {
                 "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
-                "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug}})
-        yield PageSpec(urls.application_form(lang), "application_form.html", lang, {})
+                "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug},
+                **({"form_pdfs": form_pdfs} if slug == "request" else {})})
+        yield PageSpec(urls.application_form(lang), "application_form.html", lang, {"form_pdfs": form_pdfs})
         yield PageSpec(urls.search(lang), "search_unavailable.html", lang, {})
         if seal:
             yield PageSpec(urls.seal_verification(lang), "verify.html", lang, {"seal": seal})
