@@ -200,6 +200,7 @@ def test_a_build_killed_while_it_updates_the_spare_tree(builds: dict[str, Path],
         output = copy(updated, tmp_path / f"killed-{step}")
         with killed_at(step), pytest.raises(Killed):
             build(content, output, ONLY)
+        assert list(output.glob(f".generations/*/{generations.HELD}"))  # the spare, taken up
         assert state(output) == ("B", "B")
         assert "zqxfirstedit" in (output / page).read_text(encoding="utf-8")
         assert "zqxsecondedit" not in (output / page).read_text(encoding="utf-8")

@@ -56,6 +56,9 @@ _removals: list[subprocess.Popen[bytes]] = []  # this process's removals still r
 # Seconds a replaced generation stays in place after the switch: a search answered from the old index when
 # the link moved reads its files for a few more milliseconds (Whoosh opens segment files as it searches).
 REMOVAL_GRACE = 10.0
+# A spare whose pages differ from the live tree's in more than this many files and in more than half is
+# not updated but replaced by a new tree (below it, either costs well under a second).
+SPARE_OUT_OF_DATE = 1000
 
 
 class BuildLocked(Exception):
@@ -216,13 +219,20 @@ def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
     its record renamed first (from then on a killed build leaves it half-updated, to be removed), then
     the folder renamed to the next number, and everything but the recorded pages moved aside and removed
     by a process of its own (the search index, the PDFs, the files written from the whole site, the
-    records of the other stages): the stages write those anew. None when there is no spare."""
+    records of the other stages): the stages write those anew. None when there is no spare, or when most
+    of its pages differ from the live tree's."""
     from .urls import output_path
 
     folder = spare(output)
-    if folder is None:
+    current = _current(output)
+    if folder is None or current is None:
         return None
     held = read_page_keys(folder / PAGE_KEYS)
+    live = read_page_keys(current / PAGE_KEYS)
+    if sum(1 for url, key in live.items() if held.get(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
+        # Mostly out of date (the theme or the code changed since): replacing most of its files costs more
+        # than linking them all into a new tree; it is removed after the switch.
+        return None
     # A search answered from this tree's index just before the last switch may still read its files.
     replaced = os.lstat(output / CURRENT).st_mtime
     time.sleep(max(0.0, min(REMOVAL_GRACE, replaced + REMOVAL_GRACE - time.time())))
