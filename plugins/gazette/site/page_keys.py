@@ -94,7 +94,16 @@ class PageKeys:
         return known[1]
 
     def _value(self, value: Any, pdf_urls: set[str]) -> str:
-        if value is None or isinstance(value, (str, int, float, bool, dt.date)):  # the most frequent first
+        kind = type(value)
+        # The most frequent first, by their exact type: a catalogue page lists fifty documents, a
+        # document page a dozen related ones, 200,000 in all at 10,000 documents.
+        if kind is PublicDocument:
+            return "D" + self._document(value, pdf_urls)
+        if kind is Related:
+            return f"R{value.relation}:D" + self._document(value.doc, pdf_urls)
+        if kind is list or kind is tuple:
+            return "[" + ",".join([self._value(v, pdf_urls) for v in value]) + "]"
+        if value is None or isinstance(value, (str, int, float, bool, dt.date)):
             return repr(value)
         if isinstance(value, PublicDocument):
             return "D" + self._document(value, pdf_urls)
@@ -117,9 +126,9 @@ class PageKeys:
             return f"G{value.number}/{value.count}:{value.base_url}"
         if isinstance(value, dict):
             items = sorted(value.items(), key=lambda kv: repr(kv[0]))
-            return "{" + ",".join(f"{k!r}:{self._value(v, pdf_urls)}" for k, v in items) + "}"
+            return "{" + ",".join([f"{k!r}:{self._value(v, pdf_urls)}" for k, v in items]) + "}"
         if isinstance(value, (set, frozenset)):
             return "S" + ",".join(sorted(self._value(v, pdf_urls) for v in value))
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self._value(v, pdf_urls) for v in value) + "]"
+            return "[" + ",".join([self._value(v, pdf_urls) for v in value]) + "]"
         raise TypeError(f"no page key for a {type(value).__name__}: add it to PageKeys._value")
