@@ -9,6 +9,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -82,14 +83,23 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(output: Path) -> list[str]:
-    """What is in the output folder besides the last good output and the caches, once the generations
-    replaced by this process's builds are removed."""
+    """What is in the output folder besides the last good output, the spare tree the next build updates
+    (a whole one: its site record in place) and the caches, once the generations replaced by this
+    process's builds are removed."""
     generations.wait_for_removals()
-    current = os.readlink(output / "current").split("/")[-1]
+    kept = {os.readlink(output / "current").split("/")[-1]}
+    if (spare := generations.spare(output)) is not None:
+        kept.add(spare.name)
     names = [p.name for p in output.iterdir() if p.name not in ("site", "search-index", "current", ".cache",
                                                                  ".generations", ".lock")
              and not (p.name == generations.REMOVING and not any(p.iterdir()))]
-    return names + [f".generations/{p.name}" for p in (output / ".generations").iterdir() if p.name != current]
+    return names + [f".generations/{p.name}" for p in (output / ".generations").iterdir() if p.name not in kept]
+
+
+def timeless(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A site's files, but for the one time-dependent part: a feed without entries is dated by its build."""
+    return {name: re.sub(rb"<updated>[^<]*</updated></feed>", b"</feed>", data) if name.endswith(".atom.xml")
+            else data for name, data in files.items()}
 
 
 def copy(source: Path, target: Path) -> Path:
@@ -165,6 +175,40 @@ def test_the_build_after_a_killed_one_builds_and_cleans_up(builds: dict[str, Pat
     assert build(builds["content"], output, ONLY) == 0  # the lock died with the killed build
     assert state(output) == ("B", "B")
     assert leftovers(output) == []
+
+
+def test_a_build_killed_while_it_updates_the_spare_tree(builds: dict[str, Path], tmp_path: Path) -> None:
+    """The spare tree (the build before last) is updated in place; killed at any point of that, the last
+    good output stays, and the next build recognises the half-updated tree and builds one equal to a
+    fresh build."""
+    content = copy(builds["content"], tmp_path / "content")
+    kept = next(content.rglob("kept.zh.md"))
+    output = copy(builds["a"], tmp_path / "out")
+    assert build(content, output, ONLY) == 0  # B; A withdrew a document: not kept as the spare
+    generations.wait_for_removals()
+    assert generations.spare(output) is None
+    kept.write_text(kept.read_text(encoding="utf-8") + "\nzqxfirstedit\n", encoding="utf-8")
+    assert build(content, output, ONLY) == 0  # a new tree; B kept as the spare
+    assert generations.spare(output) is not None
+    updated = copy(output, tmp_path / "updated")
+    kept.write_text(kept.read_text(encoding="utf-8") + "\nzqxsecondedit\n", encoding="utf-8")
+    fresh = tmp_path / "fresh"
+    assert build(content, fresh, ONLY) == 0
+    page = Path("site/zh/documents/kept/index.html")
+    # killed once the record is renamed (step 0), and while pages are being replaced (after the tree is
+    # renamed and the files the stages write anew are moved aside)
+    for step in (1, 20):
+        output = copy(updated, tmp_path / f"killed-{step}")
+        with killed_at(step), pytest.raises(Killed):
+            build(content, output, ONLY)
+        assert list(output.glob(f".generations/*/{generations.HELD}"))  # the spare, taken up
+        assert state(output) == ("B", "B")
+        assert "zqxfirstedit" in (output / page).read_text(encoding="utf-8")
+        assert "zqxsecondedit" not in (output / page).read_text(encoding="utf-8")
+        assert build(content, output, ONLY) == 0
+        assert "zqxsecondedit" in (output / page).read_text(encoding="utf-8")
+        assert leftovers(output) == []
+        assert timeless(tree(output / "site")) == timeless(tree(fresh / "site")), step
 
 
 def test_the_service_follows_the_switch(builds: dict[str, Path], tmp_path: Path) -> None:

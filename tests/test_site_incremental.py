@@ -1,46 +1,77 @@
-"""Pages are redrawn only when what they show changed, and an incremental build equals a fresh one."""
+"""Pages are redrawn only when what they show changed, and an incremental build equals a fresh one, also
+when it updates the spare tree (the build before last) in place."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from factory import ContentFactory
+from gazette import generations
 from gazette.build import build, run_build
 from site_corpus import build_site_corpus
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    # A feed without entries is dated by its build: the one part of the site that depends on the time.
+    return {p.relative_to(folder).as_posix(): re.sub(rb"<updated>[^<]*</updated></feed>", b"</feed>", p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _drawn(content: ContentFactory, output: Path) -> tuple[int, int]:
-    result = run_build(content.root, output, ["site"], force=True)  # the site stage's own keys, not the digest
+def _drawn(content: ContentFactory, output: Path, *, force: bool = False) -> tuple[int, int]:
+    result = run_build(content.root, output, ["site"], force=force)
     assert result.status == 0
     return result.reports["site"].written, result.reports["site"].reused
+
+
+def _same_as_fresh(content: ContentFactory, output: Path, fresh: Path) -> dict[str, bytes]:
+    assert build(content.root, fresh, ["site"]) == 0
+    incremental_tree, fresh_tree = _tree(output / "site"), _tree(fresh / "site")
+    assert incremental_tree.keys() == fresh_tree.keys()
+    assert [name for name in fresh_tree if incremental_tree[name] != fresh_tree[name]] == []
+    return fresh_tree
 
 
 def test_incremental_build_equals_fresh_build(content: ContentFactory, tmp_path: Path) -> None:
     build_site_corpus(content)
     output = tmp_path / "incremental"
     assert build(content.root, output, ["site"]) == 0
-    drawn, unchanged = _drawn(content, output)
+    # the site stage's own keys, not the digest; a new tree (the spare is not taken on its word)
+    drawn, unchanged = _drawn(content, output, force=True)
     assert drawn == 0 and unchanged > 50
+    assert generations.spare(output) is not None  # the first build's tree, kept for the next one
 
-    # an edited title, a document withdrawn, a new translation
+    # the spare updated: an edited title, a new translation, an added document, an edited body
     content.document("notice-b", signed="2026-03-05", published="2026-03-09",
                      secrecy_review={"by": "州政府办公室保密审查小组", "date": "2026-03-06"},
                      title="甘孜藏族自治州人民政府关于政府信息公开工作的补充通知（修订）", catalogue="rules.other",
                      index_no="S00000001/2026-00002")
-    content.document("county-report", issuer=["kangding"], index_no="S00000101/2026-00001", catalogue="other.news",
-                     genre="article", title="康定市推进政务公开标准化建设", disclosure="不予公开",
-                     withheld_reason="过程性信息", secrecy_review=None)
     content.translation("notice-b", title="ཁ་སྐོང་བརྡ་ཐོ།")
+    added = content.document("added-doc", index_no="S00000001/2026-00050", catalogue="rules.other",
+                             title="甘孜藏族自治州人民政府关于新增文件的通知", body="新增文件正文。zqxaddedbody")
+    county = {"issuer": ["kangding"], "index_no": "S00000101/2026-00001", "catalogue": "other.news",
+              "genre": "article", "title": "康定市推进政务公开标准化建设",
+              "attachments": [{"file": "attachments/2026/county-report/统计表.csv", "title": "公开情况统计表"}]}
+    content.document("county-report", body="康定市政务公开情况。zqxcountybody", **county)
+    taken = generations.spare(output)
     drawn, unchanged = _drawn(content, output)
     assert drawn > 0 and unchanged > 0
+    assert taken is not None and not taken.exists()  # renamed: it is the tree now live
+    assert generations.spare(output) is not None
+    assert any("zqxcountybody" in v.decode(errors="ignore") for v in _same_as_fresh(content, output,
+                                                                                   tmp_path / "fresh-1").values())
 
-    fresh = tmp_path / "fresh"
-    assert build(content.root, fresh, ["site"]) == 0
-    incremental_tree, fresh_tree = _tree(output / "site"), _tree(fresh / "site")
-    assert incremental_tree.keys() == fresh_tree.keys()
-    assert [name for name in fresh_tree if incremental_tree[name] != fresh_tree[name]] == []
-    assert not any("county-report" in name for name in fresh_tree)
+    # a document made 依申请公开, two removed (one the spare shows): the spare is updated, and the tree it
+    # replaced (which showed them) is not kept
+    content.document("county-report", body="康定市政务公开情况。zqxcountybody", disclosure="依申请公开",
+                     **county)
+    for path in (added, content.root / "documents/2025/old-rule.zh.md"):
+        path.unlink()
+    assert _drawn(content, output)[0] > 0
+    fresh_tree = _same_as_fresh(content, output, tmp_path / "fresh-2")
+    assert not any(slug in name for name in fresh_tree for slug in ("added-doc", "old-rule", "county-report/统计表"))
+    generations.wait_for_removals()
+    assert generations.spare(output) is None
+    leaks = [p for p in output.rglob("*") if p.is_file() and not p.is_relative_to(output / ".cache")
+             and (b"zqxcountybody" in p.read_bytes() or b"zqxaddedbody" in p.read_bytes())]
+    assert leaks == []

@@ -114,7 +114,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     lock = None
     try:
         lock = generations.lock(output)
-        result = _write(corpus, output, only, settings, made_from)
+        result = _write(corpus, output, only, settings, made_from, force=force)
     except BuildLocked:
         print(f"构建正在进行：另一个构建正在写入 {output}，本次未写入任何文件；请等它结束后再构建 / another build "
               f"of this output is running ({output}); nothing was written: build again when it has finished",
@@ -169,9 +169,10 @@ def _unchanged(record: dict[str, Any]) -> str:
 
 
 def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
-           inputs: dict[str, Any]) -> BuildResult:
+           inputs: dict[str, Any], *, force: bool = False) -> BuildResult:
     """Everything a build writes, under the lock: the Publication (its Markdown cache), the stages into
-    a new generation, the switch."""
+    a generation (the spare tree updated, or a new one), the switch. `force`: a new tree (the output may
+    have been altered by hand, so the spare's record is not taken on its word)."""
     # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
     from .pdf.cache import drop_unpublished
     from .publication import build_publication
@@ -179,15 +180,18 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
 
     previous = generations.prepare(output, remove_in_background=True)
     cache = output / ".cache"
-    generation = generations.new_generation(output)
+    # The spare tree is updated only by a build that writes the site: the site stage is what knows
+    # which of its files are still right.
+    spare = generations.take_spare(output) if previous is not None and "site" in only and not force else None
+    generation, held = spare or (generations.new_generation(output), {})
     dirs = BuildDirs(site=generation / "site", search_index=generation / "search-index", cache=cache,
-                     previous=previous if previous is not None else generation / "none")
+                     previous=previous if previous is not None else generation / "none", held=held)
     reports: dict[str, StageReport] = {}
     try:
         publication = build_publication(corpus, cache=cache)
         # Whatever stages run: a rendering of something no longer published does not stay in the cache.
         drop_unpublished(cache, publication)
-        dirs.site.mkdir(parents=True)
+        dirs.site.mkdir(parents=True, exist_ok=True)
         made_from = generations.read_manifest(previous) if previous is not None else {}
         fingerprint = publication.fingerprint()
         records: dict[str, MadeFrom] = {}
@@ -209,16 +213,22 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
                 write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings,
                                                      getattr(reports[name], "digests", None), dirs.previous / "site"))
                 records[name] = MadeFrom(records[name].fingerprint, dict(reports[name].files))
+        disclosed = publication.disclosed()
+        generations.write_disclosed(generation, disclosed)
         generations.write_manifest(generation, records)
         generations.write_inputs(generation, inputs)
     except (Exception, KeyboardInterrupt) as exc:
         # A failed build leaves nothing of its own; the last good output stays as it was. (A killed one
         # cannot clean up: the next build does.)
-        shutil.rmtree(generation, ignore_errors=True)
+        generations.discard(output, generation)
         if not isinstance(exc, Exception):
             raise
         raise _Failed(_failure(exc, output, cache)) from exc
-    generations.switch(output, generation, remove_in_background=True)
+    # The replaced tree is kept as the next build's spare only when it shows nothing this one does not:
+    # a document withdrawn or made 依申请公开 leaves no copy of its text behind.
+    before = generations.read_disclosed(previous) if previous is not None else None
+    generations.switch(output, generation, remove_in_background=True,
+                       keep_replaced=before is not None and before <= disclosed)
     return BuildResult(0, publication, reports)
 
 

@@ -99,6 +99,11 @@ def _content_history(content: Path) -> bytes:
     return out.strip() + b" " + shallow.strip()
 
 
+# The large files this process has hashed, by the same stamp: a build into another output folder (a
+# preview beside the build, the tests) does not hash the fonts again.
+_SEEN: dict[str, list[int | str]] = {}
+
+
 def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
                  now: float) -> bytes | None:
     """The file's digest, or None when it is not a regular file reached without a link."""
@@ -113,7 +118,7 @@ def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[s
         key = str(path)
         if st.st_size >= STAT_CACHED:
             stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            known = previous.get(key)
+            known = previous.get(key) or _SEEN.get(key)
             racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
             if known is not None and known[:5] == stamp and not racy:
                 stats[key] = known
@@ -124,7 +129,7 @@ def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[s
                 digest.update(chunk)
         value = digest.digest()
         if st.st_size >= STAT_CACHED:
-            stats[key] = [*stamp, value.hex()]
+            stats[key] = _SEEN[key] = [*stamp, value.hex()]
         return value
     finally:
         os.close(fd)

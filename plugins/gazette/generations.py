@@ -1,8 +1,8 @@
 """The output folder's layout: generations switched in one step, and one build at a time.
 
 Each build writes its outputs into a folder of its own, `<output>/.generations/<n>/` (`site/`,
-`search-index/`, `.site-pages.json`, `outputs.json`), and only when every stage has succeeded does it
-switch to them, in one step:
+`search-index/`, `.site-pages.json`, `.site-wide.json`, `outputs.json`, `disclosed.json`), and only when
+every stage has succeeded does it switch to them, in one step:
 
     <output>/site          -> current/site
     <output>/search-index  -> current/search-index
@@ -10,10 +10,19 @@ switch to them, in one step:
 
 `site` and `search-index` are fixed symlinks through `current`; `switch` replaces `current` by a new
 symlink with one `rename` (`os.replace`), so the site and the search index always come from the same
-build, whenever the build is stopped (even by SIGKILL). The generation it replaced is removed after the
-switch, by a process of its own when the build asks for it (removing twenty thousand folders can take a
-minute on a busy disk, and the new output is live the moment `current` is replaced), after a grace of
-`REMOVAL_GRACE` seconds during which a search begun on the old index still finds its files. What a killed
+build, whenever the build is stopped (even by SIGKILL).
+
+Two trees in turn: the generation a switch replaces is kept as the *spare* when it discloses nothing the new
+one does not (`disclosed.json`: every document, text, page, issue and file it shows), and the next build
+updates the spare in place (`take_spare`) rather than write a new tree: the site stage rewrites only the
+pages whose keys differ from what the spare records, removes what is gone, and everything else of the spare
+(the search index, the PDFs, the site-wide files) is moved aside and written anew. The spare's record is
+renamed (`HELD`) before its first file changes, so a spare left half-updated by a killed build is
+recognised as such and removed by the next one, which then writes a new tree. A generation not kept is
+removed after the switch, by a process of its own when the build asks for it (removing twenty thousand
+folders can take a minute on a busy disk, and the new output is live the moment `current` is replaced),
+after a grace of `REMOVAL_GRACE` seconds during which a search begun on the old index still finds its
+files; the spare is taken up no sooner than that grace after the switch that replaced it. What a killed
 build left behind is moved under `.removing/` and removed the same way by `prepare` when the next build
 starts.
 """
@@ -33,6 +42,8 @@ LINKS = ("site", "search-index")  # what readers of the output open: symlinks th
 CURRENT = "current"
 GENERATIONS = ".generations"
 PAGE_KEYS = ".site-pages.json"  # written by the site stage beside its `site/`
+HELD = ".site-pages.held.json"  # a spare's record while it is updated: it no longer vouches for the files
+DISCLOSED = "disclosed.json"  # in each generation: what it shows (`Publication.disclosed`)
 MANIFEST = "outputs.json"  # in each generation: what each stage's output was made from, and its files
 LOCK = ".lock"
 REMOVING = ".removing"  # replaced generations, being removed after the switch
@@ -45,6 +56,9 @@ _removals: list[subprocess.Popen[bytes]] = []  # this process's removals still r
 # Seconds a replaced generation stays in place after the switch: a search answered from the old index when
 # the link moved reads its files for a few more milliseconds (Whoosh opens segment files as it searches).
 REMOVAL_GRACE = 10.0
+# A spare whose pages differ from the live tree's in more than this many files and in more than half is
+# not updated but replaced by a new tree (below it, either costs well under a second).
+SPARE_OUT_OF_DATE = 1000
 
 
 class BuildLocked(Exception):
@@ -118,8 +132,9 @@ def prepare(output: Path, *, remove_in_background: bool = False) -> Path | None:
         remove(output / name)
     leftovers = []
     if _generations(output).is_dir():
-        # a killed build's, or one a killed build had not yet removed
-        leftovers = [f for f in _generations(output).iterdir() if current is None or f.name != current.name]
+        # a killed build's, or one a killed build had not yet removed; the spare is kept
+        kept = {g.name for g in (current, spare(output)) if g is not None}
+        leftovers = [f for f in _generations(output).iterdir() if f.name not in kept]
     if remove_in_background and os.access(_RM, os.X_OK):
         for folder in leftovers:
             _remove_later(output, folder)
@@ -159,10 +174,11 @@ def _migrate(output: Path, names: list[str]) -> None:
         if name in LINKS:
             _symlink(f"{CURRENT}/{name}", output / name)
 
-def switch(output: Path, generation: Path, *, remove_in_background: bool = False) -> None:
-    """Make `generation` the output, in one step; then remove the generation it replaces (with
-    `remove_in_background`: moved under `.removing/` and removed by a process of its own, so that the
-    build returns as soon as its output is live)."""
+def switch(output: Path, generation: Path, *, remove_in_background: bool = False, keep_replaced: bool = False) -> None:
+    """Make `generation` the output, in one step; then remove the generation it replaces, unless
+    `keep_replaced` and it has a site record to be updated by the next build (the spare), and any older
+    spare. With `remove_in_background`: moved under `.removing/` and removed by a process of its own, so
+    that the build returns as soon as its output is live."""
     before = _current(output)
     try:
         _link_outputs(output)  # in place already, but for the first build
@@ -172,10 +188,120 @@ def switch(output: Path, generation: Path, *, remove_in_background: bool = False
         raise
     if before is None:
         return
-    if not remove_in_background or not os.access(_RM, os.X_OK):
-        shutil.rmtree(before, ignore_errors=True)
-        return
-    _spawn_removal(before, REMOVAL_GRACE)
+    kept = {generation.name} | ({before.name} if keep_replaced and (before / PAGE_KEYS).is_file() else set())
+    for folder in sorted(_generations(output).iterdir()):
+        if folder.name in kept:
+            continue
+        if not remove_in_background or not os.access(_RM, os.X_OK):
+            shutil.rmtree(folder, ignore_errors=True)
+        elif folder == before:
+            # In place for the grace (a search may be reading it), so never to be taken as the spare.
+            (before / PAGE_KEYS).unlink(missing_ok=True)
+            _spawn_removal(before, REMOVAL_GRACE)
+        else:
+            _remove_later(output, folder)
+
+
+def spare(output: Path) -> Path | None:
+    """The generation kept for the next build to update: the newest one besides `current` whose site
+    record is whole (a spare being updated has renamed its record to `HELD`)."""
+    current = _current(output)
+    root = _generations(output)
+    if not root.is_dir():
+        return None
+    found = [g for g in root.iterdir() if g.name.isdigit() and (current is None or g.name != current.name)
+             and (g / PAGE_KEYS).is_file() and not (g / PAGE_KEYS).is_symlink()]
+    return max(found, key=lambda g: int(g.name), default=None)
+
+
+def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
+    """The spare, made this build's generation, with what its site holds (URL of each page → its key):
+    its record renamed first (from then on a killed build leaves it half-updated, to be removed), then
+    the folder renamed to the next number, and everything but the recorded pages moved aside and removed
+    by a process of its own (the search index, the PDFs, the files written from the whole site, the
+    records of the other stages): the stages write those anew. None when there is no spare, or when most
+    of its pages differ from the live tree's."""
+    from .urls import output_path
+
+    folder = spare(output)
+    current = _current(output)
+    if folder is None or current is None:
+        return None
+    held = read_page_keys(folder / PAGE_KEYS)
+    live = read_page_keys(current / PAGE_KEYS)
+    if sum(1 for url, key in live.items() if held.get(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
+        # Mostly out of date (the theme or the code changed since): replacing most of its files costs more
+        # than linking them all into a new tree; it is removed after the switch.
+        return None
+    # A search answered from this tree's index just before the last switch may still read its files.
+    replaced = os.lstat(output / CURRENT).st_mtime
+    time.sleep(max(0.0, min(REMOVAL_GRACE, replaced + REMOVAL_GRACE - time.time())))
+    os.replace(folder / PAGE_KEYS, folder / HELD)
+    numbers = [int(p.name) for p in _generations(output).iterdir() if p.name.isdigit()]
+    generation = _generations(output) / str(max(numbers) + 1)
+    os.rename(folder, generation)
+    paths = [output_path(url).split("/") for url in held]
+    site = generation / "site"
+    # What holds recorded pages, two levels down (`zh/documents`, not `zh/feeds`): the rest is moved aside.
+    keep: dict[tuple[str, ...], set[str]] = {(): {p[0] for p in paths}}
+    for p in paths:
+        if len(p) > 1:
+            keep.setdefault((p[0],), set()).add(p[1])
+    aside = [p for p in generation.iterdir() if p.name not in ("site", HELD)]
+    if site.is_dir():
+        for parent, names in keep.items():
+            where = site.joinpath(*parent)
+            if where.is_dir() and not where.is_symlink():
+                aside += [p for p in where.iterdir() if p.name not in names]
+    else:
+        held = {}
+    if aside:
+        holder = output / REMOVING / f"{generation.name}-aside-{os.getpid()}-{time.time_ns()}"
+        holder.mkdir(parents=True)
+        for number, path in enumerate(aside):
+            os.rename(path, holder / str(number))
+        if os.access(_RM, os.X_OK):
+            _spawn_removal(holder)
+        else:
+            shutil.rmtree(holder, ignore_errors=True)
+    return generation, held
+
+
+def discard(output: Path, generation: Path) -> None:
+    """Remove a generation that was not switched to (a failed build's): in the background when it can."""
+    if os.access(_RM, os.X_OK) and generation.is_dir():
+        try:
+            _remove_later(output, generation)
+            return
+        except OSError:
+            pass
+    shutil.rmtree(generation, ignore_errors=True)
+
+
+def read_page_keys(path: Path) -> dict[str, str]:
+    """A site record: the URL of each page in the generation's `site/` → the key it was drawn with."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_page_keys(path: Path, keys: dict[str, str]) -> None:
+    path.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")
+
+
+def read_disclosed(generation: Path) -> set[str] | None:
+    """What `generation` shows (`DISCLOSED`); None when it has no readable record."""
+    try:
+        data = json.loads((generation / DISCLOSED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return {str(item) for item in data} if isinstance(data, list) else None
+
+
+def write_disclosed(generation: Path, items: set[str]) -> None:
+    (generation / DISCLOSED).write_text(json.dumps(sorted(items), ensure_ascii=False), encoding="utf-8")
 
 
 def _remove_later(output: Path, folder: Path) -> None:

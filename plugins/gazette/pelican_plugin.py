@@ -37,20 +37,27 @@ def _site_wide(pelican: Any) -> None:
     from .checksums import write_sha256sums
     from .fonts import TIBETAN_FONT
     from .site import feeds, opendata, sitemap
+    from .site.page_keys import environment_key
     from .site.run import run_for
+    from .site.site_wide import SiteWideFiles
 
     run = run_for(pelican.output_path)
     if run is None:
         return
-    out = Path(pelican.output_path)
-    feeds.write_feeds(run.publication, out, pelican.settings, list(run.config.langs))
-    opendata.write_open_data(run.publication, out, pelican.settings, run.digests, set(run.seal.get("sealed", ())))
+    out, settings, pub, langs = Path(pelican.output_path), pelican.settings, run.publication, list(run.config.langs)
+    sealed = set(run.seal.get("sealed", ()))
+    wide = SiteWideFiles(out, run.dirs.previous, environment_key(settings))
+    wide.group("feeds", feeds.fingerprint(pub, settings, langs), lambda: feeds.write_feeds(pub, out, settings, langs))
+    wide.group("open data", opendata.fingerprint(pub, settings, run.digests, sealed),
+               lambda: opendata.write_open_data(pub, out, settings, run.digests, sealed))
+    wide.group("sitemap", sitemap.fingerprint(run.pages, run.config),
+               lambda: sitemap.write_sitemap(out, run.pages, run.config))
+    wide.save()
     write_sha256sums(out, run.publication, run.digests)
     if run.seal.get("sealed"):  # the public certificate, for `pdfsig` / `pyhanko sign validate --trust`
         certificate = out / urls.output_path(urls.seal_certificate())
         certificate.parent.mkdir(parents=True, exist_ok=True)
         certificate.write_text(run.seal["certificate"], encoding="ascii")
-    sitemap.write_sitemap(out, run.pages, run.config)
     webfont.write_web_font(run.publication, pelican.settings, out, run.config.theme,
                            run.config.fonts / TIBETAN_FONT, run.dirs.cache / "webfont")
 

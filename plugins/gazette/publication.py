@@ -210,6 +210,18 @@ class Publication:
         parts += [source.raw.hex() for _, source in sorted(self.registry.sources.items())]
         return _hash(*parts)
 
+    def disclosed(self) -> set[str]:
+        """What this Publication shows, item by item: each document with its visibility and its texts,
+        each page, issue and copied file. An output made from another Publication shows nothing this one
+        does not when this set covers that one's."""
+        items = {f"issue:{issue.key}" for issue in self.issues}
+        for slug, doc in self.documents.items():
+            items.add(f"document:{slug}:{doc.visibility.name}")
+            items.update(f"text:{slug}:{lang}" for lang in doc.texts)
+        items.update(f"page:{slug}:{lang}" for slug, lang in self.pages)
+        items.update(f"file:{rel}" for rel in self.static_files)
+        return items
+
     def latest_issue(self) -> PublicIssue | None:
         return self.issues[-1] if self.issues else None
 

@@ -31,6 +31,10 @@ class BuildDirs:
     search_index: Path  # this build's search index
     cache: Path  # persistent caches, keyed by content
     previous: Path  # the last good output's generation (read only; may not exist)
+    # The pages `site` already holds (URL → key), when this build updates the spare tree in place
+    # (`generations.take_spare`); empty for a new tree. A held file may be a link shared with the live
+    # tree: it is replaced, never written through.
+    held: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

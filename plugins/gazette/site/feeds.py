@@ -7,6 +7,7 @@ text is not public. A language's feed carries the documents that exist in that l
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,17 +46,36 @@ def _write(feed: Atom1Feed, out: Path, url: str) -> None:
         feed.write(handle, "utf-8")
 
 
-def write_feeds(pub: Publication, out: Path, settings: dict[str, Any], langs: list[str]) -> None:
-    base = _site_url(settings)
+def feed_plan(pub: Publication, settings: dict[str, Any],
+              langs: list[str]) -> list[tuple[str, str, str, str, list[PublicDocument]]]:
+    """Every feed: (its URL, title, the page it stands for, language, the documents it lists)."""
     limit = int(settings.get("GAZETTE_FEED_LIMIT", 50))
     names = settings.get("GAZETTE_SITE_NAME", {})
+    plan = []
     for lang in langs:
         docs = pub.feed_documents(lang)
-        _write(_feed(names.get(lang, ""), urls.home(lang), urls.feed_all(lang), lang, docs[:limit], base),
-               out, urls.feed_all(lang))
+        plan.append((urls.feed_all(lang), names.get(lang, ""), urls.home(lang), lang, docs[:limit]))
         for agency in pub.registry.agencies.values():
             own = [d for d in docs if agency in d.issuers]
             if own:
-                url = urls.feed_publisher(agency.id, lang)
-                _write(_feed(f"{agency.label(lang)} — {names.get(lang, '')}",
-                             urls.catalogue_publisher(agency.id, lang), url, lang, own[:limit], base), out, url)
+                plan.append((urls.feed_publisher(agency.id, lang), f"{agency.label(lang)} — {names.get(lang, '')}",
+                             urls.catalogue_publisher(agency.id, lang), lang, own[:limit]))
+    return plan
+
+
+def fingerprint(pub: Publication, settings: dict[str, Any], langs: list[str]) -> str:
+    """What the feeds are made from: each feed's address, title and documents (by content hash)."""
+    parts = [_site_url(settings)]
+    for url, title, link, lang, docs in feed_plan(pub, settings, langs):
+        parts += [url, title, link, lang, *(f"{d.slug}:{d.content_hash}" for d in docs)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def write_feeds(pub: Publication, out: Path, settings: dict[str, Any], langs: list[str]) -> list[str]:
+    """Write every feed; returns their paths under `out`."""
+    base = _site_url(settings)
+    written = []
+    for url, title, link, lang, docs in feed_plan(pub, settings, langs):
+        _write(_feed(title, link, url, lang, docs, base), out, url)
+        written.append(urls.output_path(url))
+    return written

@@ -4,10 +4,12 @@ Pelican runs them like its own (context first, then output, with its Writer and 
 environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `JINJA_GLOBALS`);
 `gazette.pelican_plugin` registers them and hands each the run it belongs to.
 
-- `GazetteSiteGenerator`: every page `site/pages.py` lists, drawn by Pelican's Writer, or hard-linked from
-  the last good build when its key (`site/page_keys.py`) is unchanged; with each Chinese page its
-  Traditional-character copy (`site/traditional.py`), and with every page its large-print copy
-  (`site/large_print.py`), keyed the same way.
+- `GazetteSiteGenerator`: every page `site/pages.py` lists, drawn by Pelican's Writer only when its key
+  (`site/page_keys.py`) changed: when the tree being written already holds the page with that key (the
+  spare tree, `generations.take_spare`) it is left alone, else it is hard-linked from the last good build
+  when that one has it; with each Chinese page its Traditional-character copy (`site/traditional.py`),
+  and with every page its large-print copy (`site/large_print.py`), keyed the same way. Held pages no
+  longer listed are removed.
 - `GazetteFilesGenerator`: the attachments and images the Publication lists, and nothing else of content/
   (Pelican's own static generator, which copies whatever its paths hold, is left to the theme's files),
   and the images resized for the pages (`site/images.py`).
@@ -15,7 +17,6 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from typing import Any
 from pelican.generators import Generator
 
 from .. import urls
-from ..generations import PAGE_KEYS
+from ..generations import HELD, PAGE_KEYS, read_page_keys, write_page_keys
 from ..static_files import copy_plain_files
 from ..theme import translations
 from . import traditional
@@ -55,7 +56,9 @@ class GazetteSiteGenerator(_RunGenerator):
             pages.page(spec)
             if number % 1000 == 0:
                 run.progress(f"  {number} pages ({pages.drawn} drawn)")
+        pages.remove_unlisted()
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
+        (run.dirs.site.parent / HELD).unlink(missing_ok=True)  # the record above replaces it
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
                           page_url="/", pub=pub, pdfs=run.pdfs, images=run.images, settings=self.settings,
@@ -71,6 +74,7 @@ class _PageWriter:
         pub, settings = run.publication, generator.settings
         self.previous = run.dirs.previous / "site"
         self.old_keys = read_page_keys(run.dirs.previous / PAGE_KEYS)
+        self.held = run.dirs.held  # what this tree holds already (the spare tree), by URL
         sealed = set(run.seal.get("sealed", ()))
         # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
         pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
@@ -95,18 +99,40 @@ class _PageWriter:
     def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None]) -> None:
         """The page at `url` (drawn, or taken from the last build), then its large-print copy."""
         name = urls.output_path(url)
-        self.new_keys[url] = key
-        if not (self.old_keys.get(url) == key and _reuse(self.previous / name, self.out / name)):
+        if self._needed(url, key):
             draw(name)
             self.drawn += 1
         self.run.pages.append((url, lang))
         if urls.has_large_print(url):
             large = urls.large_print(url)
-            large_name = urls.output_path(large)
-            self.new_keys[large] = large_key = f"{key}:large"
-            if not (self.old_keys.get(large) == large_key and _reuse(self.previous / large_name,
-                                                                     self.out / large_name)):
-                self._write(large_name, large_print_page((self.out / name).read_text(encoding="utf-8")))
+            if self._needed(large, f"{key}:large"):
+                self._write(urls.output_path(large), large_print_page((self.out / name).read_text(encoding="utf-8")))
+
+    def _needed(self, url: str, key: str) -> bool:
+        """Whether the file at `url` must be made: not when this tree holds it with `key` (nothing to do),
+        nor when the last good build has it with `key` (linked from there)."""
+        self.new_keys[url] = key
+        held = self.held.get(url)
+        if held == key:
+            return False
+        name = urls.output_path(url)
+        if held is not None:
+            # Possibly a link to the live tree's file: replaced, never written through.
+            (self.out / name).unlink(missing_ok=True)
+        return not (self.old_keys.get(url) == key and _reuse(self.previous / name, self.out / name))
+
+    def remove_unlisted(self) -> None:
+        """Remove the held pages this build does not list, and the folders they leave empty."""
+        for url in self.held.keys() - self.new_keys.keys():
+            path = self.out / urls.output_path(url)
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == self.out:
+                    break
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
 
     def _write(self, name: str, html: str) -> None:
         path = self.out / name
@@ -146,13 +172,3 @@ def _reuse(previous: Path, target: Path) -> bool:
     return True
 
 
-def read_page_keys(path: Path) -> dict[str, str]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def write_page_keys(path: Path, keys: dict[str, str]) -> None:
-    path.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")

@@ -8,6 +8,7 @@ Withheld and draft documents are not in the Publication and so not here.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -65,8 +66,16 @@ def records(pub: Publication, base: str, digests: dict[str, str] | None = None,
     return rows
 
 
+def fingerprint(pub: Publication, settings: dict[str, Any], digests: dict[str, str] | None = None,
+                sealed: set[str] | None = None) -> str:
+    """What the open data shows: its records (a body's edit leaves them as they were)."""
+    rows = records(pub, str(settings.get("SITEURL") or "").rstrip("/"), digests, sealed)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
 def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], digests: dict[str, str] | None = None,
-                    sealed: set[str] | None = None) -> None:
+                    sealed: set[str] | None = None) -> list[str]:
+    """Write the catalogue as JSON and CSV; returns their paths under `out`."""
     base = str(settings.get("SITEURL") or "").rstrip("/")
     rows = records(pub, base, digests, sealed)
     folder = out / "data"
@@ -87,3 +96,4 @@ def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], diges
                 pdf = row["pdfs"].get(lang)
                 flat[f"pdf_{lang}"], flat[f"pdf_{lang}_sha256"] = (pdf["url"], pdf["sha256"]) if pdf else ("", "")
             writer.writerow(flat)
+    return ["data/catalogue.json", "data/catalogue.csv"]

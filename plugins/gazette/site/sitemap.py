@@ -6,6 +6,7 @@ canonical link names the standard page), and so is the 404 page."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -16,7 +17,14 @@ NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-def write_sitemap(out: Path, written: list[tuple[str, str]], config: GazetteConfig) -> None:
+def fingerprint(written: list[tuple[str, str]], config: GazetteConfig) -> str:
+    """What the sitemap is made from: the pages and the public address."""
+    return hashlib.sha256("\n".join([config.public_url, " ".join(config.langs),
+                                      *(f"{url} {lang}" for url, lang in written)]).encode()).hexdigest()
+
+
+def write_sitemap(out: Path, written: list[tuple[str, str]], config: GazetteConfig) -> list[str]:
+    """Write `sitemap.xml`; returns its path under `out`."""
     base = config.public_url
     ET.register_namespace("", NS)
     ET.register_namespace("xhtml", XHTML)
@@ -29,3 +37,4 @@ def write_sitemap(out: Path, written: list[tuple[str, str]], config: GazetteConf
         for other, href in urls.language_versions(url, config.langs):
             ET.SubElement(entry, f"{{{XHTML}}}link", rel="alternate", hreflang=other, href=base + href)
     ET.ElementTree(root).write(out / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+    return ["sitemap.xml"]

@@ -1,0 +1,133 @@
+"""How long does one edited document take to go live, stage by stage?
+
+Generates N documents with bench/check_speed.py's generator (or takes the corpus of an earlier `--keep`),
+builds it once (`--only site,search`: the PDFs are pdf_speed.py's), then, for each round, appends a
+sentence to one public document's body and builds again, each build a `gazette build` process of its own.
+For every build it prints the wall time of the whole process and the time of each stage, taken by
+wrapping the functions that do them (`build_inputs.compute`, `check_content`, `build_publication`, the
+stage functions, `generations.take_spare`, `generations.switch`). The first round after the cold build
+writes a new tree; from the second on, the build updates the spare tree in place. A change of the code
+that draws pages changes every page's key: the first two rounds after one redraw or relink every page.
+Target: one edit ≤ 2 s.
+
+    .venv/bin/python bench/republish_speed.py [--documents 10000] [--rounds 3] [--keep DIR] [--pause 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+AS_OF = "2026-11-22"
+STAGES = {  # label → (module, function)
+    "digest": ("gazette.build_inputs", "compute"),
+    "check": ("gazette.checks", "check_content"),
+    "publication": ("gazette.publication", "build_publication"),
+    "spare": ("gazette.generations", "take_spare"),
+    "site": ("gazette.site.build", "write_site"),
+    "search": ("gazette.search.build", "write_index"),
+    "switch": ("gazette.generations", "switch"),
+}
+
+
+def one_build(content: Path, output: Path) -> None:
+    """In a process of its own: one build, with each stage's time written to stdout as JSON."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from gazette.build import run_build
+
+    times: dict[str, float] = {}
+    for label, (module_name, name) in STAGES.items():
+        module = importlib.import_module(module_name)
+        real = getattr(module, name, None)
+        if real is None:  # a stage this version of the build does not have
+            continue
+
+        def timed(*args, _real=real, _label=label, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return _real(*args, **kwargs)
+            finally:
+                times[_label] = times.get(_label, 0.0) + time.perf_counter() - started
+
+        setattr(module, name, timed)  # the build looks each one up in its module when it calls it
+    import datetime as dt
+
+    result = run_build(content, output, ["site", "search"], today=dt.date.fromisoformat(AS_OF))
+    site = result.reports.get("site")
+    print(json.dumps({"status": result.status, "times": times,
+                      "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None)}))
+
+
+def _public(text: str) -> bool:
+    """A 主动公开 document that is not a draft: an edit of it changes pages."""
+    front = text.split("\n---\n", 1)[0]
+    return "\ndisclosure: 主动公开\n" in front and "\nstatus: draft\n" not in front
+
+
+def _build(content: Path, output: Path) -> tuple[float, dict[str, object]]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--one-build", str(content), str(output)], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        sys.exit(f"build failed:\n{done.stderr[-3000:]}")
+    return wall, json.loads(lines[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--documents", type=int, default=10_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--keep", help="the corpus and its output in this folder (made when missing), kept")
+    ap.add_argument("--pause", type=float, default=10.0,
+                    help="seconds between builds (an editor's next commit; a build taking up the spare tree "
+                         "sooner than generations.REMOVAL_GRACE after the last switch waits for the rest)")
+    ap.add_argument("--one-build", nargs=2, metavar=("CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one_build:
+        one_build(Path(args.one_build[0]), Path(args.one_build[1]))
+        return 0
+
+    from check_speed import generate
+
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="gazette-republish-"))
+    content, output = base / "content", base / "out"
+    if not content.is_dir():
+        generate(content, args.documents)
+    if not (output / "site").is_dir():
+        wall, record = _build(content, output)
+        print(f"cold build: {wall:.1f} s wall")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    edited = sorted(p for p in content.glob("documents/*/*.zh.md") if _public(p.read_text("utf-8")))
+    header = f"{'round':>5} {'wall':>6} " + " ".join(f"{label:>11}" for label in STAGES) + "  pages drawn"
+    print(header)
+    for number in range(args.rounds):
+        time.sleep(args.pause)
+        path = edited[number * 7 % len(edited)]
+        path.write_text(path.read_text("utf-8") + f"\n补充说明第{number + 1}段（{time.time_ns()}）。\n", "utf-8")
+        wall, record = _build(content, output)
+        times = record["times"]
+        assert isinstance(times, dict)
+        print(f"{number + 1:>5} {wall:6.2f} " + " ".join(f"{times.get(label, 0.0):11.2f}" for label in STAGES)
+              + f"  {record['drawn']} of {int(record['drawn'] or 0) + int(record['reused'] or 0)}"
+              + f"   (load {os.getloadavg()[0]:.1f})")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
