@@ -163,12 +163,14 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
     and shards are folders inside): a loop of links, without copytree's work per file."""
     segment_file = _segment_file_test(engine)
     target.mkdir(parents=True, exist_ok=True)
-    for item in os.scandir(previous):
-        source, copy = item.path, target / item.name
-        if item.is_dir(follow_symlinks=False):
-            _copy_index(Path(source), copy, engine)
-        elif item.is_file(follow_symlinks=False):
-            _link_or_copy(source, copy, segment_file(item.name))
+    into = str(target)
+    with os.scandir(previous) as items:
+        for item in items:
+            copy = os.path.join(into, item.name)  # strings, not Paths: tens of thousands of files
+            if item.is_dir(follow_symlinks=False):
+                _copy_index(Path(item.path), Path(copy), engine)
+            elif item.is_file(follow_symlinks=False):
+                _link_or_copy(item.path, copy, segment_file(item.name))
 
 
 def carry_over_index(previous: Path, target: Path) -> None:

@@ -300,6 +300,11 @@ def _link_shard(shard: Path, segments: list[dict[str, Any]], files: dict[str, li
     _list_segments(shard, segments)
 
 
+def _read_json(path: str) -> Any:
+    with open(path, "rb") as file:
+        return json.loads(file.read())
+
+
 def _replace_json(path: Path, value: Any) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
@@ -349,7 +354,8 @@ class TantivyWriter:
 
     def _entries(self) -> dict[int, dict[str, str]]:
         if self._held is None:
-            self._held = {b: json.loads((self.store / (_stem(s["segment"]) + ENTRIES_SUFFIX)).read_bytes())
+            store = str(self.store)
+            self._held = {b: _read_json(os.path.join(store, _stem(s["segment"]) + ENTRIES_SUFFIX))
                           for b, s in self.segments.items()}
         return self._held
 
