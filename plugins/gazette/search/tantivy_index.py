@@ -160,6 +160,13 @@ def bucket_count(entries: int) -> int:
     return 1 << max(0, round(math.log2(max(1.0, entries / BUCKET_ENTRIES))))
 
 
+@functools.cache
+def _shard_pool() -> ThreadPoolExecutor:
+    """One pool for the process: the service opens a new index at every switch, and a pool per index
+    would leave its idle threads behind each time."""
+    return ThreadPoolExecutor(SHARDS, thread_name_prefix="shard")
+
+
 def shard_count(buckets: int) -> int:
     """Shards for an index of `buckets` buckets: the number of entries alone decides, as for buckets."""
     return SHARDS if buckets // GROUP_BUCKETS >= SHARD_FROM_GROUPS else 1
@@ -462,7 +469,7 @@ class TantivyIndex:
         shards = int(json.loads((folder / LAYOUT_FILE).read_text(encoding="utf-8")).get("shards", 1))
         self._shards = [tantivy.Index.open(str(path)) for path in _shard_folders(folder, shards)]
         self._single = len(self._shards) == 1
-        self._pool = None if self._single else ThreadPoolExecutor(len(self._shards), thread_name_prefix="shard")
+        self._pool = None if self._single else _shard_pool()
         self.schema = self._shards[0].schema
         try:
             self.facets: dict[str, Any] = json.loads((folder / FACETS_FILE).read_text(encoding="utf-8"))
