@@ -154,3 +154,26 @@ def test_tantivy_newest_first_is_every_hit_ranked_by_date_then_score(small_parts
         pages = [run(index, parse_request({"q": q, "size": "4", "page": str(n), "sort": "date"},
                                           facets=index.facets)) for n in range(1, 15)]
         assert [h.key for p in pages for h in p.hits][:len(expected)] == expected, q
+
+
+@pytest.mark.parametrize("engine", ["tantivy", "whoosh"])
+def test_links_in_the_last_index_are_neither_followed_nor_carried_over(engine, small_parts, tmp_path):
+    """The next build starts from a copy of the last index: a link planted in it (to a file or a folder
+    outside the output, in the index or in the bucket store) is not followed, read or copied."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("zqx-outside-secret", encoding="utf-8")
+    wanted = _corpus(random.Random(3), 12)
+    previous = tmp_path / "0"
+    update_index(previous, tmp_path / "none", list(wanted.values()), engine=engine)
+    folders = [previous, *([previous / tantivy_index.BUCKETS_FOLDER] if engine == "tantivy" else [])]
+    for folder in folders:
+        (folder / "meta.store").symlink_to(outside / "secret.txt")
+        (folder / "elsewhere").symlink_to(outside, target_is_directory=True)
+    _edit(random.Random(4), wanted, 1)
+    stats = update_index(tmp_path / "1", previous, list(wanted.values()), engine=engine)
+    assert not stats.rebuilt
+    for path in (tmp_path / "1").rglob("*"):
+        assert not path.is_symlink() and path.name not in ("meta.store", "elsewhere"), path
+        assert not path.is_file() or b"zqx-outside-secret" not in path.read_bytes(), path
+    assert open_index(tmp_path / "1", engine) is not None
