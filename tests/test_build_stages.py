@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from factory import ContentFactory
+from factory import ROOT, ContentFactory
 from gazette import generations
 from gazette.build import build
 
@@ -56,6 +56,36 @@ def test_changed_content_drops_stale_outputs(built: tuple[ContentFactory, Path])
     assert build(content.root, output, ["pdf", "site", "search"]) == 0
     assert (output / "site/pdf/documents/kept.zh.pdf").is_file()
     assert not (output / "site/pdf/documents/withdrawn.zh.pdf").exists()
+
+
+def _terms(index: Path) -> set[str]:
+    """The canary words a tantivy index folder holds (its files are compressed: read through tantivy)."""
+    import tantivy
+
+    searcher = tantivy.Index.open(str(index)).searcher()
+    return {term for field in ("title", "body", "meta") for term, _ in searcher.terms_with_prefix(field, "zqx")}
+
+
+def test_tantivys_bucket_store_keeps_no_withdrawn_text(built: tuple[ContentFactory, Path], tmp_path: Path) -> None:
+    """tantivy keeps its buckets between builds in the cache, outside the generations: a withdrawn
+    document's text leaves it with the update that withdraws it, and the store goes with an index not kept."""
+    content, output = built
+    settings = tmp_path / "settings.py"
+    settings.write_text(f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+                        f"THEME = {str(ROOT / 'themes' / 'gazette')!r}\nGAZETTE_SEARCH_ENGINE = 'tantivy'\n",
+                        encoding="utf-8")
+    store = output / ".cache" / "search-buckets"
+    assert build(content.root, output, ["site", "search"], str(settings)) == 0
+    assert "zqxwithdrawnbody" in _terms(store) and "zqxwithdrawnbody" in _terms(output / "search-index")
+    content.document("withdrawn", disclosure="不予公开", withheld_reason="过程性信息", secrecy_review=None,
+                     body="zqxwithdrawnbody", index_no="S00000001/2026-00002")
+    assert build(content.root, output, ["site", "search"], str(settings)) == 0
+    assert "zqxwithdrawnbody" not in _terms(store) | _terms(output / "search-index")
+    assert len(list(store.glob("*.entries.json"))) == len(json.loads(
+        (output / "search-index/gazette-segments.json").read_text(encoding="utf-8"))["segments"])
+    content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知（修订）")
+    assert build(content.root, output, ["site"], str(settings)) == 0  # the index is not kept: nor its store
+    assert not store.exists() and not (output / "search-index").exists()
 
 
 def test_a_failing_stage_leaves_the_last_good_output(built: tuple[ContentFactory, Path],

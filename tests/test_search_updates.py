@@ -67,7 +67,9 @@ def _held(folder: Path, engine: str) -> set[str]:
     its stored texts, so its files are read through tantivy: the term dictionaries, every stored entry,
     and only after checking that every file belongs to a listed segment without deleted entries."""
     found = set()
-    for path in folder.rglob("*"):  # tantivy's segment files are compressed: bytes of them look like canaries
+    store = [tantivy_index.default_store(folder)] if engine == "tantivy" else []
+    # tantivy's segment files are compressed: bytes of them look like canaries
+    for path in [p for f in (folder, *store) for p in f.rglob("*")]:
         if path.is_file() and (engine == "whoosh" or not tantivy_index.is_segment_file(path.name)):
             found |= {m.decode() for m in re.findall(rb"zqx[0-9]+", path.read_bytes())}
     if engine == "tantivy":
@@ -77,7 +79,8 @@ def _held(folder: Path, engine: str) -> set[str]:
         for shard in folder.glob(f"{tantivy_index.SHARD_PREFIX}*"):  # each a part of the index's segments
             assert {s["segment_id"] for s in json.loads((shard / "meta.json").read_text())["segments"]} <= served
         shards = [*folder.glob(f"{tantivy_index.SHARD_PREFIX}*")]
-        for index in (folder, folder / tantivy_index.BUCKETS_FOLDER, *shards):  # what is searched, merged from
+        store = tantivy_index.default_store(folder)  # the bucket store (outside the index folder)
+        for index in (folder, store, *shards):  # what is searched, and what it is merged from
             meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
             listed = {s["segment_id"].replace("-", "") for s in meta["segments"]}
             assert {p.name.split(".")[0] for p in index.iterdir()
@@ -136,7 +139,8 @@ def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path, 
         assert not stats.rebuilt and stats.written == 3 and stats.removed == 1
         held = _held(updated, engine)
         assert not held & gone and held == {_canary(e) for e in wanted.values() if e.body}
-        update_index(fresh, tmp_path / "none", list(wanted.values()), engine=engine)
+        update_index(fresh, tmp_path / "none", list(wanted.values()), engine=engine,
+                     store=tmp_path / "fresh" / "store")  # not the updated index's
         assert _answers(updated, engine) == _answers(fresh, engine), serial
         previous = updated
 
@@ -166,14 +170,16 @@ def test_links_in_the_last_index_are_neither_followed_nor_carried_over(engine, s
     wanted = _corpus(random.Random(3), 12)
     previous = tmp_path / "0"
     update_index(previous, tmp_path / "none", list(wanted.values()), engine=engine)
-    folders = [previous, *([previous / tantivy_index.BUCKETS_FOLDER] if engine == "tantivy" else [])]
+    folders = [previous, *([tantivy_index.default_store(previous)] if engine == "tantivy" else [])]
     for folder in folders:
         (folder / "meta.store").symlink_to(outside / "secret.txt")
         (folder / "elsewhere").symlink_to(outside, target_is_directory=True)
     _edit(random.Random(4), wanted, 1)
     stats = update_index(tmp_path / "1", previous, list(wanted.values()), engine=engine)
     assert not stats.rebuilt
-    for path in (tmp_path / "1").rglob("*"):
+    for path in [*(tmp_path / "1").rglob("*"), *folders[1:][0].rglob("*")] if engine == "tantivy" else \
+            (tmp_path / "1").rglob("*"):
         assert not path.is_symlink() and path.name not in ("meta.store", "elsewhere"), path
         assert not path.is_file() or b"zqx-outside-secret" not in path.read_bytes(), path
+    assert (outside / "secret.txt").read_text(encoding="utf-8") == "zqx-outside-secret"  # not removed through
     assert open_index(tmp_path / "1", engine) is not None

@@ -213,6 +213,10 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
                 write_record(generation, apply_seals(dirs.site, reports[name].files, cache, settings,
                                                      getattr(reports[name], "digests", None), dirs.previous / "site"))
                 records[name] = MadeFrom(records[name].fingerprint, dict(reports[name].files))
+        if "search" not in reports:  # no index this time: nor what an engine kept for the last one
+            from .search.build import drop_store
+
+            drop_store(cache)
         disclosed = publication.disclosed()
         generations.write_disclosed(generation, disclosed)
         generations.write_manifest(generation, records)

@@ -44,6 +44,7 @@ from .engine import (
 from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
+STORE_FOLDER = "search-buckets"  # in the build's cache: what an engine keeps between builds beside the index
 MOSTLY = 200  # changed or removed entries past which (and past half the index) a full build is faster
 
 
@@ -179,31 +180,40 @@ def carry_over_index(previous: Path, target: Path) -> None:
     _copy_index(previous, target, recorded_engine(previous) or DEFAULT_ENGINE)
 
 
+def drop_store(cache: Path) -> None:
+    """Remove what an engine keeps between builds beside the index (tantivy's bucket store), for a build
+    that neither writes the index nor keeps the last one: it may hold the text of what is no longer
+    published."""
+    store = cache / STORE_FOLDER
+    if store.is_symlink() or store.is_file():
+        store.unlink()
+    shutil.rmtree(store, ignore_errors=True)
+
+
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
-                 progress: Callable[[str], None] = lambda _: None, engine: str = DEFAULT_ENGINE) -> IndexStats:
+                 progress: Callable[[str], None] = lambda _: None, engine: str = DEFAULT_ENGINE,
+                 store: Path | None = None) -> IndexStats:
     """Write the index of `wanted` into `target` with `engine`, starting from a copy of `previous` when it
-    can (an index of the same engine and versions)."""
+    can (an index of the same engine and versions). `store`: where tantivy keeps its buckets between
+    builds (default: beside `target`)."""
     writer: Writer | None = None
-    have: dict[str, str] = {}
     gone: list[str] = []
     shutil.rmtree(target, ignore_errors=True)
     if is_compatible(previous, engine):
         _copy_index(previous, target, engine)
         try:
-            writer = open_writer(target, engine)
-            have = writer.fingerprints()
+            writer = open_writer(target, engine, store)
+            diff = writer.changes(wanted)
         except Exception as exc:  # an unreadable index is rebuilt, not a failed build
             progress(f"检索索引无法读取，重新生成 / the search index is unreadable, rebuilding: {exc}")
             shutil.rmtree(target, ignore_errors=True)
             writer = None
     if writer is not None:
-        keys = {e.key for e in wanted}
-        changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
-        gone = [k for k in have if k not in keys]
-        remove = [*gone, *(e.key for e in changed if e.key in have)]
+        changed, gone = diff.changed, diff.gone
+        remove = [*gone, *diff.replaced]
         # An engine that would keep the removed entries' text in its files, or most entries changed (as
         # after a change of what a fingerprint covers): write it all again, a full build is faster.
-        if (remove and not writer.purges_in_place) or len(changed) + len(gone) > max(MOSTLY, len(have) // 2):
+        if (remove and not writer.purges_in_place) or len(changed) + len(gone) > max(MOSTLY, diff.held // 2):
             writer.close()
             shutil.rmtree(target, ignore_errors=True)
             writer = None
@@ -212,7 +222,7 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
                 writer.update(remove, changed, wanted)
             stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
     if writer is None:
-        writer = create_writer(target, engine)
+        writer = create_writer(target, engine, store)
         writer.add_all(wanted, procs=procs)
         stats = IndexStats(written=len(wanted), removed=len(gone), total=len(wanted), rebuilt=True)
     writer.close()
@@ -227,7 +237,7 @@ def write_index(publication: Publication, dirs: BuildDirs, settings: Mapping[str
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
     target: Path = dirs.search_index
     stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress,
-                         engine=engine_setting(settings))
+                         engine=engine_setting(settings), store=dirs.cache / STORE_FOLDER)
     write_facets(target, facets(publication, wanted))
     zh, en = ("全部重建", "built from scratch") if stats.rebuilt else ("增量更新", "updated")
     progress(f"检索索引{zh}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "

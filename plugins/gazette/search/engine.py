@@ -16,10 +16,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..config import ConfigError
-from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, stored_fields, write_facets
+from .entry import (
+    FACETS_FILE,
+    FIELD_BOOSTS,
+    VERSION_FILE,
+    Changes,
+    Entry,
+    entry_fields,
+    stored_fields,
+    write_facets,
+)
 from .query import RawPage, SearchRequest
 
-__all__ = ["FACETS_FILE", "FIELD_BOOSTS", "VERSION_FILE", "Entry", "entry_fields", "stored_fields", "write_facets"]
+__all__ = ["FACETS_FILE", "FIELD_BOOSTS", "VERSION_FILE", "Changes", "Entry", "entry_fields", "stored_fields",
+           "write_facets"]
 
 ENGINES = ("whoosh", "tantivy")
 DEFAULT_ENGINE = "whoosh"
@@ -44,6 +54,10 @@ class Writer(Protocol):
     purges_in_place: bool
 
     def fingerprints(self) -> dict[str, str]: ...
+
+    def changes(self, wanted: list[Entry]) -> Changes:
+        """What `update` must do for the index to hold `wanted`."""
+        ...
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int: ...
 
@@ -108,13 +122,16 @@ def open_index(folder: Path, engine: str = DEFAULT_ENGINE, fast: bool = True) ->
     return _module(engine).SearchIndex.open(folder, fast=fast)  # type: ignore[no-any-return]
 
 
-def create_writer(folder: Path, engine: str = DEFAULT_ENGINE) -> Writer:
-    module = _module(engine)
-    writer = module.TantivyWriter if engine == "tantivy" else module.IndexWriter
-    return writer.create(folder)  # type: ignore[no-any-return]
+def create_writer(folder: Path, engine: str = DEFAULT_ENGINE, store: Path | None = None) -> Writer:
+    """A writer of a new index in `folder`. `store`: where tantivy keeps its buckets between builds
+    (tantivy_index.py; default: beside `folder`); Whoosh keeps everything in `folder`."""
+    if engine == "tantivy":
+        return _module(engine).TantivyWriter.create(folder, store)  # type: ignore[no-any-return]
+    return _module(engine).IndexWriter.create(folder)  # type: ignore[no-any-return]
 
 
-def open_writer(folder: Path, engine: str = DEFAULT_ENGINE) -> Writer:
-    module = _module(engine)
-    writer = module.TantivyWriter if engine == "tantivy" else module.IndexWriter
-    return writer.open(folder)  # type: ignore[no-any-return]
+def open_writer(folder: Path, engine: str = DEFAULT_ENGINE, store: Path | None = None) -> Writer:
+    """A writer of the index in `folder` (a copy of the last one), to update it in place."""
+    if engine == "tantivy":
+        return _module(engine).TantivyWriter.open(folder, store)  # type: ignore[no-any-return]
+    return _module(engine).IndexWriter.open(folder)  # type: ignore[no-any-return]

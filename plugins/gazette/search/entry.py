@@ -52,6 +52,24 @@ class Entry:
 _FIELDS = tuple(f.name for f in fields(Entry))
 
 
+@dataclass
+class Changes:
+    """What an update of an index must do to hold the wanted entries."""
+
+    changed: list[Entry]  # to write: new entries and entries whose fingerprint changed
+    gone: list[str]  # keys to delete: entries no longer wanted
+    replaced: list[str]  # keys of changed entries the index holds an older version of
+    held: int  # entries the index holds now
+
+
+def changes_from(have: dict[str, str], wanted: list[Entry]) -> Changes:
+    """The changes, from the key → fingerprint of every entry the index holds."""
+    keys = {e.key for e in wanted}
+    changed = [e for e in wanted if have.get(e.key) != e.fingerprint]
+    return Changes(changed=changed, gone=[k for k in have if k not in keys],
+                   replaced=[e.key for e in changed if e.key in have], held=len(have))
+
+
 def entry_fields(entry: Entry) -> dict[str, Any]:
     """The values an engine is given for an entry: lists as space-separated ids, empty values left out
     (the body is always there, so a hit without text still has one)."""

@@ -50,7 +50,16 @@ from whoosh.util import make_binary_tree
 
 from . import whoosh_internals as internals
 from .analysis import ANALYSIS_VERSION, QueryToken, index_tokens, normalise, phrase_cover
-from .entry import FACETS_FILE, FIELD_BOOSTS, VERSION_FILE, Entry, entry_fields, written_version
+from .entry import (
+    FACETS_FILE,
+    FIELD_BOOSTS,
+    VERSION_FILE,
+    Changes,
+    Entry,
+    changes_from,
+    entry_fields,
+    written_version,
+)
 from .entry import write_facets as write_facets  # where the tests and tools have always found it
 from .query import Clause, RawPage, SearchRequest
 
@@ -174,6 +183,9 @@ class IndexWriter:
         """key → fingerprint of every entry in the index."""
         with self.ix.searcher() as searcher:
             return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
+
+    def changes(self, wanted: list[Entry]) -> Changes:
+        return changes_from(self.fingerprints(), wanted)
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
         """A full build: entries in segments of SEGMENT_ENTRIES in their order, written by `procs`

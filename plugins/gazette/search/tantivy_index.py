@@ -32,6 +32,7 @@ named by random ids: two builds do not give the same files.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import multiprocessing
@@ -54,7 +55,9 @@ from .entry import (
     FIELD_BOOSTS,
     UNSTORED,
     VERSION_FILE,
+    Changes,
     Entry,
+    changes_from,
     entry_fields,
     written_version,
 )
@@ -63,7 +66,7 @@ from .query import Clause, RawPage, SearchRequest
 ENGINE = "tantivy"
 # Exact terms (the raw tokenizer): ids, keys and numbers; issuers and classes hold several values.
 KEYWORDS = ("key", "slug", "lang", "number_key", "index_no_key", "issuers", "classes", "genre", "validity")
-SCHEMA_VERSION = 3  # 3: buckets merged into groups
+SCHEMA_VERSION = 4  # 3: buckets merged into groups; 4: the bucket store outside the index, digests
 WRITER_HEAP = 64_000_000  # bytes before tantivy writes a segment: far more than a bucket needs
 BUCKET_ENTRIES = 64  # entries a bucket (one segment) holds on average: what one edit costs to write
 BUCKET_PREFIX = "gazette-bucket-"  # a bucket being written: a scratch folder of its own
@@ -82,8 +85,14 @@ PADDING_KEY = "\x00padding"  # the key of the deleted entries that order a group
 SHARDS = 2
 SHARD_FROM_GROUPS = 64  # groups (of GROUP_BUCKETS buckets) from which an index is sharded: ~32,000 entries
 SHARD_PREFIX = "shard-"
-BUCKETS_FOLDER = "buckets"  # the bucket store: a tantivy index of every bucket's segment, never searched
-LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment
+# The bucket store: a tantivy index of every bucket's segment, never searched, kept outside the index
+# folder (the build's cache: `<output>/.cache/search-buckets`) so that an update neither links nor reads
+# its thousands of files: a bucket's segment is found by the layout, which records for each bucket the
+# digest of what it holds (its entries' keys and fingerprints, in order), and only the buckets whose
+# digest differs from the wanted entries' are read and written again. Segments no layout of the last
+# update lists are removed from it, so it holds no removed text either.
+STORE_FOLDER = "search-buckets"  # the default store: beside the index folder
+LAYOUT_FILE = "gazette-segments.json"  # the number of buckets and each one's segment and digest
 # Beside each segment's files, the keys and fingerprints of its entries: written with the segment and
 # never changed, so hard-linked into the next build and removed with the segment like its other files.
 ENTRIES_SUFFIX = ".entries.json"
@@ -139,6 +148,17 @@ def _document(entry: Entry) -> tantivy.Document:
     stored = {k: v for k, v in values.items() if k not in UNSTORED}  # entry.stored_fields, from `values`
     doc.add_bytes("stored", json.dumps(stored, ensure_ascii=False).encode("utf-8"))
     return doc
+
+
+def default_store(folder: Path) -> Path:
+    """The bucket store of an index folder given none: beside it, shared by its sibling folders."""
+    return folder.parent / STORE_FOLDER
+
+
+def _digest(entries: list[Entry]) -> str:
+    """What a bucket holds, in its order: it is written again when this changes."""
+    held = "\x1e".join([e.key + "\x1f" + e.fingerprint for e in entries])
+    return hashlib.blake2b(held.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def bucket_of(slug: str, buckets: int) -> int:
@@ -238,14 +258,13 @@ def _segment_record(segment: dict[str, Any]) -> dict[str, Any]:
     return {"segment": segment["segment_id"], "max_doc": segment["max_doc"], "deletes": segment["deletes"]}
 
 
-def _merge_group(job: tuple[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _merge_group(job: tuple[str, str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The segments that serve one group of buckets: their segments merged into one, written into the
     index folder; return its record. Merging is tantivy's own (postings and stored texts copied in
     Rust, nothing analysed again): the bindings cannot ask for it, but a commit lets tantivy's merge
     policy merge the segments of one size class when there are MERGE_AT of them, which a group's buckets
     are. Where it does not (a small group), the buckets' segments serve as they are (hard links)."""
-    folder, buckets = Path(job[0]), job[1]
-    store = folder / BUCKETS_FOLDER
+    folder, store, buckets = Path(job[0]), Path(job[1]), job[2]
     if len(buckets) >= MERGE_AT:
         own = Path(tempfile.mkdtemp(prefix=f"{BUCKET_PREFIX}group-", dir=_scratch() or folder))
         try:
@@ -327,44 +346,82 @@ def _run(function: Any, jobs: list[Any], procs: int, chunksize: int = 4) -> list
 
 class TantivyWriter:
     """engine.Writer for tantivy, in buckets and groups (see the module's doc): a full build writes every
-    bucket and merges every group; an update writes again only the buckets holding a removed, changed or
-    added entry and merges again only their groups, and the files of their old segments leave both
-    folders."""
+    bucket and merges every group; an update writes again only the buckets whose digest differs from
+    what they are to hold (a removed, changed or added entry, or a segment missing from the store) and
+    merges again only their groups, and the files of their old segments leave the index folder and the
+    store."""
 
     purges_in_place = True
 
-    def __init__(self, folder: Path, layout: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, store: Path, layout: dict[str, Any]) -> None:
         self.folder = folder
-        self.store = folder / BUCKETS_FOLDER
+        self.store = store
         self.buckets: int = layout["buckets"]
         # bucket → its segment in the bucket store; group → the segments that serve it
         self.segments: dict[int, dict[str, Any]] = {int(b): s for b, s in layout["segments"].items()}
         self.groups: dict[int, list[dict[str, Any]]] = {int(g): s for g, s in layout["groups"].items()}
-        self._held: dict[int, dict[str, str]] | None = None  # bucket → key → fingerprint, read when asked
+        self._rewrite: set[int] | None = None  # the buckets `changes` found to differ
+        self._grouped: dict[int, list[Entry]] = {}  # the wanted entries `changes` was given, by bucket
 
     @classmethod
-    def create(cls, folder: Path) -> TantivyWriter:
+    def create(cls, folder: Path, store: Path | None = None) -> TantivyWriter:
+        store = store or default_store(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for index in (folder, folder / BUCKETS_FOLDER):
-            index.mkdir(exist_ok=True)
-            tantivy.Index(_schema(), path=str(index), reuse=False)  # an empty index: its meta.json
+        tantivy.Index(_schema(), path=str(folder), reuse=False)  # an empty index: its meta.json
+        # A full build writes every bucket: the store starts empty (and never through a planted link).
+        if store.is_symlink() or store.is_file():
+            store.unlink()
+        shutil.rmtree(store, ignore_errors=True)
+        store.mkdir(parents=True)
+        tantivy.Index(_schema(), path=str(store), reuse=False)
         (folder / VERSION_FILE).write_text(json.dumps(version()), encoding="utf-8")
-        return cls(folder, {"buckets": 1, "segments": {}, "groups": {}})
+        return cls(folder, store, {"buckets": 1, "segments": {}, "groups": {}})
 
     @classmethod
-    def open(cls, folder: Path) -> TantivyWriter:
+    def open(cls, folder: Path, store: Path | None = None) -> TantivyWriter:
         layout = json.loads((folder / LAYOUT_FILE).read_text(encoding="utf-8"))
-        return cls(folder, layout)
+        store = store or default_store(folder)
+        if store.is_symlink() or not (store / "meta.json").is_file():
+            raise OSError(f"the search index's bucket store {store} is missing")
+        return cls(folder, store, layout)
+
+    def _held(self, bucket: int) -> dict[str, str]:
+        """key → fingerprint of the entries a bucket's segment holds (the file written beside it)."""
+        name = _stem(self.segments[bucket]["segment"]) + ENTRIES_SUFFIX
+        return _read_json(os.path.join(self.store, name))  # type: ignore[no-any-return]
 
     def fingerprints(self) -> dict[str, str]:
-        return {key: fp for entries in self._entries().values() for key, fp in entries.items()}
+        return {key: fp for b in self.segments for key, fp in self._held(b).items()}
 
-    def _entries(self) -> dict[int, dict[str, str]]:
-        if self._held is None:
-            store = str(self.store)
-            self._held = {b: _read_json(os.path.join(store, _stem(s["segment"]) + ENTRIES_SUFFIX))
-                          for b, s in self.segments.items()}
-        return self._held
+    def changes(self, wanted: list[Entry]) -> Changes:
+        """The changes, reading only the buckets whose digest differs from the wanted entries' (after one
+        edit, one or two of thousands)."""
+        if bucket_count(len(wanted)) != self.buckets:  # every bucket is written again (`update`)
+            self._rewrite = None
+            return changes_from(self.fingerprints(), wanted)
+        self._grouped = grouped = self._by_bucket(wanted)
+        stored = self._stored()
+        differ = {b for b in set(grouped) | set(self.segments)
+                  if (record := self.segments.get(b)) is None or _stem(record["segment"]) not in stored
+                  or record.get("digest") != _digest(grouped.get(b, []))}
+        self._rewrite = differ
+        have: dict[str, str] = {}
+        for b in differ:
+            if b in self.segments and _stem(self.segments[b]["segment"]) in stored:
+                have.update(self._held(b))
+        there = [e for b in sorted(differ) for e in grouped.get(b, [])]
+        keys = {e.key for e in there}
+        changed = [e for e in there if have.get(e.key) != e.fingerprint]
+        return Changes(changed=changed, gone=[k for k in have if k not in keys],
+                       replaced=[e.key for e in changed if e.key in have],
+                       held=sum(int(s.get("entries", 0)) for s in self.segments.values()))
+
+    def _stored(self) -> set[str]:
+        """The segments in the store with the file of their entries (regular files only: a planted link
+        is not a segment)."""
+        with os.scandir(self.store) as found:
+            names = {e.name for e in found if e.is_file(follow_symlinks=False)}
+        return {name[:-len(ENTRIES_SUFFIX)] for name in names if name.endswith(ENTRIES_SUFFIX)}
 
     def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
         batch = list(entries)
@@ -374,36 +431,30 @@ class TantivyWriter:
         return len(batch)
 
     def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry]) -> None:
-        if bucket_count(len(wanted)) != self.buckets:
+        if self._rewrite is None:
+            self.changes(wanted)
+        if self._rewrite is None:  # the number of buckets changed
             self.add_all(wanted, procs=1)
             return
-        held = {key: b for b, entries in self._entries().items() for key in entries}
-        touched = {held[key] for key in remove if key in held}
-        touched |= {bucket_of(e.slug, self.buckets) for e in add}
-        # the entries of those buckets, in the build's order: a held entry stays in its bucket
-        rewrite: dict[int, list[Entry]] = {b: [] for b in touched}
-        for entry in wanted:
-            bucket = held.get(entry.key)
-            if bucket is None:
-                bucket = bucket_of(entry.slug, self.buckets)
-            if bucket in rewrite:
-                rewrite[bucket].append(entry)
+        # A held entry is in the bucket of its slug (the number of buckets is the same), so the buckets
+        # to write are those that differ, each with its wanted entries in the build's order.
+        touched = self._rewrite | {bucket_of(e.slug, self.buckets) for e in add}
         self._drop(touched)
-        self._write(rewrite, 1)
+        self._write({b: self._grouped.get(b, []) for b in touched}, 1)
+        self._rewrite, self._grouped = None, {}
 
     def _by_bucket(self, entries: list[Entry]) -> dict[int, list[Entry]]:
+        """The entries of each bucket, in their order (a loop over every entry of the index: kept tight)."""
         grouped: dict[int, list[Entry]] = {}
-        for entry in entries:
-            grouped.setdefault(bucket_of(entry.slug, self.buckets), []).append(entry)
+        crc, buckets = zlib.crc32, self.buckets
+        for entry in entries:  # bucket_of, inlined
+            grouped.setdefault(crc(entry.slug.encode("utf-8")) % buckets, []).append(entry)
         return grouped
 
     def _drop(self, buckets: set[int]) -> None:
         """Unlink these buckets' segment files, and the served segments of their groups (hard links: the
         last index keeps its own)."""
         stems = {_stem(self.segments.pop(b)["segment"]) for b in buckets if b in self.segments}
-        if self._held is not None:
-            for b in buckets:
-                self._held.pop(b, None)
         served = {_stem(s["segment"]) for g in {b // GROUP_BUCKETS for b in buckets}
                   for s in self.groups.pop(g, [])}
         for path in [*_files_of(self.store, stems), *_files_of(self.folder, served)]:
@@ -414,13 +465,12 @@ class TantivyWriter:
         jobs = [(str(self.store), b, entries) for b, entries in sorted(buckets.items()) if entries]
         try:
             for (_, bucket, entries), segment in zip(jobs, _run(_write_bucket, jobs, procs), strict=True):
-                self.segments[bucket] = segment
-                if self._held is not None:
-                    self._held[bucket] = {e.key: e.fingerprint for e in entries}
+                self.segments[bucket] = {**segment, "entries": len(entries), "digest": _digest(entries)}
             groups = sorted({b // GROUP_BUCKETS for b in buckets})
             members = {g: [s for b, s in sorted(self.segments.items()) if b // GROUP_BUCKETS == g] for g in groups}
             merges = [(g, m) for g, m in members.items() if m]
-            served = _run(_merge_group, [(str(self.folder), m) for _, m in merges], procs, chunksize=1)
+            served = _run(_merge_group, [(str(self.folder), str(self.store), m) for _, m in merges], procs,
+                          chunksize=1)
             for (group, _), segments in zip(merges, served, strict=True):
                 self.groups[group] = segments
         finally:
@@ -428,6 +478,7 @@ class TantivyWriter:
                 for path in folder.glob(f"{BUCKET_PREFIX}*"):  # the scratch of a killed worker
                     shutil.rmtree(path, ignore_errors=True)
         self._commit()
+        self._collect()
 
     def _commit(self) -> None:
         """List the groups' segments, in group order, in the index's meta.json (and each shard's its
@@ -451,6 +502,20 @@ class TantivyWriter:
             "shards": shards,
             "segments": {str(b): s for b, s in sorted(self.segments.items())},
             "groups": {str(g): s for g, s in sorted(self.groups.items())}})
+
+    def _collect(self) -> None:
+        """Remove from the store every segment the layout does not list: those this update replaced
+        (the last index's: should this build fail, the next update finds them missing and writes those
+        buckets again), and anything else found there."""
+        keep = {_stem(s["segment"]) for s in self.segments.values()}
+        with os.scandir(self.store) as found:
+            for item in found:
+                if item.name in MUTABLE_FILES or item.name.split(".")[0] in keep:
+                    continue
+                if item.is_dir(follow_symlinks=False):
+                    shutil.rmtree(item.path, ignore_errors=True)
+                else:
+                    os.unlink(item.path)
 
     def close(self) -> None:
         pass
