@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -34,6 +34,26 @@ def _entry(rng: random.Random, slug: str, lang: str) -> Entry:
         title=rng.choice(WORDS) + rng.choice(WORDS), body=f"{body} {canary}".strip(), summary=rng.choice(WORDS),
         meta=rng.choice(WORDS), publisher="forestry", issuers=["forestry"], signed=published,
         published=published, year=year, validity=rng.choice(("有效", "失效")), disclosure="full"))
+
+
+def test_a_fingerprint_changes_with_every_field() -> None:
+    """An update rewrites an entry only when its fingerprint changes: any field's change must change it
+    (and a value moved from one field to the next, or "" made [], too)."""
+    base = _entry(random.Random(1), "d001", "zh")
+    seen = {base.fingerprint}
+    for field in fields(Entry):
+        if field.name == "fingerprint":
+            continue
+        value = getattr(base, field.name)
+        other = (value + "x" if isinstance(value, str) else value + 1 if isinstance(value, int)
+                 else [*value, "x"] if isinstance(value, list) else {**value, "x": "y"})
+        changed = _with_fingerprint(replace(base, **{field.name: other}))
+        assert changed.fingerprint not in seen, field.name
+        seen.add(changed.fingerprint)
+    assert _with_fingerprint(replace(base, fingerprint="")).fingerprint == base.fingerprint
+    moved = replace(base, summary=base.summary + base.meta[:1], meta=base.meta[1:])
+    assert _with_fingerprint(moved).fingerprint != base.fingerprint
+    assert _with_fingerprint(replace(base, body=base.body + "\x00]")).fingerprint != base.fingerprint
 
 
 def _corpus(rng: random.Random, n: int) -> dict[str, Entry]:

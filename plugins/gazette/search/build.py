@@ -16,6 +16,7 @@ index is built from scratch. With Whoosh the same entries on the same last index
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import shutil
 import time
@@ -48,17 +49,19 @@ STORE_FOLDER = "search-buckets"  # in the build's cache: what an engine keeps be
 MOSTLY = 200  # changed or removed entries past which (and past half the index) a full build is faster
 
 
-_FINGERPRINTED = tuple(f.name for f in fields(Entry) if f.name != "fingerprint")
+_FINGERPRINTED = tuple(f.name for f in fields(Entry) if f.name not in ("fingerprint", "body"))
+_VALUES = operator.attrgetter(*_FINGERPRINTED)  # every field but the fingerprint and the body, as one tuple
+_LABELS = _FINGERPRINTED.index("labels")
 
 
 def _fingerprint(entry: Entry) -> str:
-    """A hash of every field but the fingerprint, read straight from the entry: `repr` tells apart
-    "" and [] and quotes its strings, so two entries hash alike only when they are alike."""
-    parts = []
-    for name in _FINGERPRINTED:
-        value = getattr(entry, name)
-        parts.append(repr(sorted(value.items()) if isinstance(value, dict) else value))
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+    """A hash of every field but the fingerprint (the labels in key order): the body as it is, after
+    the `repr` of the others, which tells apart "" and [] and quotes its strings (so holds no NUL, and
+    the first NUL ends it): two entries hash alike only when they are alike. Every entry of every build
+    is fingerprinted, so the body, most of the bytes, is not copied by a `repr`."""
+    values = list(_VALUES(entry))
+    values[_LABELS] = sorted(entry.labels.items())
+    return hashlib.sha256(f"{values!r}\x00{entry.body}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _with_fingerprint(entry: Entry) -> Entry:
@@ -79,11 +82,18 @@ def document_entries(publication: Publication, doc: PublicDocument,
                      formats: Labels | None = None) -> Iterator[Entry]:
     formats = formats or Labels()
     issue = f"{doc.issue.year}-{doc.issue.number:02d}" if doc.issue else ""  # the filter's key
+    # What both languages' entries share, worked out once.
+    publisher, genre, catalogue = doc.publisher, doc.genre, doc.catalogue
+    number_key = document_number_key(doc.doc_number) or "" if doc.doc_number else ""
+    index_no_key = index_number_key(doc.index_no) or ""
+    issuers = [a.id for a in doc.issuers]
+    classes = _class_path(publication, catalogue.id) if catalogue else []
+    signed, published = doc.signed.isoformat(), doc.published.isoformat()
     for lang, text in doc.texts.items():
         labels = {
-            "publisher": doc.publisher.label(lang) if doc.publisher else "",
-            "genre": doc.genre.label(lang) if doc.genre else "",
-            "class": doc.catalogue.label(lang) if doc.catalogue else "",
+            "publisher": publisher.label(lang) if publisher else "",
+            "genre": genre.label(lang) if genre else "",
+            "class": catalogue.label(lang) if catalogue else "",
             # worded as on the site and in print (labels.py)
             "issue": formats.issue(doc.issue.year, doc.issue.number, lang) if doc.issue else "",
         }
@@ -91,14 +101,11 @@ def document_entries(publication: Publication, doc: PublicDocument,
         yield _with_fingerprint(Entry(
             key=f"doc:{doc.slug}:{lang}", kind="document", slug=doc.slug, lang=lang, url=doc.url(lang),
             title=text.title, body=text.text if doc.full else "", summary=text.summary, meta=meta,
-            number=doc.doc_number, number_key=document_number_key(doc.doc_number) or "",
-            index_no=doc.index_no, index_no_key=index_number_key(doc.index_no) or "",
-            publisher=doc.publisher.id if doc.publisher else "", issuers=[a.id for a in doc.issuers],
-            class_id=doc.catalogue.id if doc.catalogue else "",
-            classes=_class_path(publication, doc.catalogue.id) if doc.catalogue else [],
-            genre=doc.genre.id if doc.genre else "", signed=doc.signed.isoformat(),
-            published=doc.published.isoformat(), year=doc.signed.year, validity=doc.validity,
-            disclosure=doc.visibility.value, issue=issue,
+            number=doc.doc_number, number_key=number_key, index_no=doc.index_no, index_no_key=index_no_key,
+            publisher=publisher.id if publisher else "", issuers=list(issuers),
+            class_id=catalogue.id if catalogue else "", classes=list(classes),
+            genre=genre.id if genre else "", signed=signed, published=published, year=doc.signed.year,
+            validity=doc.validity, disclosure=doc.visibility.value, issue=issue,
             labels={k: v for k, v in labels.items() if v},
             content_hash=doc.content_hash,
         ))
