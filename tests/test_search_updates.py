@@ -165,6 +165,25 @@ def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path, 
         previous = updated
 
 
+def test_a_bucket_missing_from_the_store_is_written_again(small_parts, tmp_path):
+    """The store is shared by the builds: after a failed build it may lack a bucket the last good index
+    lists (the failed build's update replaced it); the next update writes that bucket again."""
+    wanted = list(_corpus(random.Random(5), 24).values())
+    previous = tmp_path / "0"
+    update_index(previous, tmp_path / "none", wanted, engine="tantivy")
+    store = tantivy_index.default_store(previous)
+    segments = json.loads((previous / tantivy_index.LAYOUT_FILE).read_text(encoding="utf-8"))["segments"]
+    lost = segments["1"]["segment"].replace("-", "")
+    for path in store.glob(f"{lost}.*"):
+        path.unlink()
+    stats = update_index(tmp_path / "1", previous, wanted, engine="tantivy")
+    assert not stats.rebuilt and stats.written == segments["1"]["entries"] > 0
+    assert _held(tmp_path / "1", "tantivy") == {_canary(e) for e in wanted}
+    fresh = tmp_path / "fresh"
+    update_index(fresh, tmp_path / "none", wanted, engine="tantivy", store=tmp_path / "fresh-store")
+    assert _answers(tmp_path / "1", "tantivy") == _answers(fresh, "tantivy")
+
+
 def test_tantivy_newest_first_is_every_hit_ranked_by_date_then_score(small_parts, tmp_path):
     rng = random.Random(7)
     wanted = list(_corpus(rng, 40).values())  # twelve dates for 53 entries: most dates are shared
