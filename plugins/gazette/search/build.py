@@ -167,8 +167,8 @@ def _copy_index(previous: Path, target: Path, engine: str = DEFAULT_ENGINE) -> N
     rest copied. A segment file is never changed once written (new and merged segments get new files;
     old ones are unlinked), so the last good index shares them safely and a large index is not copied
     byte by byte on every build. Anything else (the table of contents, the lock, our JSON files) is
-    copied, since it may be rewritten in place. Folders of a few thousand files (tantivy's bucket store
-    and shards are folders inside): a loop of links, without copytree's work per file."""
+    copied, since it may be rewritten in place. Folders of a few thousand files (tantivy's shards are
+    folders inside): a loop of links, without copytree's work per file."""
     segment_file = _segment_file_test(engine)
     target.mkdir(parents=True, exist_ok=True)
     into = str(target)

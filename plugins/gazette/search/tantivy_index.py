@@ -18,15 +18,16 @@ Deleted entries: tantivy marks them and drops them only when it merges their seg
 can neither ask for a merge of given segments nor set a merge policy. So this module lays the segments
 out itself: entries go into buckets by a hash of their slug (`bucket_of`; both languages of a document
 share one), each bucket is written as the one segment of an index of its own and kept in the bucket
-store (`buckets/`, an index never searched); every GROUP_BUCKETS consecutive buckets are merged by
-tantivy into the one segment a query reads of them (`_merge_group`), and `meta.json` lists the groups'
-segments in group order. An update writes again only the buckets that hold a changed, added or removed
-entry, merges again their groups, and unlinks the old segments' files, so no file keeps a removed text
-(`purges_in_place`). tantivy scores with the statistics of all segments together, so the layout changes
-no score. The number of buckets depends on the number of entries only, a bucket holds its entries in the
-build's order and a group its buckets in an order fixed by their sizes (`_write_segment`): an updated
-index is laid out as a fresh one and answers alike, to the order of equal scores. Segment files are
-named by random ids: two builds do not give the same files.
+store (an index never searched, in the build's cache: see STORE_FOLDER); every GROUP_BUCKETS consecutive
+buckets are merged by tantivy into the one segment a query reads of them (`_merge_group`), and
+`meta.json` lists the groups' segments in group order. An update writes again only the buckets whose
+digest differs (a changed, added or removed entry) or whose segment is missing, merges again their
+groups, and unlinks the old segments' files, so no file keeps a removed text (`purges_in_place`).
+tantivy scores with the statistics of all segments together, so the layout changes no score. The number
+of buckets depends on the number of entries only, a bucket holds its entries in the build's order and a
+group its buckets in an order fixed by their sizes (`_write_segment`): an updated index is laid out as a
+fresh one and answers alike, to the order of equal scores. Segment files are named by random ids: two
+builds do not give the same files.
 """
 
 from __future__ import annotations
