@@ -76,6 +76,7 @@ class FrontMatterCache:
         self.rows: dict[str, str] = {}
         self.used: set[str] = set()
         self.pending: dict[str, tuple[str, Any, dict[str, int]]] = {}
+        self.keys: dict[str, str] = {}  # path → the key of the reading it was given or made
         try:
             if self.path.is_file():  # never created by reading: a refused build writes nothing
                 with closing(sqlite3.connect(self.path)) as db:
@@ -87,7 +88,7 @@ class FrontMatterCache:
         return hashlib.blake2b(self.code + front.encode("utf-8"), digest_size=32).hexdigest()
 
     def get(self, path: str, front: str) -> tuple[Any, dict[str, int]] | None:
-        key = self.key(front)
+        key = self.keys[path] = self.key(front)
         data = self.rows.get(key)
         if data is None:
             return None
@@ -99,17 +100,20 @@ class FrontMatterCache:
         """A reading made this time, kept by `commit` if `path` turns out public."""
         self.pending[path] = (self.key(front), meta, lines)
 
-    def commit_public(self, corpus: Corpus, visibility: Mapping[str, Visibility]) -> None:
+    def commit_public(self, corpus: Corpus, visibility: Mapping[str, Visibility],
+                      dropped: set[str] | None = None) -> None:
         """Keep the readings of public documents' files (`visibility`: what `visibility.py` said of each
-        document); call only once the check found no error."""
+        document read); call only once the check found no error. `dropped`: see `commit`."""
         from .visibility import Visibility
 
         self.commit({source.path for slug, v in visibility.items() if v is Visibility.FULL
                      for source in (corpus.documents[slug].source,
-                                    *(t.source for t in corpus.documents[slug].translations.values()))})
+                                    *(t.source for t in corpus.documents[slug].translations.values()))}, dropped)
 
-    def commit(self, public_paths: set[str]) -> None:
-        """Keep the readings of public files; drop every kept reading this build did not use."""
+    def commit(self, public_paths: set[str], dropped: set[str] | None = None) -> None:
+        """Keep the readings of public files; drop every kept reading this build did not use, or, given
+        `dropped` (the readings of the documents an incremental check found changed or gone, whose other
+        documents it did not read), those of `dropped` this build did not use again."""
         new: dict[str, str] = {}
         for path, (key, meta, lines) in self.pending.items():
             if path in public_paths:
@@ -118,11 +122,12 @@ class FrontMatterCache:
                 except TypeError:
                     continue  # a value of a kind the tagged form does not hold: parsed each time
         keep = self.used | set(new)
+        gone = [k for k in (self.rows if dropped is None else dropped) if k not in keep]
         try:
             with closing(sqlite3.connect(self.path)) as db:
                 db.execute("PRAGMA secure_delete = ON")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in self.rows if k not in keep])
+                db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in gone])
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(new.items()))
                 db.commit()
         except sqlite3.Error:
