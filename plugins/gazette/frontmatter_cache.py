@@ -73,23 +73,40 @@ class FrontMatterCache:
     def __init__(self, folder: Path) -> None:
         self.path = folder / NAME
         self.code = _code_key()
-        self.rows: dict[str, str] = {}
         self.used: set[str] = set()
         self.pending: dict[str, tuple[str, Any, dict[str, int]]] = {}
         self.keys: dict[str, str] = {}  # path → the key of the reading it was given or made
+        # Asked row by row: an incremental check reads a few files, the Publication then the public ones
+        # (a lazy source may be read in another thread than the one that made this object: reads only).
+        self._db: sqlite3.Connection | None = None
         try:
             if self.path.is_file():  # never created by reading: a refused build writes nothing
-                with closing(sqlite3.connect(self.path)) as db:
-                    self.rows = dict(db.execute("SELECT key, data FROM meta"))
+                self._db = sqlite3.connect(self.path, check_same_thread=False)
+                self._db.execute("SELECT key FROM meta LIMIT 1").fetchall()
         except sqlite3.Error:
-            self.rows = {}
+            self._db = None
+
+    def _row(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _all_keys(self) -> list[str]:
+        try:
+            return [k for k, in self._db.execute("SELECT key FROM meta")] if self._db is not None else []
+        except sqlite3.Error:
+            return []
 
     def key(self, front: str) -> str:
         return hashlib.blake2b(self.code + front.encode("utf-8"), digest_size=32).hexdigest()
 
     def get(self, path: str, front: str) -> tuple[Any, dict[str, int]] | None:
         key = self.keys[path] = self.key(front)
-        data = self.rows.get(key)
+        data = self._row(key)
         if data is None:
             return None
         self.used.add(key)
@@ -122,7 +139,7 @@ class FrontMatterCache:
                 except TypeError:
                     continue  # a value of a kind the tagged form does not hold: parsed each time
         keep = self.used | set(new)
-        gone = [k for k in (self.rows if dropped is None else dropped) if k not in keep]
+        gone = [k for k in (self._all_keys() if dropped is None else dropped) if k not in keep]
         try:
             with closing(sqlite3.connect(self.path)) as db:
                 db.execute("PRAGMA secure_delete = ON")

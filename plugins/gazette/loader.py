@@ -110,10 +110,15 @@ def load_corpus(content: Path, kept: FrontMatterCache | None = None, deferred: M
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
     corpus.files = set(files)
 
+    # Relative paths by top folder (strings: ten thousand Path objects cost more than the parsing they
+    # lead to), in the walk's order.
+    by_folder: dict[str, list[str]] = {}
+    for rel in files:
+        by_folder.setdefault(rel[: rel.find("/") + 1], []).append(rel)
+
     def under(folder: str, suffix: str, *, nested: bool = True) -> list[str]:
-        """Relative paths (strings: ten thousand Path objects cost more than the parsing they lead to)."""
-        return [rel for rel in files
-                if rel.startswith(folder) and rel.endswith(suffix) and (nested or "/" not in rel[len(folder):])]
+        return [rel for rel in by_folder.get(folder, ())
+                if rel.endswith(suffix) and (nested or "/" not in rel[len(folder):])]
 
     translations: list[tuple[str, str, Source]] = []
     for rel in under("documents/", ".md"):

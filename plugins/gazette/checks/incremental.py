@@ -44,6 +44,7 @@ error: a refused build changes no byte under its output.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -93,10 +94,18 @@ def global_key(digests: Mapping[str, str], context: CheckContext) -> str:
         digest.update(_cache_file(fonts, paths).name.encode() if all(p.is_file() for p in paths) else b"no fonts")
     except (FontsMissing, Exception):  # the glyph rule reports missing fonts or settings itself
         digest.update(b"fonts unknown")
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """This package's code, once a process: the code that judges is the code this process imported."""
+    digest = hashlib.blake2b(digest_size=32)
     package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def content_digests(content: Path, files: Iterable[str]) -> dict[str, str]:
@@ -110,21 +119,17 @@ def content_digests(content: Path, files: Iterable[str]) -> dict[str, str]:
     return result
 
 
-@dataclass
 class _Unit:
-    name: str
-    kind: str
-    item: Document | Page | GazetteIssue
-    sources: list[Source]
-    key: str = ""
-    hname: str = ""
+    __slots__ = ("name", "kind", "item", "sources", "key", "hname")
 
-    def __post_init__(self) -> None:
-        self.hname = _h(self.name)
+    def __init__(self, name: str, kind: str, item: Document | Page | GazetteIssue, sources: list[Source]) -> None:
+        self.name, self.kind, self.item, self.sources = name, kind, item, sources
+        self.hname = _h(name)
+        self.key = ""
 
     @property
     def loaded(self) -> bool:
-        return all(not isinstance(s, LazySource) or s.loaded for s in self.sources)
+        return not any(type(s) is LazySource and not s.loaded for s in self.sources)
 
 
 def _units(corpus: Corpus) -> list[_Unit]:
@@ -140,11 +145,10 @@ def _source_digest(source: Source) -> str:
 
 
 def _unit_key(base: str, unit: _Unit) -> str:
-    digest = hashlib.blake2b(base.encode(), digest_size=32)
-    digest.update(unit.name.encode())
+    parts = [base, unit.name]
     for source in unit.sources:
-        digest.update(b"\0" + source.path.encode() + b"\0" + _source_digest(source).encode())
-    return digest.hexdigest()
+        parts += [source.path, _source_digest(source)]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=32).hexdigest()
 
 
 def _file_ties(path: str) -> list[str]:
@@ -405,19 +409,18 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     across = [f for f in run([r for r in rules if r in ACROSS and r not in first_rules()], _sub(corpus, seen), fresh())
               if owner.get(f.path) is None or owner[f.path] in judged]
     findings += own + across
-    for unit in units:
-        if unit.name not in per_unit:
-            findings.extend(_decode(kept.findings[unit.key]))
-        if unit.name not in judged:
-            findings.extend(_decode(kept.nodes[unit.hname][1] or "[]"))
+    for unit in units:  # most units have no finding: "[]"
+        if unit.name not in per_unit and (data := kept.findings[unit.key]) != "[]":
+            findings.extend(_decode(data))
+        if unit.name not in judged and (data := kept.nodes[unit.hname][1] or "[]") != "[]":
+            findings.extend(_decode(data))
+    loaded = {u.name for u in units if u.loaded}
     context.cache.update(units_kept=len(units) - len(per_unit), units_judged=len(per_unit),
-                         units_judged_across=len(judged), units_seen=len(seen),
-                         units_read=sum(1 for u in units if u.loaded))
+                         units_judged_across=len(judged), units_seen=len(seen), units_read=len(loaded))
     if refused or any(f.is_error for f in findings):
         return corpus, findings  # a refused build changes nothing under its output, its caches included
 
     # Keep what this check found, for the next one.
-    loaded = {u.name for u in units if u.loaded}
     vis = corpus_visibility(_sub(corpus, loaded))
     if valid:  # the readings of the units that changed or went, unless read again now
         dropped = {k for keys in kept.column("fm", [*(by_name[n].hname for n in changed), *removed]).values()
