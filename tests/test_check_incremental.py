@@ -231,7 +231,37 @@ def test_an_edit_reads_and_judges_again_only_the_units_it_touches(tmp_path: Path
 
 
 def test_only_public_units_are_kept(tmp_path: Path) -> None:
+    """Findings about a withheld, on-request or draft unit may quote it: none is kept. Of such a unit the
+    cache keeps no name, path, number or text, only hashes and the fact that it had no finding."""
     import sqlite3
+
+    content = ContentFactory(tmp_path / "content")
+    build_site_corpus(content)
+    # a withheld document with findings that quote its text (half-width punctuation, a personal number)
+    content.document("zqxquoted", disclosure="不予公开", withheld_reason="个人隐私", secrecy_review=None,
+                     index_no="S00000001/2026-09999", body="zqxquotedbody,联系人身份证号 513301199001011234.\n")
+    content.document("warned", body="公开的正文,半角标点.\n")  # a public document's finding is kept
+    settings = load_settings(None, {"PATH": str(content.root)})
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    findings, _ = _check(content.root, settings, cache)
+    assert any("qxquotedbody" in f[5] + f[6] for f in findings if f[0].endswith("zqxquoted.zh.md"))
+    findings_again, context = _check(content.root, settings, cache)
+    assert findings_again == findings
+    assert context.cache["units_judged"] == 1  # the withheld document with findings, judged again
+    for name in ("check.sqlite", "frontmatter.sqlite"):
+        kept = (cache / name).read_bytes()
+        for canary in (b"zqxwithheld", b"zqxrequest", b"zqxdraft", b"qxquoted", b"draft-doc", "名单".encode(),
+                       b"S00000001/2026-09999", b"513301199001011234"):
+            assert canary not in kept, (name, canary)
+    stored = [row[0] for row in sqlite3.connect(cache / "check.sqlite").execute("SELECT findings FROM unit")]
+    assert any("TEXT-HALFWIDTH" in row and "warned.zh.md" in row for row in stored)
+
+
+def test_a_file_edited_after_the_check_is_refused_when_it_is_read(tmp_path: Path) -> None:
+    """A document the check left unread (unchanged) is read later by the Publication; if it was edited in
+    between, its bytes are not the ones judged: reading it fails (FILE-CHANGED), never hands them on."""
+    from gazette.frontmatter import LazySource, SourceError
 
     content = ContentFactory(tmp_path / "content")
     build_site_corpus(content)
@@ -239,13 +269,13 @@ def test_only_public_units_are_kept(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     cache.mkdir()
     _check(content.root, settings, cache)
-    _, context = _check(content.root, settings, cache)
-    assert context.cache["units_judged"] == 0
-    stored = b"".join(row[0].encode() for row in sqlite3.connect(cache / "check.sqlite").execute(
-        "SELECT findings FROM unit"))
-    for canary in (b"zqxwithheld", b"zqxrequest", b"zqxdraft"):
-        assert canary not in stored
-    for name in ("check.sqlite", "frontmatter.sqlite"):
-        kept = (cache / name).read_bytes()
-        for canary in (b"zqxwithheld", b"zqxrequest", b"zqxdraft"):
-            assert canary not in kept, name
+    context = CheckContext(today=TODAY, settings=settings)
+    corpus, _ = check_incrementally(content.root, context, cache, None)
+    lazy = [d for d in corpus.documents.values() if isinstance(d.source, LazySource) and not d.source.loaded]
+    assert lazy
+    doc = lazy[0]
+    path = content.root / doc.path
+    path.write_text(path.read_text(encoding="utf-8").replace("secrecy: 非涉密", "secrecy: 秘密"), encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        _ = doc.meta
+    assert raised.value.finding.code == "FILE-CHANGED" and raised.value.finding.path == doc.path
