@@ -79,7 +79,7 @@ def _mutate(content: ContentFactory, rng: random.Random, round_: int, snapshot: 
                        "secret", "new", "registry", "issue", "future", "translation", "touch", "replaced",
                        "interprets", "page", "attachment", "rename", "move", "duplicate-slug",
                        "duplicate-index", "withhold-linked", "issue-item", "restore", "restore", "restore",
-                       "body", "body"])
+                       "body", "body", "attachment-bytes"])
     if target is None or kind == "new":
         content.document(f"new-{round_}", body=f"第{round_}号新文件正文。",
                          doc_number=rng.choice([None, "甘府发〔2026〕3号", f"甘府发〔2026〕{50 + round_}号"]))
@@ -164,6 +164,10 @@ def _mutate(content: ContentFactory, rng: random.Random, round_: int, snapshot: 
     elif kind == "attachment":
         for file in sorted((content.root / "attachments").rglob("*.csv"))[:1]:
             file.unlink()
+    elif kind == "attachment-bytes":  # a file whose bytes the rules read (a web page named .csv is refused)
+        files = sorted((content.root / "attachments").rglob("*.*"))
+        if files:
+            rng.choice(files).write_bytes(rng.choice([b"<html><script>x</script>", b"a,b\n1,2\n"]))
     elif kind == "translation" and zh:
         slug = _slug(rng.choice(zh))
         content.translation(slug, year=rng.choice(zh).parent.name, body=f"ཡིག་ཆ།{round_} abc\n")
