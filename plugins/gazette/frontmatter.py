@@ -496,19 +496,20 @@ class LazySource(Source):
         self.path = path
         self.digest = digest
         self._root, self._cache = root, cache
-        self._loaded: Source | None = None
+
+    loaded = False  # once read, the object is a plain `Source`
 
     def load(self) -> Source:
-        if self._loaded is None:
-            raw = read_bytes(self._root, self.path, _limit_for(self.path))
-            if file_digest(raw) != self.digest:
-                raise SourceError(changed_finding(self.path))
-            self._loaded = parse_markdown(raw, self.path, self._cache)
-        return self._loaded
-
-    @property
-    def loaded(self) -> bool:
-        return self._loaded is not None
+        """Read and parse the file; from then on this object is a plain `Source`, its fields plain
+        attributes (the model reads them millions of times a build: no property in the way)."""
+        raw = read_bytes(self._root, self.path, _limit_for(self.path))
+        if file_digest(raw) != self.digest:
+            raise SourceError(changed_finding(self.path))
+        parsed = parse_markdown(raw, self.path, self._cache)
+        self.__dict__.clear()
+        self.__class__ = Source  # type: ignore[assignment]
+        self.__dict__.update(parsed.__dict__)
+        return self
 
     def __reduce__(self) -> tuple[Any, ...]:  # a worker process gets the plain source
         s = self.load()

@@ -129,7 +129,7 @@ class _Unit:
 
     @property
     def loaded(self) -> bool:
-        return not any(type(s) is LazySource and not s.loaded for s in self.sources)
+        return not any(type(s) is LazySource for s in self.sources)
 
 
 def _units(corpus: Corpus) -> list[_Unit]:
@@ -141,7 +141,7 @@ def _units(corpus: Corpus) -> list[_Unit]:
 
 
 def _source_digest(source: Source) -> str:
-    return source.digest if isinstance(source, LazySource) and not source.loaded else file_digest(source.raw)
+    return source.digest if isinstance(source, LazySource) else file_digest(source.raw)
 
 
 def _unit_key(base: str, unit: _Unit) -> str:
@@ -310,7 +310,7 @@ def _load(sources: Iterable[Source]) -> list[Finding]:
     """Read the lazy sources among `sources` now, so that no rule meets a file that changed meanwhile."""
     problems = []
     for source in sources:
-        if isinstance(source, LazySource) and not source.loaded:
+        if isinstance(source, LazySource):
             try:
                 source.load()
             except SourceError as exc:
