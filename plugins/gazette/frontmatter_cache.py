@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .visibility import Visibility
 
 NAME = "frontmatter.sqlite"
+BULK_AFTER = 200  # readings asked one by one; past this many, the rest read in one query
 
 
 def _code_key() -> bytes:
@@ -79,6 +80,8 @@ class FrontMatterCache:
         # Asked row by row: an incremental check reads a few files, the Publication then the public ones
         # (a lazy source may be read in another thread than the one that made this object: reads only).
         self._db: sqlite3.Connection | None = None
+        self._asked = 0
+        self._rows: dict[str, str] | None = None
         try:
             if self.path.is_file():  # never created by reading: a refused build writes nothing
                 self._db = sqlite3.connect(self.path, check_same_thread=False)
@@ -89,7 +92,12 @@ class FrontMatterCache:
     def _row(self, key: str) -> str | None:
         if self._db is None:
             return None
+        self._asked += 1
         try:
+            if self._asked == BULK_AFTER:  # the Publication reading every public document: all at once
+                self._rows = dict(self._db.execute("SELECT key, data FROM meta"))
+            if self._rows is not None:
+                return self._rows.get(key)
             row = self._db.execute("SELECT data FROM meta WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
