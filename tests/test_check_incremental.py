@@ -191,7 +191,7 @@ def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Pat
     cache.mkdir()
     rng = random.Random(seed)
     kept_total, edits = 0, ["start"]
-    for round_ in range(12):
+    for round_ in range(10):
         full, _ = _check(content.root, settings, None)
         # as a build gives it the digests its input digest made, or as a check makes them itself
         incremental, context = _check(content.root, settings, cache, with_digests=round_ % 2 == 0)
@@ -204,7 +204,7 @@ def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Pat
 def test_an_edit_reads_and_judges_again_only_the_units_it_touches(tmp_path: Path) -> None:
     content = ContentFactory(tmp_path / "content")
     build_site_corpus(content)
-    for n in range(30):  # documents tied to nothing that changes
+    for n in range(20):  # documents tied to nothing that changes
         content.document(f"other-{n}")
     settings = load_settings(None, {"PATH": str(content.root)})
     cache = tmp_path / "cache"
