@@ -140,14 +140,16 @@ def _units(corpus: Corpus) -> list[_Unit]:
     return units
 
 
-def _source_digest(source: Source) -> str:
-    return source.digest if isinstance(source, LazySource) else file_digest(source.raw)
-
-
-def _unit_key(base: str, unit: _Unit) -> str:
+def _unit_key(base: str, unit: _Unit, read: dict[str, str]) -> str:
+    """The unit's key, from the digests of the bytes it was given: a lazy source's (the kept digest, which
+    its bytes are checked against when read), or those the loader read (noted in `read`)."""
     parts = [base, unit.name]
     for source in unit.sources:
-        parts += [source.path, _source_digest(source)]
+        if isinstance(source, LazySource):
+            parts += [source.path, source.digest]
+        else:
+            read[source.path] = digest = file_digest(source.raw)
+            parts += [source.path, digest]
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=32).hexdigest()
 
 
@@ -351,8 +353,9 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     units = _units(corpus)
     by_name = {u.name: u for u in units}
     hashed = {u.hname: u for u in units}
+    read: dict[str, str] = {}
     for unit in units:
-        unit.key = _unit_key(base, unit)
+        unit.key = _unit_key(base, unit, read)
     changed = {u.name for u in units if (node := kept.nodes.get(u.hname)) is None or node[0] != u.key}
     removed = {n for n in kept.nodes if n not in hashed}
     findings.extend(_load(s for name in changed for s in by_name[name].sources))
@@ -432,14 +435,14 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     facts.update({name: unchanged.get(by_name[name].hname, "") for name in judged - changed})
     kept.close()
     _write(cache / CACHE_NAME, base, units, by_name, changed, removed, judged, per_unit, own, across, vis, fm,
-           digests, path_hash, valid, kept, facts, owner, ties)
+           digests, read, path_hash, valid, kept, facts, owner, ties)
     return corpus, findings
 
 
 def _write(path: Path, base: str, units: list[_Unit], by_name: dict[str, _Unit], changed: set[str],
            removed: set[str], judged: set[str], per_unit: set[str], own: list[Finding], across: list[Finding],
            vis: Mapping[str, Visibility], fm: FrontMatterCache, digests: Mapping[str, str],
-           path_hash: Mapping[str, str], valid: bool, kept: _Kept, facts: Mapping[str, str],
+           read: Mapping[str, str], path_hash: Mapping[str, str], valid: bool, kept: _Kept, facts: Mapping[str, str],
            owner: Mapping[str, str], ties: Mapping[str, set[str]]) -> None:
 
     def grouped(found: list[Finding], names: set[str]) -> dict[str, list[Finding]]:
@@ -456,11 +459,7 @@ def _write(path: Path, base: str, units: list[_Unit], by_name: dict[str, _Unit],
 
     own_by = grouped(own, per_unit)
     across_by = grouped(across, judged)
-    files = dict(digests)
-    for unit in units:  # what the check read, not what was digested before it read
-        for source in unit.sources:
-            if not isinstance(source, LazySource):
-                files[source.path] = file_digest(source.raw)
+    files = {**digests, **read}  # what the check read, not what was digested before it read
     with closing(sqlite3.connect(path)) as db:
         db.execute("PRAGMA secure_delete = ON")
         if not valid:
