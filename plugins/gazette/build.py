@@ -101,7 +101,8 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         inputs = build_inputs.compute(content, settings_file(settings_path), [config.theme], only,
                                       day.isoformat(), previous)
     progress("检查内容 / checking content …")
-    corpus, findings = check_content(content, settings, day, cache=output / ".cache")
+    corpus, findings = check_content(content, settings, day, cache=output / ".cache",
+                                     digests=inputs.content if inputs is not None else None)
     errors, warnings = count(findings)
     if findings:
         print(format_findings(findings) if verbose else format_summary(findings), file=sys.stderr)

@@ -48,6 +48,10 @@ class Inputs:
     digest: str
     folders: list[str]
     stats: dict[str, list[int | str]] = field(default_factory=dict)
+    # Every content file's digest (relative path → hex, in the loader's order): the incremental check
+    # finds the changed files by them instead of reading every file again (`checks/incremental.py`, which
+    # also verifies the bytes of each file it reads later against them). Not recorded.
+    content: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         return {"digest": self.digest, "folders": self.folders, "stats": self.stats}
@@ -172,11 +176,13 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
     files, problems = walk(content)
     if problems:
         return None
+    digests: dict[str, str] = {}
     for rel in files:
         value = _file_digest(content / rel, known, stats, now)
         if value is None:
             return None
         part("content/" + rel, value)
+        digests[rel] = value.hex()
     all_folders = folders_of(folders)
     for path in settings_files(settings_file):
         part("settings " + str(path), _file_digest(path, known, stats, now) or b"missing")
@@ -184,4 +190,4 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
         part("folder " + folder, b"")
         for path in _folder_files(Path(folder)):
             part(str(path), _file_digest(path, known, stats, now) or b"unreadable")
-    return Inputs(digest.hexdigest(), all_folders, stats)
+    return Inputs(digest.hexdigest(), all_folders, stats, digests)

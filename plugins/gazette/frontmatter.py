@@ -15,6 +15,7 @@ expects), and so are collections nested deeper than any front matter needs.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
@@ -469,6 +470,64 @@ def parse_yaml_file(raw: bytes, path: str) -> Source:
     text = decode(raw, path)
     data, key_lines = parse_yaml(text, path, offset=1)
     return Source(path, text, data if data is not None else {}, key_lines, "", 1, raw)
+
+
+def file_digest(raw: bytes) -> str:
+    """The digest every cache of the check keys a file's bytes by (the build's input digest uses the same)."""
+    return hashlib.blake2b(raw, digest_size=32).hexdigest()
+
+
+def changed_finding(path: str) -> Finding:
+    return error("FILE-CHANGED", path, 1, "",
+                 "构建过程中文件被修改：本次构建未使用它", "the file changed while the build ran: this build did "
+                 "not use it",
+                 "等保存完成后重新构建", "build again once the edit is saved")
+
+
+class LazySource(Source):
+    """A source the check found unchanged (its bytes' digest is the one its kept findings were judged from):
+    read and parsed only when something asks for its text, its metadata or its body.
+
+    The bytes read then must have the digest the check relied on; if the file was edited in between, the
+    reading raises `SourceError` (FILE-CHANGED) rather than hand on text that no rule has judged.
+    """
+
+    def __init__(self, root: Path, path: str, digest: str, cache: KeptReadings | None = None) -> None:
+        self.path = path
+        self.digest = digest
+        self._root, self._cache = root, cache
+
+    loaded = False  # once read, the object is a plain `Source`
+
+    def load(self) -> Source:
+        """Read and parse the file; from then on this object is a plain `Source`, its fields plain
+        attributes (the model reads them millions of times a build: no property in the way)."""
+        raw = read_bytes(self._root, self.path, _limit_for(self.path))
+        if file_digest(raw) != self.digest:
+            raise SourceError(changed_finding(self.path))
+        parsed = parse_markdown(raw, self.path, self._cache)
+        self.__dict__.clear()
+        self.__class__ = Source  # type: ignore[assignment]
+        self.__dict__.update(parsed.__dict__)
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a worker process gets the plain source
+        s = self.load()
+        return (Source, (s.path, s.text, s.meta, s.lines, s.body, s.body_line, s.raw))
+
+
+def _lazy(name: str) -> property:
+    def get(self: LazySource) -> Any:
+        return getattr(self.load(), name)
+
+    def put(self: LazySource, value: Any) -> None:  # the input limits empty a body they refuse
+        setattr(self.load(), name, value)
+
+    return property(get, put)
+
+
+for _name in ("text", "meta", "lines", "body", "body_line", "raw"):
+    setattr(LazySource, _name, _lazy(_name))
 
 
 def read_source(root: Path, file: Path | str, cache: KeptReadings | None = None) -> Source:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .visibility import Visibility
 
 NAME = "frontmatter.sqlite"
+BULK_AFTER = 200  # readings asked one by one; past this many, the rest read in one query
 
 
 def _code_key() -> bytes:
@@ -73,22 +74,47 @@ class FrontMatterCache:
     def __init__(self, folder: Path) -> None:
         self.path = folder / NAME
         self.code = _code_key()
-        self.rows: dict[str, str] = {}
         self.used: set[str] = set()
         self.pending: dict[str, tuple[str, Any, dict[str, int]]] = {}
+        self.keys: dict[str, str] = {}  # path → the key of the reading it was given or made
+        # Asked row by row: an incremental check reads a few files, the Publication then the public ones
+        # (a lazy source may be read in another thread than the one that made this object: reads only).
+        self._db: sqlite3.Connection | None = None
+        self._asked = 0
+        self._rows: dict[str, str] | None = None
         try:
             if self.path.is_file():  # never created by reading: a refused build writes nothing
-                with closing(sqlite3.connect(self.path)) as db:
-                    self.rows = dict(db.execute("SELECT key, data FROM meta"))
+                self._db = sqlite3.connect(self.path, check_same_thread=False)
+                self._db.execute("SELECT key FROM meta LIMIT 1").fetchall()
         except sqlite3.Error:
-            self.rows = {}
+            self._db = None
+
+    def _row(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        self._asked += 1
+        try:
+            if self._asked == BULK_AFTER:  # the Publication reading every public document: all at once
+                self._rows = dict(self._db.execute("SELECT key, data FROM meta"))
+            if self._rows is not None:
+                return self._rows.get(key)
+            row = self._db.execute("SELECT data FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    def _all_keys(self) -> list[str]:
+        try:
+            return [k for k, in self._db.execute("SELECT key FROM meta")] if self._db is not None else []
+        except sqlite3.Error:
+            return []
 
     def key(self, front: str) -> str:
         return hashlib.blake2b(self.code + front.encode("utf-8"), digest_size=32).hexdigest()
 
     def get(self, path: str, front: str) -> tuple[Any, dict[str, int]] | None:
-        key = self.key(front)
-        data = self.rows.get(key)
+        key = self.keys[path] = self.key(front)
+        data = self._row(key)
         if data is None:
             return None
         self.used.add(key)
@@ -99,17 +125,20 @@ class FrontMatterCache:
         """A reading made this time, kept by `commit` if `path` turns out public."""
         self.pending[path] = (self.key(front), meta, lines)
 
-    def commit_public(self, corpus: Corpus, visibility: Mapping[str, Visibility]) -> None:
+    def commit_public(self, corpus: Corpus, visibility: Mapping[str, Visibility],
+                      dropped: set[str] | None = None) -> None:
         """Keep the readings of public documents' files (`visibility`: what `visibility.py` said of each
-        document); call only once the check found no error."""
+        document read); call only once the check found no error. `dropped`: see `commit`."""
         from .visibility import Visibility
 
         self.commit({source.path for slug, v in visibility.items() if v is Visibility.FULL
                      for source in (corpus.documents[slug].source,
-                                    *(t.source for t in corpus.documents[slug].translations.values()))})
+                                    *(t.source for t in corpus.documents[slug].translations.values()))}, dropped)
 
-    def commit(self, public_paths: set[str]) -> None:
-        """Keep the readings of public files; drop every kept reading this build did not use."""
+    def commit(self, public_paths: set[str], dropped: set[str] | None = None) -> None:
+        """Keep the readings of public files; drop every kept reading this build did not use, or, given
+        `dropped` (the readings of the documents an incremental check found changed or gone, whose other
+        documents it did not read), those of `dropped` this build did not use again."""
         new: dict[str, str] = {}
         for path, (key, meta, lines) in self.pending.items():
             if path in public_paths:
@@ -118,11 +147,12 @@ class FrontMatterCache:
                 except TypeError:
                     continue  # a value of a kind the tagged form does not hold: parsed each time
         keep = self.used | set(new)
+        gone = [k for k in (self._all_keys() if dropped is None else dropped) if k not in keep]
         try:
             with closing(sqlite3.connect(self.path)) as db:
                 db.execute("PRAGMA secure_delete = ON")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in self.rows if k not in keep])
+                db.executemany("DELETE FROM meta WHERE key = ?", [(k,) for k in gone])
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(new.items()))
                 db.commit()
         except sqlite3.Error:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from .findings import Finding, error
 from .frontmatter import (
+    LazySource,
     Source,
     SourceError,
     read_source,
@@ -95,19 +97,28 @@ def walk(content: Path) -> tuple[list[str], list[Finding]]:
     return files, findings
 
 
-def load_corpus(content: Path, kept: FrontMatterCache | None = None) -> tuple[Corpus, list[Finding]]:
+def load_corpus(content: Path, kept: FrontMatterCache | None = None, deferred: Mapping[str, str] | None = None,
+                walked: list[str] | None = None) -> tuple[Corpus, list[Finding]]:
     """Every file of `content` in the model, and a finding for each that cannot be read. `kept`: the front
     matter kept by earlier builds (`frontmatter_cache.py`); what this reading adds to it is kept by the
-    caller's `commit_public` once the check passes."""
+    caller's `commit_public` once the check passes. `deferred`: documents' files (path → digest of the
+    bytes) that an incremental check found unchanged; each is read only when something asks for it
+    (`frontmatter.LazySource`). `walked`: the files `walk` found a moment ago, without a problem (the
+    build's input digest walks the folder first)."""
     content = content.resolve()
-    files, findings = walk(content)
+    files, findings = (walked, []) if walked is not None else walk(content)
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
     corpus.files = set(files)
 
+    # Relative paths by top folder (strings: ten thousand Path objects cost more than the parsing they
+    # lead to), in the walk's order.
+    by_folder: dict[str, list[str]] = {}
+    for rel in files:
+        by_folder.setdefault(rel[: rel.find("/") + 1], []).append(rel)
+
     def under(folder: str, suffix: str, *, nested: bool = True) -> list[str]:
-        """Relative paths (strings: ten thousand Path objects cost more than the parsing they lead to)."""
-        return [rel for rel in files
-                if rel.startswith(folder) and rel.endswith(suffix) and (nested or "/" not in rel[len(folder):])]
+        return [rel for rel in by_folder.get(folder, ())
+                if rel.endswith(suffix) and (nested or "/" not in rel[len(folder):])]
 
     translations: list[tuple[str, str, Source]] = []
     for rel in under("documents/", ".md"):
@@ -116,8 +127,9 @@ def load_corpus(content: Path, kept: FrontMatterCache | None = None) -> tuple[Co
             findings.append(_bad_name(rel, "缺少语言后缀", "no language suffix"))
             continue
         slug, lang = match["slug"], match["lang"]
+        digest = deferred.get(rel) if deferred is not None else None
         try:
-            source = read_source(content, rel, kept)
+            source = read_source(content, rel, kept) if digest is None else LazySource(content, rel, digest, kept)
         except SourceError as exc:
             findings.append(exc.finding)
             continue

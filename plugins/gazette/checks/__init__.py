@@ -11,34 +11,21 @@ unit (a document with its translations, a page, an issue) depend on another unit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..findings import Finding, error
-from ..frontmatter_cache import FrontMatterCache
 from ..loader import load_corpus
 from ..model import Corpus
-from .common import public_documents
 from .rules import CheckContext, Rule, beijing_today, ordered_rules
 
 __all__ = ["CheckContext", "check_content", "run_rules"]
 
 
-def run_rules(corpus: Corpus, context: CheckContext, cache: Path | None = None,
-              refused: bool = False) -> list[Finding]:
-    """Every rule over the corpus. With `cache` (an existing folder: the build's), the findings of the
-    per-unit rules about unchanged public units come from it (`incremental.py`); `refused`: reading already
-    found an error, so the cache is only read."""
+def run_rules(corpus: Corpus, context: CheckContext) -> list[Finding]:
+    """Every rule over the corpus."""
     _load_rule_modules()
-    if cache is not None and cache.is_dir():
-        import sqlite3
-
-        from .incremental import run_incrementally
-
-        try:
-            return run_incrementally(corpus, context, ordered_rules(), cache, _run, refused)
-        except (OSError, sqlite3.Error):
-            pass  # an unwritable or damaged cache: the full check below
     return _run(ordered_rules(), corpus, context)
 
 
@@ -57,19 +44,30 @@ def _run(rules: list[Rule], corpus: Corpus, context: CheckContext) -> list[Findi
 
 
 def check_content(content: Path, settings: dict[str, Any] | None = None,
-                  today: dt.date | None = None, cache: Path | None = None) -> tuple[Corpus, list[Finding]]:
+                  today: dt.date | None = None, cache: Path | None = None,
+                  digests: Mapping[str, str] | None = None) -> tuple[Corpus, list[Finding]]:
     """Read and check the content folder. `today`: the day to judge dates by (default: today in Beijing;
-    `--as-of` checks the content as it stood on another day). `cache`: see `run_rules`."""
+    `--as-of` checks the content as it stood on another day). `cache` (an existing folder: the build's):
+    read and judge again only what changed since the last check that found no error
+    (`incremental.py`); `digests`: every content file's digest, where the caller has made them."""
     if settings is None:
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
-    kept = FrontMatterCache(cache) if cache is not None and cache.is_dir() else None
-    corpus, findings = load_corpus(content, kept)
     context = CheckContext(today=today or beijing_today(), settings=settings)
-    findings.extend(run_rules(corpus, context, cache, refused=any(f.is_error for f in findings)))
-    if kept is not None and not any(f.is_error for f in findings):
-        kept.commit_public(corpus, public_documents(corpus, context))  # a refused build changes nothing
+    if cache is not None and cache.is_dir():
+        import sqlite3
+
+        from .incremental import check_incrementally
+
+        _load_rule_modules()
+        try:
+            corpus, findings = check_incrementally(content, context, cache, ordered_rules(), _run, digests)
+            return corpus, sorted(set(findings), key=Finding.sort_key)
+        except (OSError, sqlite3.Error):
+            pass  # an unwritable or damaged cache: the full check below
+    corpus, findings = load_corpus(content)
+    findings.extend(run_rules(corpus, context))
     return corpus, sorted(set(findings), key=Finding.sort_key)
 
 

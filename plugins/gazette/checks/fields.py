@@ -274,13 +274,12 @@ EXPECTED_FILES = {"documents/": (".md",), "gazette/": (".yml",), "pages/": (".md
 @rule(across=True)
 def unexpected_files(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """FILE-UNEXPECTED: a file the build does not read where it reads files (e.g. a .docx in documents/)."""
-    for rel in sorted(corpus.files):
-        for folder, suffixes in EXPECTED_FILES.items():
-            name = posixpath.basename(rel)
-            if rel.startswith(folder) and not rel.endswith(suffixes) and not name.startswith("."):
-                yield warning("FILE-UNEXPECTED", rel, 1, "",
-                              f"{folder} 下只读取 {'/'.join(suffixes)} 文件，此文件不会被使用",
-                              f"only {'/'.join(suffixes)} files are read in {folder}; this file is ignored",
-                              "附件放在 attachments/<年>/<slug>/ 下，并在 attachments 中列出；否则删除",
-                              "put attachments under attachments/<year>/<slug>/ and list them; otherwise "
-                              "remove it")
+    for rel in corpus.files:  # sixteen thousand paths at ten thousand documents: one lookup each
+        folder = rel[: rel.find("/") + 1]
+        suffixes = EXPECTED_FILES.get(folder) if folder else None
+        if suffixes is not None and not rel.endswith(suffixes) and not posixpath.basename(rel).startswith("."):
+            yield warning("FILE-UNEXPECTED", rel, 1, "",
+                          f"{folder} 下只读取 {'/'.join(suffixes)} 文件，此文件不会被使用",
+                          f"only {'/'.join(suffixes)} files are read in {folder}; this file is ignored",
+                          "附件放在 attachments/<年>/<slug>/ 下，并在 attachments 中列出；否则删除",
+                          "put attachments under attachments/<year>/<slug>/ and list them; otherwise remove it")

@@ -7,7 +7,7 @@ A rule is either judged **per unit** (the default: its findings about a document
 depend only on that unit's files and on the global inputs — the registry, the settings, the fonts, the
 code, the day), so that an incremental check may keep them while the unit is unchanged
 (`checks/incremental.py`), or **across units** (`@rule(across=True)`: a duplicate number, a link to another
-document, an issue's items), run over the whole corpus on every check.
+document, an issue's items), which an incremental check runs again over the units tied to a change.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class CheckContext:
 Rule = Callable[[Corpus, CheckContext], Iterable[Finding]]
 RULES: list[Rule] = []
 _FIRST: list[Rule] = []
-ACROSS: set[Rule] = set()  # rules that join units: run over the whole corpus on every check
+ACROSS: set[Rule] = set()  # rules that join units: run again over the units tied to a change
 
 
 @overload
@@ -45,7 +45,7 @@ def rule(*, first: bool = False, across: bool = False) -> Callable[[Rule], Rule]
 
 def rule(fn: Rule | None = None, *, first: bool = False, across: bool = False) -> Rule | Callable[[Rule], Rule]:
     """Register a rule. `first=True`: it runs before every other rule, whatever the import order (the input
-    limits, which empty a body no other rule may read), on the whole corpus. `across=True`: its findings
+    limits, which empty a body no other rule may read), on everything the check reads. `across=True`: its findings
     about one unit depend on other units."""
 
     def register(fn: Rule) -> Rule:
