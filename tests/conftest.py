@@ -1,14 +1,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from factory import ROOT, ContentFactory
-from pdf_corpus import Built, build, write_issue
+
+if TYPE_CHECKING:
+    from pdf_corpus import Built
 
 TODAY = dt.date(2026, 11, 22)
+
+# Compiled code is kept between runs even where the environment asks for none (PYTHONDONTWRITEBYTECODE):
+# without it every worker compiles the package and rewrites the asserts of every test module again, some
+# seconds of each run. The files go to __pycache__/ folders, which git ignores and no build input hashes.
+# Set before this file imports the package (the fixtures import it when they run) and passed on to the
+# Python processes the tests start.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -96,7 +109,6 @@ def sample_content() -> Path:
 def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample content's site, built once (`--only site`)."""
     import fcntl
-    import os
 
     from gazette.build import build
 
@@ -116,6 +128,8 @@ def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) 
 def issue_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The PDF stage run once on a small issue (pdf_corpus.write_issue), for every test that reads PDFs.
     Its content is at `issue_pdfs.site.parent.parent / "content"`; tests that change it work on a copy."""
+    from pdf_corpus import build, write_issue
+
     root = tmp_path_factory.mktemp("issue-pdfs")
     content = ContentFactory(root / "content")
     write_issue(content)
