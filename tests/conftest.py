@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
+import shutil
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,16 +76,32 @@ def one_pdf_process() -> Iterator[None]:
         yield
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's folder, shared by its processes: the workers of pytest-xdist have their base folders in
+    it (without xdist, it is the base folder itself)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[None]:
+    """Held by one process of the run at a time: what it makes once is there when the others get it."""
+    with open(run_folder(tmp_path_factory) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(autouse=True, scope="session")
 def shared_form_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The application form's PDFs kept for every build of this test process: like every PDF they are keyed
-    by what they print, which is the same in almost every test build, so each is rendered once, not once a
-    build."""
+    """The application form's PDFs kept for every build of this run: like every PDF they are keyed by what
+    they print, which is the same in almost every test build, so each is rendered once, not once a build.
+    A cache entry is written under another name and renamed into place, so the workers can share them."""
     import gazette.pdf.build
     from gazette.pdf.cache import PdfCache
     from gazette.pdf.html import FORM_ITEM, Output
 
-    folder = tmp_path_factory.mktemp("form-pdfs")
+    folder = run_folder(tmp_path_factory) / "form-pdfs"
+    folder.mkdir(exist_ok=True)
 
     class SharedForms(PdfCache):
         def path(self, name: str, key: str, output: Output) -> Path:
@@ -107,18 +126,11 @@ def sample_content() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample content's site, built once (`--only site`)."""
-    import fcntl
-
+    """The sample content's site, built once for the whole run (`--only site`)."""
     from gazette.build import build
 
-    # Built once for the whole run: the workers of pytest-xdist share their base folder's parent, which
-    # is this run's own (without xdist, the base folder itself).
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    output = shared / "sample-site" / "build"
-    with open(shared / "sample-site.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    output = run_folder(tmp_path_factory) / "sample-site" / "build"
+    with run_lock(tmp_path_factory, "sample-site"):
         if not (output / "current").is_symlink():
             assert build(sample_content, output, ["site"]) == 0
     return output / "site"
@@ -126,12 +138,23 @@ def sample_site(sample_content: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def issue_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The PDF stage run once on a small issue (pdf_corpus.write_issue), for every test that reads PDFs.
-    Its content is at `issue_pdfs.site.parent.parent / "content"`; tests that change it work on a copy."""
+    """The PDF stage run on a small issue (pdf_corpus.write_issue), for every test that reads PDFs.
+    Its content is at `issue_pdfs.site.parent.parent / "content"`; tests that change it work on a copy.
+    Each worker builds its own, but the PDFs are rendered once a run: the first build's PDF cache is
+    linked into the others', whose builds find every PDF there (by its key: the same content prints the
+    same) and render none."""
     from pdf_corpus import build, write_issue
 
     root = tmp_path_factory.mktemp("issue-pdfs")
     content = ContentFactory(root / "content")
     write_issue(content)
-    return build(content.root, root / "build")
+    rendered = run_folder(tmp_path_factory) / "issue-pdfs-cache"
+    cache = root / "build" / ".cache" / "pdf"
+    with run_lock(tmp_path_factory, "issue-pdfs"):
+        if rendered.is_dir():
+            shutil.copytree(rendered, cache, copy_function=os.link)
+        built = build(content.root, root / "build")
+        if not rendered.is_dir():
+            shutil.copytree(cache, rendered, copy_function=os.link)
+    return built
 
