@@ -33,7 +33,13 @@ fi
 
 # Python packages, pinned in pyproject.toml.
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$want_tests
+# Keyed by what pip reads from pyproject.toml (the project's metadata and dependencies, the build system,
+# setuptools' settings): a change to the tools' settings there (pytest, ruff) installs nothing again.
+installed=$(python3 -c 'import hashlib, json, tomllib
+d = tomllib.load(open("pyproject.toml", "rb"))
+read = [d.get("build-system"), d.get("project"), d.get("tool", {}).get("setuptools")]
+print(hashlib.sha256(json.dumps(read, sort_keys=True).encode()).hexdigest()[:16])')
+stamp=.venv/.installed-$installed-$want_tests
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   if [ "$want_tests" = 1 ]; then
