@@ -14,9 +14,9 @@ system_packages=(
   fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen fonts-lxgw-wenkai
   poppler-utils pandoc
 )
-# The tests load the pages in Chromium (axe-core) and run the Nu HTML checker (Java); both checkers come
-# from the npm registry, pinned in package-lock.json.
-[ "$want_tests" = 1 ] && system_packages+=(chromium)
+# The tests load the pages in Chromium's headless shell (axe-core) and run the Nu HTML checker (Java); both
+# checkers come from the npm registry, pinned in package-lock.json. Chromium itself is for looking at pages.
+[ "$want_tests" = 1 ] && system_packages+=(chromium chromium-headless-shell)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
