@@ -102,11 +102,18 @@ def registry_read_once() -> Iterator[None]:
 @pytest.fixture(autouse=True, scope="session")
 def one_pdf_process() -> Iterator[None]:
     """One PDF process a build: the tests already run on every core, and each process a build starts
-    loads WeasyPrint and the fonts again for the few PDFs a test renders."""
+    loads WeasyPrint and the fonts again for the few PDFs a test renders. It is forked from a test process
+    that has imported WeasyPrint (before the first build that renders), so none imports it again: some
+    0.7 s each, cffi parsing its C declarations. Nothing of it runs here: no Pango state is forked."""
     import gazette.pdf.build
 
+    def one_process(settings: object, jobs: int) -> int:
+        import weasyprint  # noqa: F401
+
+        return 1
+
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(gazette.pdf.build, "workers", lambda settings, jobs: 1)
+        patch.setattr(gazette.pdf.build, "workers", one_process)
         yield
 
 
