@@ -104,12 +104,24 @@ def one_pdf_process() -> Iterator[None]:
     """One PDF process a build: the tests already run on every core, and each process a build starts
     loads WeasyPrint and the fonts again for the few PDFs a test renders. It is forked from a test process
     that has imported WeasyPrint (before the first build that renders), so none imports it again: some
-    0.7 s each, cffi parsing its C declarations. Nothing of it runs here: no Pango state is forked."""
+    0.7 s each, cffi parsing its C declarations. Nothing of it runs here (no Pango state is forked), and
+    what its import changes in Pillow (it accepts truncated images) holds in the forked processes alone,
+    as if each had imported it: the test process resizes the site's photographs as a build does."""
     import gazette.pdf.build
 
-    def one_process(settings: object, jobs: int) -> int:
-        import weasyprint  # noqa: F401
+    imported: list[bool] = []
 
+    def one_process(settings: object, jobs: int) -> int:
+        if not imported:
+            from PIL import ImageFile
+
+            before = ImageFile.LOAD_TRUNCATED_IMAGES
+            import weasyprint  # noqa: F401
+
+            after = ImageFile.LOAD_TRUNCATED_IMAGES
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+            os.register_at_fork(after_in_child=lambda: setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", after))
+            imported.append(True)
         return 1
 
     with pytest.MonkeyPatch.context() as patch:
