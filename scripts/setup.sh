@@ -14,9 +14,9 @@ system_packages=(
   fonts-noto-cjk fonts-tibetan-machine fonts-ddc-uchen fonts-lxgw-wenkai
   poppler-utils pandoc
 )
-# The tests load the pages in Chromium (axe-core) and run the Nu HTML checker (Java); both checkers come
-# from the npm registry, pinned in package-lock.json.
-[ "$want_tests" = 1 ] && system_packages+=(chromium)
+# The tests load the pages in Chromium's headless shell (axe-core) and run the Nu HTML checker (Java); both
+# checkers come from the npm registry, pinned in package-lock.json. Chromium itself is for looking at pages.
+[ "$want_tests" = 1 ] && system_packages+=(chromium chromium-headless-shell)
 missing=()
 for p in "${system_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -33,7 +33,13 @@ fi
 
 # Python packages, pinned in pyproject.toml.
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$want_tests
+# Keyed by what pip reads from pyproject.toml (the project's metadata and dependencies, the build system,
+# setuptools' settings): a change to the tools' settings there (pytest, ruff) installs nothing again.
+installed=$(python3 -c 'import hashlib, json, tomllib
+d = tomllib.load(open("pyproject.toml", "rb"))
+read = [d.get("build-system"), d.get("project"), d.get("tool", {}).get("setuptools")]
+print(hashlib.sha256(json.dumps(read, sort_keys=True).encode()).hexdigest()[:16])')
+stamp=.venv/.installed-$installed-$want_tests
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q --upgrade pip
   if [ "$want_tests" = 1 ]; then

@@ -7,6 +7,7 @@ boxes, rules from the page drawn in grey.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -62,16 +63,18 @@ def _pdf(built: Built, lang: str) -> Path:
     return built.pdf(urls.document_pdf("gz-official", lang))
 
 
-def _document_lines(path: Path, title: str) -> list[tuple[int, Line]]:
+@functools.cache
+def _document_lines(path: Path, title: str) -> tuple[tuple[int, Line], ...]:
     """The document's lines (page, line), from its title on: inside the text block, after the metadata
-    table of a document's PDF."""
+    table of a document's PDF. Read once a PDF (the module's PDFs are built once): the tests look for
+    one part after another in the same lines."""
     top, bottom = (readback.TEXT_BLOCK_TOP - 1) * readback.MM, (readback.TEXT_BLOCK_TOP +
                                                                   readback.TEXT_BLOCK_HEIGHT + 1) * readback.MM
     found = [(page, line) for page in range(1, readback.page_count(path) + 1)
              for line in readback.lines(path, page) if top < line.y0 and line.y1 < bottom]
     start = next(i for i, (_, line) in enumerate(found) if readback.normalise(line.text)
                  and readback.normalise(title).startswith(readback.normalise(line.text)))
-    return found[start:]
+    return tuple(found[start:])
 
 
 def _find(built: Built, lang: str, text: str, whole: bool = False,
