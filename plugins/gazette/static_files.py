@@ -22,12 +22,12 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from .model import Corpus
+from .model import Corpus, Document
 from .visibility import Visibility
 
 ATTACHMENTS, IMAGES = "attachments/", "images/"
@@ -108,23 +108,34 @@ def extension(path: str) -> str:
     return posixpath.splitext(path)[1].lstrip(".").lower()
 
 
+def document_files(doc: Document) -> tuple[list[str], int | None]:
+    """What of a document says which attachment files are its own: the files it lists, and the year
+    it was signed (its folder attachments/<year>/<slug>/)."""
+    return [att.file for att in doc.attachments], doc.signed.year if doc.signed else None
+
+
 class StaticFiles:
     """The files of one corpus that may be published, given each document's visibility."""
 
-    def __init__(self, corpus: Corpus, vis: dict[str, Visibility]) -> None:
+    def __init__(self, corpus: Corpus, vis: dict[str, Visibility],
+                 known: Mapping[str, tuple[list[str], int | None]] | None = None) -> None:
+        """`known`: of some 主动公开 documents, their attachments' files and the year they were signed, as
+        an earlier build read them from the same bytes (the Publication's cache), so their files stay unread."""
         self.root = Path(corpus.root)
         self.files = corpus.files
         self.private: dict[str, str] = {}  # attachment file → the non-public document it belongs to
         self.owned: dict[str, str] = {}  # attachment file → a 主动公开 document it belongs to
         private_folders: dict[str, str] = {}
         public_folders: dict[str, str] = {}
+        known = known or {}
         for slug, doc in corpus.documents.items():
             owners, folders = (self.owned, public_folders) if vis[slug] is Visibility.FULL else (
                 self.private, private_folders)
-            for att in doc.attachments:
-                owners.setdefault(posixpath.normpath(att.file), slug)
-            if doc.signed:
-                folders.setdefault(f"{ATTACHMENTS}{doc.signed.year}/{slug}/", slug)
+            files, year = known[slug] if slug in known else document_files(doc)
+            for file in files:
+                owners.setdefault(posixpath.normpath(file), slug)
+            if year:
+                folders.setdefault(f"{ATTACHMENTS}{year}/{slug}/", slug)
         for rel in self.files:
             if rel.startswith(ATTACHMENTS):
                 folder = rel[: rel.rfind("/") + 1]
