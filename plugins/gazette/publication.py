@@ -7,7 +7,6 @@ a body that is not public never reaches one of them: it is not in the object the
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import posixpath
@@ -19,7 +18,7 @@ from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Phot
 from .publication_cache import Derived, PublicationCache, base_key, document_key
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer
-from .static_files import StaticFiles, clean_target, document_files, read_plain_file
+from .static_files import StaticFiles, clean_target, document_files, hidden, read_plain_file
 from .typed_parts import typed_parts
 from .visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
 
@@ -274,7 +273,7 @@ class _Links:
                 return urls.page(slug, lang)
         if target.startswith("documents/"):
             if self.seen is not None:
-                self.seen.linked[slug] = self.public.get(slug, Visibility.NONE).name
+                self.seen.linked[hidden(slug)] = self.public.get(slug, Visibility.NONE).name
             if self.public.get(slug) is Visibility.FULL:
                 return urls.document(slug, lang)
         # The check refuses links to what is not public; an anchor without a target says nothing.
@@ -300,33 +299,37 @@ def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
 def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: PublicationCache) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
-    # The documents whose files are the ones an earlier build derived a 主动公开 part from: their
-    # visibility and the files they own are known without reading them.
+    # The documents whose files are the ones an earlier build derived its part from: their visibility
+    # and the files they own are known without reading them.
     keys = {slug: document_key(doc) for slug, doc in corpus.documents.items()}
-    found = {slug: derived for slug in corpus.documents if (derived := kept.get(slug, keys[slug])) is not None}
-    public = corpus_visibility(corpus, {slug: Visibility.FULL for slug in found})
-    static = StaticFiles(corpus, public, {slug: (d.files, d.signed_year) for slug, d in found.items()})
+    found = kept.find(keys)
+    public = corpus_visibility(corpus, {slug: derived.visibility for slug, derived in found.items()})
+    static = StaticFiles(corpus, public, {slug: (d.files, d.folder) for slug, d in found.items()})
     published_pages = {key for key, page in corpus.pages.items() if page_visibility(page) is Visibility.FULL}
     static_files: set[str] = set()
     digests = _Digests(content_root)
     documents: dict[str, PublicDocument] = {}
+    by_hidden = {hidden(slug): vis.name for slug, vis in public.items()}
 
     def still(derived: Derived) -> bool:
         """Is everything the kept part took from elsewhere what it was?"""
-        return (all(public.get(slug, Visibility.NONE).name == vis for slug, vis in derived.linked.items())
+        return (all(by_hidden.get(slug, Visibility.NONE.name) == vis for slug, vis in derived.linked.items())
                 and all(((slug, lang) in published_pages) == was for (slug, lang), was in derived.pages.items())
                 and all(static.refusal(file) is None for file in derived.static)
                 and all(digests.of(a.file)[1] == a.sha256 for a in derived.document.attachments))
 
     for slug, doc in corpus.documents.items():
         vis = public[slug]
-        if vis is Visibility.NONE:
-            continue
         derived = found.get(slug)
+        if vis is Visibility.NONE:
+            if derived is None:  # what it owns, as hashes: nothing of it is kept in readable form
+                files, folder = document_files(doc)
+                kept.put(slug, keys[slug], Derived(vis, files=[hidden(f) for f in files],
+                                                   folder=hidden(folder) if folder else ""))
+            continue
         if derived is None or not still(derived):
             derived = _derive(doc, vis, registry, public, published_pages, static, renderer, digests)
-            if vis is Visibility.FULL:
-                kept.put(slug, keys[slug], derived)
+            kept.put(slug, keys[slug], derived)
         else:
             renderer.keep(derived.bodies)
         documents[slug] = _public_document(derived, registry)
@@ -379,9 +382,11 @@ def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str
             published_pages: set[tuple[str, str]], static: StaticFiles, renderer: MarkdownRenderer,
             digests: _Digests) -> Derived:
     """A document's own part of the Publication, with what it took from other documents, pages and files."""
-    files, signed_year = document_files(doc)
-    derived = Derived(document=None, issuers=[i for i in doc.issuers if i in registry.agencies],  # type: ignore[arg-type]
-                      genre=doc.genre, catalogue=doc.catalogue, files=files, signed_year=signed_year)
+    files, folder = document_files(doc)
+    if vis is not Visibility.FULL:  # an on-request document: its catalogue entry, its files as hashes
+        files, folder = [hidden(f) for f in files], hidden(folder) if folder else ""
+    derived = Derived(vis, issuers=[i for i in doc.issuers if i in registry.agencies], genre=doc.genre,
+                      catalogue=doc.catalogue, files=files, folder=folder)
     used: set[str] = set()
     texts: dict[str, PublicText] = {}
     for lang in LANGS:
@@ -409,7 +414,7 @@ def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str
             derived.static.append(file)
     for other in (doc.replaced_by, doc.interprets):
         if other:
-            derived.linked[other] = public.get(other, Visibility.NONE).name
+            derived.linked[hidden(other)] = public.get(other, Visibility.NONE).name
     replaced_by = doc.replaced_by if public.get(doc.replaced_by, Visibility.NONE) is not Visibility.NONE else ""
     derived.document = PublicDocument(
         slug=doc.slug, visibility=vis, disclosure=doc.disclosure, index_no=doc.index_no,
@@ -428,12 +433,14 @@ def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str
 
 
 def _public_document(derived: Derived, registry: Registry) -> PublicDocument:
-    """A fresh copy of a derived part, with the registry's entries (the registry is in the cache's base)
-    and nothing yet of what other documents and the issues add to it."""
-    return dataclasses.replace(
-        derived.document, issuers=[registry.agencies[i] for i in derived.issuers],
-        genre=registry.genres.get(derived.genre), catalogue=registry.catalogue.get(derived.catalogue),
-        attachments=list(derived.document.attachments), replaces=[], interpreted_by=[], issue=None, section=None)
+    """The derived part with the registry's entries (the registry is in the cache's base) and nothing yet
+    of what other documents and the issues add to it. The part is this build's own (unpickled, or just
+    derived, and put in the cache before), so it is completed in place."""
+    doc = derived.document
+    doc.issuers = [registry.agencies[i] for i in derived.issuers]
+    doc.genre, doc.catalogue = registry.genres.get(derived.genre), registry.catalogue.get(derived.catalogue)
+    doc.replaces, doc.interpreted_by, doc.issue, doc.section = [], [], None, None
+    return doc
 
 
 def _parts(doc: Document, lang: str, registry: Registry, body: str) -> PublicParts:

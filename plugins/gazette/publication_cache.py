@@ -1,18 +1,26 @@
-"""What the Publication keeps of each 主动公开 document between builds, so that a build after one edit
-derives again only the documents whose inputs changed and leaves the other files unread.
+"""What the Publication keeps of each document between builds, so that a build after one edit derives
+again only the documents whose inputs changed and leaves the other files unread.
 
 Kept in `publication.sqlite` in the build's cache folder (`<output>/.cache/`, never under the site), one
-row per document, only of documents whose visibility is 主动公开 (so nothing is kept of a document that
-is withheld, a draft, secret or 依申请公开: those are derived afresh every build, which for them costs
-no Markdown). A row is used when
+row per document, by the hash of its slug:
+
+- a 主动公开 document: its part of the Publication (its `PublicDocument`) and the files it owns;
+- a 依申请公开 document: what is published of it, its catalogue entry (no body, no attachment), and the
+  files it owns as hashes;
+- a withheld, draft or secret document: its visibility and the files it owns as hashes, nothing else
+  (what `StaticFiles` needs to refuse them without reading the document).
+
+A row is used when
 
 - its **key** is the document's now: the digests of the bytes of its original and translations (with
   their paths), under a **base** made of this package's code, the Markdown cache's version and the
   registry's bytes (a change to any of them empties the table); the document's visibility is a function of
-  its original's bytes under that code, so a document made 不予公开, 依申请公开 or a draft has another key;
+  its original's bytes under that code, so a document made 不予公开, 依申请公开 or a draft has another key
+  and is derived afresh;
 - and every fact it took from elsewhere is still what it was: the visibility of each document it links,
-  is replaced by or interprets, each page it links, each file it links or lists still publishable, and the
-  bytes of its attachments (their SHA-256, which the Publication reads for every published file anyway).
+  is replaced by or interprets (by the hash of its slug), each page it links, each file it links or
+  lists still publishable, and the bytes of its attachments (their SHA-256, which the Publication reads
+  for every published file anyway).
 
 What depends on other documents in the other direction (the issue and section a document is in, the
 documents that replace it or interpret it) is not kept: the Publication sets it every build.
@@ -33,23 +41,28 @@ from typing import Any
 
 from .frontmatter import LazySource, Source, file_digest
 from .model import Document
+from .static_files import hidden
+from .visibility import Visibility
 
 SCHEMA = 1
 
 
 @dataclass
 class Derived:
-    """One 主动公开 document's part of the Publication, and what it was derived from besides its files."""
+    """One document's part of the Publication, and what it was derived from besides its files."""
 
+    visibility: Visibility
     # publication.PublicDocument (not imported: publication.py imports this module), without issue,
-    # section, replaces, interpreted_by and the registry's entries
-    document: Any
-    issuers: list[str]  # the registry's keys of what `document` holds as entries
-    genre: str
-    catalogue: str
-    files: list[str]  # the attachment files it lists, as written, and the year it was signed:
-    signed_year: int | None  # what StaticFiles needs to know which files are its own
-    linked: dict[str, str] = field(default_factory=dict)  # slug → the visibility it had (its name)
+    # section, replaces, interpreted_by and the registry's entries; None for a document not published
+    document: Any = None
+    issuers: list[str] = field(default_factory=list)  # the registry's keys of what `document` holds as entries
+    genre: str = ""
+    catalogue: str = ""
+    # Which attachment files are its own (for StaticFiles): the files it lists and its folder
+    # attachments/<year>/<slug>/; as written for a 主动公开 document, as hashes (`hidden`) for any other
+    files: list[str] = field(default_factory=list)
+    folder: str = ""
+    linked: dict[str, str] = field(default_factory=dict)  # hidden(slug) → the visibility it had (its name)
     pages: dict[tuple[str, str], bool] = field(default_factory=dict)  # (slug, lang) → was it published
     static: list[str] = field(default_factory=list)  # files linked or listed, each publishable then
     bodies: list[str] = field(default_factory=list)  # the Markdown cache's keys of its bodies
@@ -90,19 +103,27 @@ class PublicationCache:
             self._db.execute("DELETE FROM document")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
 
-    def get(self, slug: str, key: str) -> Derived | None:
+    def find(self, keys: dict[str, str]) -> dict[str, Derived]:
+        """The kept rows of these documents (slug → key) whose key is still theirs, in one pass over the
+        table (a query per document costs more than the rows it reads)."""
         if self._db is None:
-            return None
-        row = self._db.execute("SELECT key, data FROM document WHERE slug = ?", (slug,)).fetchone()
-        if row is None or row[0] != key:
-            return None
-        self._used.add(slug)
-        derived = pickle.loads(row[1])
-        return derived if isinstance(derived, Derived) else None
+            return {}
+        # a slug of a withheld document is not kept in readable form either
+        wanted = {hidden(slug): (slug, key) for slug, key in keys.items()}
+        found: dict[str, Derived] = {}
+        for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
+            slug, wanted_key = wanted.get(name, ("", ""))
+            if key == wanted_key:
+                derived = pickle.loads(data)
+                if isinstance(derived, Derived):
+                    found[slug] = derived
+                    self._used.add(name)
+        return found
 
     def put(self, slug: str, key: str, derived: Derived) -> None:
         if self._db is None:
             return
+        slug = hidden(slug)
         self._used.add(slug)
         self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?, ?)",
                          (slug, key, pickle.dumps(derived, protocol=pickle.HIGHEST_PROTOCOL)))
