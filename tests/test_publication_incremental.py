@@ -65,7 +65,7 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
     """The check's random edits, and edits that change what a document shows without changing what the
     check reads across files: a title, an attachment's bytes, a registry name."""
     zh = [p for p in _documents(content.root) if p.name.endswith(".zh.md")]
-    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft"])
+    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld"])
     if kind == "check":
         return _mutate(content, rng, round_, snapshot)
     if kind == "title" and zh:
@@ -77,6 +77,14 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
         registry = content.root / "registry" / "agencies.yml"
         text = registry.read_text(encoding="utf-8")
         registry.write_text(re.sub(r"(?m)^(\s*zh: )(.+)$", rf"\g<1>\g<2>{round_}", text, count=1), encoding="utf-8")
+    elif kind == "linked-withheld" and zh:  # a document another one links made 不予公开, or back
+        texts = "".join(p.read_text(encoding="utf-8") for p in zh)
+        linked = [p for p in zh if f"/{p.relative_to(content.root).as_posix()})" in texts] or zh
+        target = rng.choice(linked)
+        if "disclosure: 不予公开" in target.read_text(encoding="utf-8"):
+            _edit(target, "disclosure: 不予公开\nwithheld_reason: 内部事务信息", "disclosure: 主动公开")
+        else:
+            _edit(target, "disclosure: 主动公开", "disclosure: 不予公开\nwithheld_reason: 内部事务信息")
     elif kind == "draft" and zh:
         _edit(rng.choice(zh), r"(?m)^slug:", "status: draft\nslug:")
     return kind
@@ -114,8 +122,10 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
         if round_:
             edits.append(_mutate_more(content, rng, round_, snapshot))
         corpus, unreadable = load_corpus(content.root)
+        # fresh: no Publication cache (the Markdown cache alone, rendered bodies by their text, saves time)
+        (tmp_path / "fresh" / "publication.sqlite").unlink(missing_ok=True)
         try:
-            fresh = None if unreadable else _publication(build_publication(corpus))
+            fresh = None if unreadable else _publication(build_publication(corpus, cache=tmp_path / "fresh"))
         except Exception:  # what the check refuses: no build; the edit is undone so that the next ones build
             fresh = None
         if fresh is None:
@@ -161,3 +171,23 @@ def test_a_document_no_longer_public_leaves_nothing_in_the_cache(tmp_path: Path,
             assert not [s for s in secret if s.encode() in data], file
     shown = repr(_publication(pub))  # and what is published does not show it either
     assert not [s for s in secret if s in shown]
+
+
+def test_what_a_kept_document_took_from_another_follows_that_one(tmp_path: Path) -> None:
+    """A document kept unchanged shows the replacing document only while that one is published."""
+    content = ContentFactory(tmp_path / "content")
+    content.document("old-rule", replaced_by="new-rule", validity="失效")
+    new = content.document("new-rule")
+    cache = tmp_path / "out" / ".cache"
+    withheld = "disclosure: 不予公开\nwithheld_reason: 内部事务信息"
+    steps = [("", "", "new-rule"), ("", "", "new-rule"),  # the second build takes both from the cache
+             ("disclosure: 主动公开", "disclosure: 依申请公开", "new-rule"),  # old-rule derived again, each time
+             ("disclosure: 依申请公开", withheld, ""), (withheld, "disclosure: 主动公开", "new-rule")]
+    for number, (before, after, shown) in enumerate(steps):
+        if before:
+            _edit(new, re.escape(before), after)
+        corpus = _as_a_build_reads(content.root)
+        pub = build_publication(corpus, cache=cache)
+        assert pub.documents["old-rule"].replaced_by == shown
+        assert isinstance(corpus.documents["old-rule"].source, LazySource) == (number == 1)
+        assert _publication(pub) == _publication(build_publication(load_corpus(content.root)[0]))
