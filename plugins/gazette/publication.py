@@ -15,9 +15,10 @@ from pathlib import Path
 
 from . import urls
 from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Photo
+from .publication_cache import Derived, PublicationCache, base_key, document_key
 from .registry import Agency, CatalogueClass, Entry, Registry
 from .render import MarkdownRenderer
-from .static_files import StaticFiles, clean_target, read_plain_file
+from .static_files import StaticFiles, clean_target, document_files, hidden, read_plain_file
 from .typed_parts import typed_parts
 from .visibility import Visibility, corpus_visibility, issue_is_public, page_visibility
 
@@ -239,12 +240,13 @@ class Publication:
 
 
 class _Links:
-    """Resolves the {filename}, {static} and {attach} links of one source file to public URLs."""
+    """Resolves the {filename}, {static} and {attach} links of one source file to public URLs, noting in
+    `seen` what of other documents, pages and files each answer took."""
 
     def __init__(self, public: dict[str, Visibility], pages: set[tuple[str, str]], lang: str, source_path: str,
-                 static: StaticFiles, used: set[str]) -> None:
+                 static: StaticFiles, used: set[str], seen: Derived | None = None) -> None:
         self.public, self.pages, self.lang, self.source_path = public, pages, lang, source_path
-        self.static, self.used = static, used
+        self.static, self.used, self.seen = static, used, seen
 
     def __call__(self, kind: str, path: str) -> str:
         target = clean_target(self.source_path, path)
@@ -256,16 +258,24 @@ class _Links:
         if refusal is not None:
             raise Unpublishable(f"{self.source_path}: {{{kind}}}{path}: {refusal.en}")
         self.used.add(target)
+        if self.seen is not None:
+            self.seen.static.append(target)
         return urls.static_file(target)
 
     def _document(self, target: str, written: str) -> str:
         name = posixpath.basename(target)
         slug, _, rest = name.partition(".")
         lang = rest.split(".")[0] if rest else ORIGINAL_LANG
-        if target.startswith("pages/") and (slug, lang) in self.pages:
-            return urls.page(slug, lang)
-        if target.startswith("documents/") and self.public.get(slug) is Visibility.FULL:
-            return urls.document(slug, lang)
+        if target.startswith("pages/"):
+            if self.seen is not None:
+                self.seen.pages[(slug, lang)] = (slug, lang) in self.pages
+            if (slug, lang) in self.pages:
+                return urls.page(slug, lang)
+        if target.startswith("documents/"):
+            if self.seen is not None:
+                self.seen.linked[hidden(slug)] = self.public.get(slug, Visibility.NONE).name
+            if self.public.get(slug) is Visibility.FULL:
+                return urls.document(slug, lang)
         # The check refuses links to what is not public; an anchor without a target says nothing.
         raise Unpublishable(f"{self.source_path}: {{filename}}{written}")
 
@@ -273,68 +283,57 @@ class _Links:
 def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
     """Derive the public view. Call only on a corpus that passed the checks.
 
-    `cache`: a folder for the Markdown cache (rendered bodies keyed by their text)."""
+    `cache`: a folder for the Markdown cache (rendered bodies keyed by their text) and the Publication's
+    own (each 主动公开 document's part, `publication_cache.py`)."""
     renderer = MarkdownRenderer(cache / "markdown.sqlite" if cache else None)
+    kept = PublicationCache(cache / "publication.sqlite" if cache else None,
+                            base_key((raw.raw for _, raw in sorted(corpus.registry.sources.items())),
+                                     renderer.VERSION))
     try:
-        return _build_publication(corpus, renderer)
+        return _build_publication(corpus, renderer, kept)
     finally:
+        kept.close()
         renderer.close()
 
 
-def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publication:
+def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: PublicationCache) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
-    public = corpus_visibility(corpus)
-    static = StaticFiles(corpus, public)
+    # The documents whose files are the ones an earlier build derived its part from: their visibility
+    # and the files they own are known without reading them.
+    keys = {slug: document_key(doc) for slug, doc in corpus.documents.items()}
+    found = kept.find(keys)
+    public = corpus_visibility(corpus, {slug: derived.visibility for slug, derived in found.items()})
+    static = StaticFiles(corpus, public, {slug: (d.files, d.folder) for slug, d in found.items()})
     published_pages = {key for key, page in corpus.pages.items() if page_visibility(page) is Visibility.FULL}
     static_files: set[str] = set()
     digests = _Digests(content_root)
     documents: dict[str, PublicDocument] = {}
+    by_hidden = {hidden(slug): vis.name for slug, vis in public.items()}
 
-    def links(lang: str, path: str) -> _Links:
-        return _Links(public, published_pages, lang, path, static, static_files)
+    def still(derived: Derived) -> bool:
+        """Is everything the kept part took from elsewhere what it was?"""
+        return (all(by_hidden.get(slug, Visibility.NONE.name) == vis for slug, vis in derived.linked.items())
+                and all(((slug, lang) in published_pages) == was for (slug, lang), was in derived.pages.items())
+                and all(static.refusal(file) is None for file in derived.static)
+                and all(digests.of(a.file)[1] == a.sha256 for a in derived.document.attachments))
 
     for slug, doc in corpus.documents.items():
         vis = public[slug]
+        derived = found.get(slug)
         if vis is Visibility.NONE:
+            if derived is None:  # what it owns, as hashes: nothing of it is kept in readable form
+                files, folder = document_files(doc)
+                kept.put(slug, keys[slug], Derived(vis, files=[hidden(f) for f in files],
+                                                   folder=hidden(folder) if folder else ""))
             continue
-        texts: dict[str, PublicText] = {}
-        for lang in LANGS:
-            source = doc.source if lang == ORIGINAL_LANG else (
-                doc.translations[lang].source if lang in doc.translations else None)
-            if source is None:
-                continue
-            title = str(source.meta.get("title", "")).strip()
-            summary = str(source.meta.get("summary") or doc.summary).strip()
-            keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or []))
-            html = text = ""
-            if vis is Visibility.FULL:
-                html = renderer.render(source.body, links(lang, source.path))
-                text = renderer.text(source.body)
-            parts = _parts(doc, lang, registry, source.body) if vis is Visibility.FULL else PublicParts()
-            texts[lang] = PublicText(lang, title, summary, keywords, html, text, parts=parts)
-        attachments = []
-        if vis is Visibility.FULL:
-            for att in doc.attachments:
-                file = _published_file(static, doc.path, att.file)
-                size, digest = digests.of(file)
-                attachments.append(PublicAttachment(file, att.title, size, digest))
-                static_files.add(file)
-        replaced_by = doc.replaced_by if public.get(doc.replaced_by, Visibility.NONE) is not Visibility.NONE else ""
-        documents[slug] = PublicDocument(
-            slug=slug, visibility=vis, disclosure=doc.disclosure, index_no=doc.index_no,
-            doc_number=doc.doc_number, issuers=[registry.agencies[i] for i in doc.issuers if i in registry.agencies],
-            genre=registry.genres.get(doc.genre), catalogue=registry.catalogue.get(doc.catalogue),
-            signed=doc.signed or dt.date.min, published=doc.published or dt.date.min, validity=doc.validity,
-            replaced_by=replaced_by, texts=texts, attachments=attachments,
-            interprets=doc.interprets if vis is Visibility.FULL and public.get(doc.interprets) is Visibility.FULL
-            else "",
-            # The bytes of the attachments count: a replaced file must not keep its old size or copy.
-            content_hash=_hash(doc.content_hash(), vis.value, *(a.sha256 for a in attachments)),
-            sources={ORIGINAL_LANG: doc.path, **{lang: t.source.path for lang, t in doc.translations.items()
-                                               if lang in texts}}
-            if vis is Visibility.FULL else {},
-        )
+        if derived is None or not still(derived):
+            derived = _derive(doc, vis, registry, public, published_pages, static, renderer, digests)
+            kept.put(slug, keys[slug], derived)
+        else:
+            renderer.keep(derived.bodies)
+        documents[slug] = _public_document(derived, registry)
+        static_files.update(derived.static)
     for doc in documents.values():
         if doc.replaced_by:
             documents[doc.replaced_by].replaces.append(doc.slug)
@@ -371,12 +370,77 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer) -> Publicatio
     for (slug, lang), page in corpus.pages.items():
         if (slug, lang) not in published_pages:
             continue
-        html = renderer.render(page.body, links(lang, page.source.path))
+        html = renderer.render(page.body, _Links(public, published_pages, lang, page.source.path, static, static_files))
         pages[(slug, lang)] = PublicPage(slug, lang, page.title, html)
 
     ordered = dict(sorted(documents.items(), key=lambda kv: (kv[1].published, kv[1].signed, kv[0]), reverse=True))
     file_digests = {rel: digests.of(rel)[1] for rel in static_files}
     return Publication(registry, content_root, ordered, issues, pages, file_digests)
+
+
+def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str, Visibility],
+            published_pages: set[tuple[str, str]], static: StaticFiles, renderer: MarkdownRenderer,
+            digests: _Digests) -> Derived:
+    """A document's own part of the Publication, with what it took from other documents, pages and files."""
+    files, folder = document_files(doc)
+    if vis is not Visibility.FULL:  # an on-request document: its catalogue entry, its files as hashes
+        files, folder = [hidden(f) for f in files], hidden(folder) if folder else ""
+    derived = Derived(vis, issuers=[i for i in doc.issuers if i in registry.agencies], genre=doc.genre,
+                      catalogue=doc.catalogue, files=files, folder=folder)
+    used: set[str] = set()
+    texts: dict[str, PublicText] = {}
+    for lang in LANGS:
+        source = doc.source if lang == ORIGINAL_LANG else (
+            doc.translations[lang].source if lang in doc.translations else None)
+        if source is None:
+            continue
+        title = str(source.meta.get("title", "")).strip()
+        summary = str(source.meta.get("summary") or doc.summary).strip()
+        keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or []))
+        html = text = ""
+        if vis is Visibility.FULL:
+            html = renderer.render(source.body, _Links(public, published_pages, lang, source.path, static, used,
+                                                       derived))
+            text = renderer.text(source.body)
+            derived.bodies.append(renderer.key(source.body))
+        parts = _parts(doc, lang, registry, source.body) if vis is Visibility.FULL else PublicParts()
+        texts[lang] = PublicText(lang, title, summary, keywords, html, text, parts=parts)
+    attachments = []
+    if vis is Visibility.FULL:
+        for att in doc.attachments:
+            file = _published_file(static, doc.path, att.file)
+            size, digest = digests.of(file)
+            attachments.append(PublicAttachment(file, att.title, size, digest))
+            derived.static.append(file)
+    for other in (doc.replaced_by, doc.interprets):
+        if other:
+            derived.linked[hidden(other)] = public.get(other, Visibility.NONE).name
+    replaced_by = doc.replaced_by if public.get(doc.replaced_by, Visibility.NONE) is not Visibility.NONE else ""
+    derived.document = PublicDocument(
+        slug=doc.slug, visibility=vis, disclosure=doc.disclosure, index_no=doc.index_no,
+        doc_number=doc.doc_number, issuers=[], genre=None, catalogue=None,
+        signed=doc.signed or dt.date.min, published=doc.published or dt.date.min, validity=doc.validity,
+        replaced_by=replaced_by, texts=texts, attachments=attachments,
+        interprets=doc.interprets if vis is Visibility.FULL and public.get(doc.interprets) is Visibility.FULL
+        else "",
+        # The bytes of the attachments count: a replaced file must not keep its old size or copy.
+        content_hash=_hash(doc.content_hash(), vis.value, *(a.sha256 for a in attachments)),
+        sources={ORIGINAL_LANG: doc.path, **{lang: t.source.path for lang, t in doc.translations.items()
+                                           if lang in texts}}
+        if vis is Visibility.FULL else {},
+    )
+    return derived
+
+
+def _public_document(derived: Derived, registry: Registry) -> PublicDocument:
+    """The derived part with the registry's entries (the registry is in the cache's base) and nothing yet
+    of what other documents and the issues add to it. The part is this build's own (unpickled, or just
+    derived, and put in the cache before), so it is completed in place."""
+    doc = derived.document
+    doc.issuers = [registry.agencies[i] for i in derived.issuers]
+    doc.genre, doc.catalogue = registry.genres.get(derived.genre), registry.catalogue.get(derived.catalogue)
+    doc.replaces, doc.interpreted_by, doc.issue, doc.section = [], [], None, None
+    return doc
 
 
 def _parts(doc: Document, lang: str, registry: Registry, body: str) -> PublicParts:

@@ -7,7 +7,7 @@ import hashlib
 import html as html_lib
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import markdown
@@ -88,10 +88,19 @@ class MarkdownRenderer:
         """The Markdown converted, not yet sanitised (uncached)."""
         return self._md.reset().convert(body)
 
+    def key(self, body: str) -> str:
+        """The cache's key of a body."""
+        return hashlib.sha256(f"{self.VERSION}\0{body}".encode()).hexdigest()
+
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep these bodies in the cache though this run did not render them (the Publication took their
+        documents from its own cache; a later change of a linked document renders them again)."""
+        self._used.update(keys)
+
     def _body(self, body: str) -> tuple[str, str]:
         """(sanitised HTML with its links unresolved, plain text) of a body, from the cache where it is.
         Links are resolved afterwards, in attributes only, so the plain text does not depend on them."""
-        key = hashlib.sha256(f"{self.VERSION}\0{body}".encode()).hexdigest()
+        key = self.key(body)
         self._used.add(key)
         if key in self._memo:
             return self._memo[key]

@@ -18,16 +18,17 @@ and stops rather than copy anything the check did not see.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from .model import Corpus
+from .model import Corpus, Document
 from .visibility import Visibility
 
 ATTACHMENTS, IMAGES = "attachments/", "images/"
@@ -108,28 +109,55 @@ def extension(path: str) -> str:
     return posixpath.splitext(path)[1].lstrip(".").lower()
 
 
+def document_files(doc: Document) -> tuple[list[str], str]:
+    """What of a document says which attachment files are its own: the files it lists, and its folder
+    attachments/<year signed>/<slug>/ (or "")."""
+    return ([posixpath.normpath(att.file) for att in doc.attachments],
+            f"{ATTACHMENTS}{doc.signed.year}/{doc.slug}/" if doc.signed else "")
+
+
+def hidden(name: str) -> str:
+    """What a cache keeps of a name of what is not public (a slug, a file, a folder): its hash."""
+    return hashlib.blake2b(name.encode(), digest_size=16).hexdigest()
+
+
 class StaticFiles:
     """The files of one corpus that may be published, given each document's visibility."""
 
-    def __init__(self, corpus: Corpus, vis: dict[str, Visibility]) -> None:
+    def __init__(self, corpus: Corpus, vis: dict[str, Visibility],
+                 known: Mapping[str, tuple[list[str], str]] | None = None) -> None:
+        """`known`: `document_files` of some documents as an earlier build read them from the same bytes
+        (the Publication's cache), so that their files stay unread: as they are for a 主动公开 document,
+        as hashes (`hidden`) for any other."""
         self.root = Path(corpus.root)
         self.files = corpus.files
         self.private: dict[str, str] = {}  # attachment file → the non-public document it belongs to
         self.owned: dict[str, str] = {}  # attachment file → a 主动公开 document it belongs to
         private_folders: dict[str, str] = {}
         public_folders: dict[str, str] = {}
+        hidden_files: dict[str, str] = {}  # hidden(file) → the non-public document it belongs to
+        hidden_folders: dict[str, str] = {}
+        known = known or {}
         for slug, doc in corpus.documents.items():
-            owners, folders = (self.owned, public_folders) if vis[slug] is Visibility.FULL else (
-                self.private, private_folders)
-            for att in doc.attachments:
-                owners.setdefault(posixpath.normpath(att.file), slug)
-            if doc.signed:
-                folders.setdefault(f"{ATTACHMENTS}{doc.signed.year}/{slug}/", slug)
+            public = vis[slug] is Visibility.FULL
+            files, folder = known[slug] if slug in known else document_files(doc)
+            if not public and slug in known:
+                owners, folders = hidden_files, hidden_folders
+            else:
+                owners, folders = (self.owned, public_folders) if public else (self.private, private_folders)
+            for file in files:
+                owners.setdefault(file, slug)
+            if folder:
+                folders.setdefault(folder, slug)
         for rel in self.files:
             if rel.startswith(ATTACHMENTS):
                 folder = rel[: rel.rfind("/") + 1]
+                if hidden_files and (owner := hidden_files.get(hidden(rel))) is not None:
+                    self.private.setdefault(rel, owner)
                 if folder in private_folders:
                     self.private.setdefault(rel, private_folders[folder])
+                elif hidden_folders and hidden(folder) in hidden_folders:
+                    self.private.setdefault(rel, hidden_folders[hidden(folder)])
                 elif folder in public_folders:
                     self.owned.setdefault(rel, public_folders[folder])
         self._sniffed: dict[str, Refusal | None] = {}

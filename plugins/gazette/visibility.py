@@ -14,6 +14,7 @@ editors' reports all ask the same function.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 
 from .model import NOT_SECRET, ON_REQUEST, PROACTIVE, Corpus, Document, GazetteIssue, Page, text
@@ -36,9 +37,12 @@ def visibility(doc: Document) -> Visibility:
     return Visibility.NONE
 
 
-def corpus_visibility(corpus: Corpus) -> dict[str, Visibility]:
-    """Every document's visibility, by slug: what the checks, the Publication and the reports all use."""
-    return {slug: visibility(doc) for slug, doc in corpus.documents.items()}
+def corpus_visibility(corpus: Corpus, known: Mapping[str, Visibility] | None = None) -> dict[str, Visibility]:
+    """Every document's visibility, by slug: what the checks, the Publication and the reports all use.
+    `known`: what this rule said of some documents' same bytes in an earlier build (the Publication's
+    cache, `publication_cache.py`), so that their files need not be read to say it again."""
+    known = known or {}
+    return {slug: known[slug] if slug in known else visibility(doc) for slug, doc in corpus.documents.items()}
 
 
 def page_visibility(page: Page) -> Visibility:

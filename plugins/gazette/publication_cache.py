@@ -1,0 +1,152 @@
+"""What the Publication keeps of each document between builds, so that a build after one edit derives
+again only the documents whose inputs changed and leaves the other files unread.
+
+Kept in `publication.sqlite` in the build's cache folder (`<output>/.cache/`, never under the site), one
+row per document, by the hash of its slug:
+
+- a 主动公开 document: its part of the Publication (its `PublicDocument`) and the files it owns;
+- a 依申请公开 document: what is published of it, its catalogue entry (no body, no attachment), and the
+  files it owns as hashes;
+- a withheld, draft or secret document: its visibility and the files it owns as hashes, nothing else
+  (what `StaticFiles` needs to refuse them without reading the document).
+
+A row is used when
+
+- its **key** is the document's now: the digests of the bytes of its original and translations (with
+  their paths), under a **base** made of this package's code, the Markdown cache's version and the
+  registry's bytes (a change to any of them empties the table); the document's visibility is a function of
+  its original's bytes under that code, so a document made 不予公开, 依申请公开 or a draft has another key
+  and is derived afresh;
+- and every fact it took from elsewhere is still what it was: the visibility of each document it links,
+  is replaced by or interprets (by the hash of its slug), each page it links, each file it links or
+  lists still publishable, and the bytes of its attachments (their SHA-256, which the Publication reads
+  for every published file anyway).
+
+What depends on other documents in the other direction (the issue and section a document is in, the
+documents that replace it or interpret it) is not kept: the Publication sets it every build.
+
+Rows no build used are deleted at the end of the build, with SQLite's secure_delete on, so a document
+that stops being public leaves no text in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .frontmatter import LazySource, Source, file_digest
+from .model import Document
+from .static_files import hidden
+from .visibility import Visibility
+
+SCHEMA = 1
+
+
+@dataclass
+class Derived:
+    """One document's part of the Publication, and what it was derived from besides its files."""
+
+    visibility: Visibility
+    # publication.PublicDocument (not imported: publication.py imports this module), without issue,
+    # section, replaces, interpreted_by and the registry's entries; None for a document not published
+    document: Any = None
+    issuers: list[str] = field(default_factory=list)  # the registry's keys of what `document` holds as entries
+    genre: str = ""
+    catalogue: str = ""
+    # Which attachment files are its own (for StaticFiles): the files it lists and its folder
+    # attachments/<year>/<slug>/; as written for a 主动公开 document, as hashes (`hidden`) for any other
+    files: list[str] = field(default_factory=list)
+    folder: str = ""
+    linked: dict[str, str] = field(default_factory=dict)  # hidden(slug) → the visibility it had (its name)
+    pages: dict[tuple[str, str], bool] = field(default_factory=dict)  # (slug, lang) → was it published
+    static: list[str] = field(default_factory=list)  # files linked or listed, each publishable then
+    bodies: list[str] = field(default_factory=list)  # the Markdown cache's keys of its bodies
+
+
+def source_digest(source: Source) -> str:
+    """The digest of a source's bytes: a file the check left unread carries the one it was judged by."""
+    if isinstance(source, LazySource):
+        return source.digest
+    return file_digest(source.raw)
+
+
+def document_key(doc: Document) -> str:
+    parts = [doc.slug, doc.source.path, source_digest(doc.source)]
+    for lang in sorted(doc.translations):
+        source = doc.translations[lang].source
+        parts += [lang, source.path, source_digest(source)]
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=32).hexdigest()
+
+
+class PublicationCache:
+    """The kept rows, read one document at a time; without a file, a cache that keeps nothing."""
+
+    def __init__(self, file: Path | None, base: str) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._used: set[str] = set()
+        if file is None:
+            return
+        file.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(file)
+        self._db.execute("PRAGMA secure_delete = ON")
+        self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS document (slug TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                         "data BLOB NOT NULL)")
+        row = self._db.execute("SELECT value FROM meta WHERE name = 'base'").fetchone()
+        base = f"{SCHEMA}:{base}"
+        if row is None or row[0] != base:
+            self._db.execute("DELETE FROM document")
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
+
+    def find(self, keys: dict[str, str]) -> dict[str, Derived]:
+        """The kept rows of these documents (slug → key) whose key is still theirs, in one pass over the
+        table (a query per document costs more than the rows it reads)."""
+        if self._db is None:
+            return {}
+        # a slug of a withheld document is not kept in readable form either
+        wanted = {hidden(slug): (slug, key) for slug, key in keys.items()}
+        found: dict[str, Derived] = {}
+        for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
+            slug, wanted_key = wanted.get(name, ("", ""))
+            if key == wanted_key:
+                derived = pickle.loads(data)
+                if isinstance(derived, Derived):
+                    found[slug] = derived
+                    self._used.add(name)
+        return found
+
+    def put(self, slug: str, key: str, derived: Derived) -> None:
+        if self._db is None:
+            return
+        slug = hidden(slug)
+        self._used.add(slug)
+        self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?, ?)",
+                         (slug, key, pickle.dumps(derived, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def close(self) -> None:
+        """Keep only the rows this build used: a document no longer public (or gone) leaves the file."""
+        if self._db is None:
+            return
+        self._db.execute("CREATE TEMP TABLE used (slug TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((s,) for s in self._used))
+        self._db.execute("DELETE FROM document WHERE slug NOT IN (SELECT slug FROM used)")
+        self._db.commit()
+        self._db.close()
+        self._db = None
+
+
+def base_key(registry_bytes: Iterable[bytes], renderer_version: str) -> str:
+    """What every document's part depends on: the code that derives it, the Markdown cache's version and
+    the registry (agencies' names, genres, catalogue classes and sections)."""
+    from .checks.incremental import _code_digest
+
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(_code_digest() + renderer_version.encode())
+    for raw in registry_bytes:
+        digest.update(len(raw).to_bytes(8, "big") + raw)
+    return digest.hexdigest()

@@ -1,0 +1,193 @@
+"""The Publication taken from its cache (`publication_cache.py`) equals a fresh derivation after random
+edits, leaves unchanged documents' files unread, and keeps nothing of a document that is not 主动公开."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factory import ContentFactory
+from gazette import build_inputs
+from gazette.frontmatter import LazySource
+from gazette.loader import load_corpus
+from gazette.publication import Publication, PublicDocument, PublicIssue, build_publication
+from site_corpus import build_site_corpus
+from test_check_incremental import _documents, _edit, _mutate
+
+
+def _serial(value: Any) -> Any:
+    """Every field, all the way down; a document's issue by its key and an issue's documents by their
+    slugs (they point at each other)."""
+    if isinstance(value, PublicDocument):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        fields["issue"] = value.issue.key if value.issue else None
+        return ("document", {k: _serial(v) for k, v in fields.items()})
+    if isinstance(value, PublicIssue):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        fields["sections"] = [(_serial(entry), [d.slug for d in docs]) for entry, docs in value.sections]
+        return ("issue", {k: _serial(v) for k, v in fields.items()})
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, {f.name: _serial(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    if isinstance(value, dict):
+        return ("dict", [(_serial(k), _serial(v)) for k, v in value.items()])  # in order: the order counts
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_serial(v) for v in value])
+    if isinstance(value, enum.Enum):
+        return value.name
+    return value
+
+
+def _publication(pub: Publication) -> Any:
+    return _serial({"documents": pub.documents, "issues": pub.issues, "pages": pub.pages,
+                    "static_files": pub.static_files, "fingerprint": pub.fingerprint()})
+
+
+def _as_a_build_reads(root: Path):
+    """The corpus as a build gives it: every document file the check judged unchanged left unread."""
+    digests = build_inputs.compute(root, None, [], ["site"], "2026-11-22")
+    assert digests is not None
+    deferred = {rel: d for rel, d in digests.content.items() if rel.startswith("documents/") and rel.endswith(".md")}
+    return load_corpus(root, deferred=deferred)[0]
+
+
+def _unread(corpus) -> int:
+    return sum(isinstance(s, LazySource) for d in corpus.documents.values()
+               for s in (d.source, *(t.source for t in d.translations.values())))
+
+
+def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snapshot: dict[str, bytes]) -> str:
+    """The check's random edits, and edits that change what a document shows without changing what the
+    check reads across files: a title, an attachment's bytes, a registry name."""
+    zh = [p for p in _documents(content.root) if p.name.endswith(".zh.md")]
+    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld"])
+    if kind == "check":
+        return _mutate(content, rng, round_, snapshot)
+    if kind == "title" and zh:
+        _edit(rng.choice(zh), r"(?m)^title: (.*)$", rf"title: \g<1>（第{round_}次修订）")
+    elif kind == "attachment-replaced":
+        for file in sorted((content.root / "attachments").rglob("*.csv"))[:1]:
+            file.write_text(f"县,条数\n康定,{round_}\n", encoding="utf-8")
+    elif kind == "agency-renamed":
+        registry = content.root / "registry" / "agencies.yml"
+        text = registry.read_text(encoding="utf-8")
+        registry.write_text(re.sub(r"(?m)^(\s*zh: )(.+)$", rf"\g<1>\g<2>{round_}", text, count=1), encoding="utf-8")
+    elif kind == "linked-withheld" and zh:  # a document another one links made 不予公开, or back
+        texts = "".join(p.read_text(encoding="utf-8") for p in zh)
+        linked = [p for p in zh if f"/{p.relative_to(content.root).as_posix()})" in texts] or zh
+        target = rng.choice(linked)
+        if "disclosure: 不予公开" in target.read_text(encoding="utf-8"):
+            _edit(target, "disclosure: 不予公开\nwithheld_reason: 内部事务信息", "disclosure: 主动公开")
+        else:
+            _edit(target, "disclosure: 主动公开", "disclosure: 不予公开\nwithheld_reason: 内部事务信息")
+    elif kind == "draft" and zh:
+        _edit(rng.choice(zh), r"(?m)^slug:", "status: draft\nslug:")
+    return kind
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _restore(root: Path, saved: dict[str, bytes]) -> None:
+    for rel in set(_files(root)) - set(saved):
+        (root / rel).unlink()
+    for rel, data in saved.items():
+        path = root / rel
+        if not path.is_file() or path.read_bytes() != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+
+
+# More seeds: GAZETTE_PUBLICATION_SEEDS=40 (each seed is 12 rounds of random edits).
+SEEDS = range(1, 1 + int(os.environ.get("GAZETTE_PUBLICATION_SEEDS", "1")))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_path: Path, seed: int) -> None:
+    content = ContentFactory(tmp_path / "content")
+    build_site_corpus(content)
+    snapshot = {p.relative_to(content.root).as_posix(): p.read_bytes()
+                for p in sorted(content.root.rglob("*")) if p.is_file() and "registry" not in p.parts}
+    cache = tmp_path / "cache"
+    rng = random.Random(seed)
+    unread, built, edits = 0, 0, ["start"]
+    for round_ in range(13):
+        saved = _files(content.root)
+        if round_:
+            edits.append(_mutate_more(content, rng, round_, snapshot))
+        corpus, unreadable = load_corpus(content.root)
+        # fresh: no Publication cache (the Markdown cache alone, rendered bodies by their text, saves time)
+        (tmp_path / "fresh" / "publication.sqlite").unlink(missing_ok=True)
+        try:
+            fresh = None if unreadable else _publication(build_publication(corpus, cache=tmp_path / "fresh"))
+        except Exception:  # what the check refuses: no build; the edit is undone so that the next ones build
+            fresh = None
+        if fresh is None:
+            _restore(content.root, saved)
+            edits[-1] += " (undone)"
+            continue
+        corpus = _as_a_build_reads(content.root)
+        assert _publication(build_publication(corpus, cache=cache)) == fresh, edits
+        unread += _unread(corpus)
+        built += 1
+    assert built >= 6, edits
+    assert unread > 0  # documents taken from the cache were not read
+
+
+CANARY = "zqxpubcachecanary"
+
+
+@pytest.mark.parametrize("change", [
+    ("disclosure: 主动公开", "disclosure: 不予公开\nwithheld_reason: 内部事务信息"),
+    ("disclosure: 主动公开", "disclosure: 依申请公开"),
+    ("slug:", "status: draft\nslug:"),
+], ids=["withheld", "on-request", "draft"])
+def test_a_document_no_longer_public_leaves_nothing_in_the_cache(tmp_path: Path, change: tuple[str, str]) -> None:
+    content = ContentFactory(tmp_path / "content")
+    build_site_corpus(content)
+    path = content.document("canary-doc", body=f"{CANARY}body 正文。", title=f"{CANARY}title 通知",
+                            attachments=[{"file": "attachments/2026/canary-doc/表.csv", "title": f"{CANARY}att"}])
+    content.write("attachments/2026/canary-doc/表.csv", f"{CANARY}bytes\n")
+    cache = tmp_path / "out" / ".cache"
+    build_publication(_as_a_build_reads(content.root), cache=cache)
+    kept = (cache / "publication.sqlite").read_bytes()
+    assert CANARY.encode() in kept  # public: kept, so the test below can fail
+
+    _edit(path, re.escape(change[0]), change[1])
+    pub = build_publication(_as_a_build_reads(content.root), cache=cache)
+    assert pub.documents.get("canary-doc") is None or not pub.documents["canary-doc"].full
+    # 依申请公开: its catalogue entry (the title) is published, so kept; its body and attachment are not
+    secret = ([CANARY + "body", CANARY + "att", CANARY + "bytes", "canary-doc/表"] if "依申请公开" in change[1]
+              else [CANARY, "canary-doc/表"])
+    for file in sorted(cache.rglob("*")):
+        if file.is_file():
+            data = file.read_bytes()
+            assert not [s for s in secret if s.encode() in data], file
+    shown = repr(_publication(pub))  # and what is published does not show it either
+    assert not [s for s in secret if s in shown]
+
+
+def test_what_a_kept_document_took_from_another_follows_that_one(tmp_path: Path) -> None:
+    """A document kept unchanged shows the replacing document only while that one is published."""
+    content = ContentFactory(tmp_path / "content")
+    content.document("old-rule", replaced_by="new-rule", validity="失效")
+    new = content.document("new-rule")
+    cache = tmp_path / "out" / ".cache"
+    withheld = "disclosure: 不予公开\nwithheld_reason: 内部事务信息"
+    steps = [("", "", "new-rule"), ("", "", "new-rule"),  # the second build takes both from the cache
+             ("disclosure: 主动公开", "disclosure: 依申请公开", "new-rule"),  # old-rule derived again, each time
+             ("disclosure: 依申请公开", withheld, ""), (withheld, "disclosure: 主动公开", "new-rule")]
+    for number, (before, after, shown) in enumerate(steps):
+        if before:
+            _edit(new, re.escape(before), after)
+        corpus = _as_a_build_reads(content.root)
+        pub = build_publication(corpus, cache=cache)
+        assert pub.documents["old-rule"].replaced_by == shown
+        assert isinstance(corpus.documents["old-rule"].source, LazySource) == (number == 1)
+        assert _publication(pub) == _publication(build_publication(load_corpus(content.root)[0]))
