@@ -143,10 +143,10 @@ class PublicationCache:
 def base_key(registry_bytes: Iterable[bytes], renderer_version: str) -> str:
     """What every document's part depends on: the code that derives it, the Markdown cache's version and
     the registry (agencies' names, genres, catalogue classes and sections)."""
-    from .checks.incremental import _code_digest
+    from .checks.incremental import code_digest
 
     digest = hashlib.blake2b(digest_size=32)
-    digest.update(_code_digest() + renderer_version.encode())
+    digest.update(code_digest() + renderer_version.encode())
     for raw in registry_bytes:
         digest.update(len(raw).to_bytes(8, "big") + raw)
     return digest.hexdigest()

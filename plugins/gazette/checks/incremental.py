@@ -94,12 +94,12 @@ def global_key(digests: Mapping[str, str], context: CheckContext) -> str:
         digest.update(_cache_file(fonts, paths).name.encode() if all(p.is_file() for p in paths) else b"no fonts")
     except (FontsMissing, Exception):  # the glyph rule reports missing fonts or settings itself
         digest.update(b"fonts unknown")
-    digest.update(_code_digest())
+    digest.update(code_digest())
     return digest.hexdigest()
 
 
 @functools.cache
-def _code_digest() -> bytes:
+def code_digest() -> bytes:
     """This package's code, once a process: the code that judges is the code this process imported."""
     digest = hashlib.blake2b(digest_size=32)
     package = Path(__file__).resolve().parents[1]
