@@ -158,3 +158,14 @@ def test_every_code_is_documented() -> None:
     assert len(codes) > 100
     assert codes - documented == set()
     assert documented - codes == set()
+
+
+def test_settings_pelican_refuses_are_said_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A settings file Pelican refuses (its PATH does not exist): exit 1 and the reason, in both languages."""
+    (tmp_path / "pelicanconf.py").write_text(f"exec(open({str(ROOT / 'pelicanconf.py')!r}, encoding='utf-8').read())\n"
+                                             "PATH = 'no-such-folder'\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["search", "政府", "--output", str(tmp_path / "build")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "设置文件" in err and "the settings file" in err

@@ -186,8 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         args = p.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    from .config import ConfigError
+
     try:
         return int(args.func(args))
+    except ConfigError as exc:  # settings a command cannot work with: said, not a traceback
+        print(f"gazette {args.command}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

@@ -27,8 +27,13 @@ def load_settings(explicit: str | None = None, override: dict[str, Any] | None =
     logger = logging.getLogger("pelican")
     if logger.level == logging.NOTSET:
         logger.setLevel(logging.WARNING)
+    from .config import ConfigError
+
     path = settings_file(explicit)
-    settings = read_settings(str(path) if path else None, override=override or {})
+    try:
+        settings = read_settings(str(path) if path else None, override=override or {})
+    except ValueError as exc:  # Pelican refuses settings so (a PATH that does not exist, for one)
+        raise ConfigError(f"设置文件 {path} 不可用：{exc} / the settings file {path} is refused: {exc}") from exc
     if path:
         # Relative paths in the settings are relative to the settings file, as Pelican does for PATH.
         base = path.resolve().parent
