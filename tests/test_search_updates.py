@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import shutil
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -163,6 +164,33 @@ def test_an_updated_index_answers_as_a_fresh_one(engine, small_parts, tmp_path, 
                      store=tmp_path / "fresh" / "store")  # not the updated index's
         assert _answers(updated, engine) == _answers(fresh, engine), serial
         previous = updated
+
+
+def test_a_store_planted_as_a_link_is_neither_followed_nor_emptied(small_parts, tmp_path):
+    """tantivy's store sits in the build's cache: a link put there (to a folder outside the output) is
+    removed, never written through or emptied, whether the index is built, updated or dropped."""
+    from gazette.search.build import STORE_FOLDER, drop_store
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.txt").write_text("keep me", encoding="utf-8")
+    wanted = list(_corpus(random.Random(6), 12).values())
+    store = tmp_path / "cache" / STORE_FOLDER
+    store.parent.mkdir()
+    store.symlink_to(outside, target_is_directory=True)
+    update_index(tmp_path / "0", tmp_path / "none", wanted, engine="tantivy", store=store)  # a full build
+    assert not store.is_symlink() and store.is_dir()
+    shutil.rmtree(store)
+    store.symlink_to(outside, target_is_directory=True)
+    stats = update_index(tmp_path / "1", tmp_path / "0", wanted, engine="tantivy", store=store)  # an update
+    assert stats.rebuilt and not store.is_symlink()
+    assert open_index(tmp_path / "1", "tantivy").doc_count() == len(wanted)
+    shutil.rmtree(store)
+    store.symlink_to(outside, target_is_directory=True)
+    drop_store(store.parent)
+    assert not store.exists() and not store.is_symlink()
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.txt"]
+    assert (outside / "victim.txt").read_text(encoding="utf-8") == "keep me"
 
 
 def test_a_bucket_missing_from_the_store_is_written_again(small_parts, tmp_path):
