@@ -191,10 +191,9 @@ def drop_store(cache: Path) -> None:
     """Remove what an engine keeps between builds beside the index (tantivy's bucket store), for a build
     that neither writes the index nor keeps the last one: it may hold the text of what is no longer
     published."""
-    store = cache / STORE_FOLDER
-    if store.is_symlink() or store.is_file():
-        store.unlink()
-    shutil.rmtree(store, ignore_errors=True)
+    from ..generations import remove
+
+    remove(cache / STORE_FOLDER)  # a link planted there is unlinked, never followed
 
 
 def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
