@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 import re
 
+from gazette.search import highlight
+from gazette.search.analysis import normalise_with_offsets
 from gazette.search.highlight import SNIPPET_CHARS, needles, opening, snippet
+from markupsafe import Markup
 
 # Syllables with stacks, subjoined letters, vowel signs and affixes, so a cut can fall anywhere in one.
 SYLLABLES = ["བསྒྲགས", "སྲིད", "གཞུང", "འཕྲིན", "རྫོང", "ཁྱབ", "སྐྱོང", "ཀྱི", "སའི", "ཁྲིམས", "བསྟེན", "དབུལ",
@@ -61,3 +64,43 @@ def test_chinese_snippets_keep_their_window():
     shown = str(snippet(text, needles(["政府信息公开"])))
     assert "<mark>政府信息公开</mark>" in shown and shown.startswith("…") and shown.endswith("…")
     assert SNIPPET_CHARS - 2 <= len(re.sub("</?mark>", "", shown).strip("…")) <= SNIPPET_CHARS
+
+
+def test_a_long_text_gives_the_snippet_of_its_whole_normalised_text():
+    """Only a prefix of a long body is normalised for its snippet: the window and its marks are those
+    the whole text gives, wherever the first match falls, across full-width forms, Tibetan digits,
+    invisible characters and affixes that normalisation changes."""
+    def whole(text: str, wanted: list[tuple[str, str]]) -> Markup | None:
+        normalised, offsets = normalise_with_offsets(text)
+        spans = highlight._spans(normalised, wanted)
+        if not spans:
+            return None
+        first = offsets[spans[0][0]]
+        lo = max(0, first - SNIPPET_CHARS // 4)
+        hi = min(len(text), lo + SNIPPET_CHARS)
+        lo = max(0, min(lo, hi - SNIPPET_CHARS))
+        lo, hi = highlight._start_of_syllable(text, lo, first), highlight._end_of_syllable(text, hi)
+        return Markup(("…" if lo > 0 else "") + highlight._marked(text, offsets, spans, (lo, hi))
+                      + ("…" if hi < len(text) else ""))
+
+    rng = random.Random(5)
+    odd = "Ａ１（༢༠༢６）\u200b㈱﹐ "
+    found = 0
+    for _ in range(60):
+        parts = [tibetan(rng, rng.randrange(50, 300)) if rng.random() < 0.5 else "政府工作，" * rng.randrange(20, 200)
+                 for _ in range(3)]
+        text = odd.join(parts)
+        k = rng.randrange(len(text) - 12)
+        wanted = needles([text[k:k + rng.randrange(2, 12)], rng.choice(["政府信息公开", "ལྷ་ས", "2026", "a1"])])
+        shown = snippet(text, wanted)
+        assert shown == whole(text, wanted)
+        found += shown is not None
+        # The first match just before or after where a prefix would end, more of them in its window.
+        at = rng.randrange(340, 460)
+        text = (("工作，" * 200)[:at] + "政府信息公开" + "工作" * rng.randrange(0, 40) + "政府信息公开。"
+                + "工作，" * 300)
+        wanted = needles(["政府信息公开"])
+        shown = snippet(text, wanted)
+        assert shown == whole(text, wanted)
+        found += shown is not None
+    assert found > 100

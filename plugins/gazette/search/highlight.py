@@ -82,12 +82,38 @@ def _marked(text: str, offsets: list[int], spans: list[tuple[int, int]], window:
     return Markup("".join(out))
 
 
+# Where normalising a prefix of a text gives a prefix of the normalised text: before a character that
+# never combines with the one before it (ASCII, CJK punctuation and ideographs, full-width forms, tsheg,
+# shad, spaces).
+_SAFE_CUT = re.compile("[\u0000-\u007f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef\u0f0b\u0f0d]")
+_FIRST_PREFIX = 400
+
+
+def _first_matches(text: str, wanted: list[tuple[str, str]],
+                   size: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """The offsets and spans of the shortest prefix of `text` that holds its first match and the window
+    after it, or of the whole text. A hit's body can be a long law; normalising it whole for every hit
+    shown cost more than the search itself. A span is kept only when the prefix reaches past it by more
+    than any needle and a syllable's affixes, so the spans of the window are those of the whole text."""
+    margin = max((len(needle) for _, needle in wanted), default=0) + 16
+    end = _FIRST_PREFIX
+    while True:
+        cut = _SAFE_CUT.search(text, end) if end < len(text) else None
+        prefix = text[:cut.start()] if cut else text
+        normalised, offsets = normalise_with_offsets(prefix)
+        spans = _spans(normalised, wanted)
+        if prefix is text:
+            return offsets, spans
+        if spans and spans[0][1] + size + margin < len(normalised):
+            return offsets, [s for s in spans if s[1] + margin < len(normalised)]
+        end = 2 * len(prefix)
+
+
 def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS) -> Markup | None:
     """A window of about `size` characters of `text` around its first match, or None without a match.
-    Cut between syllables only, never on a tsheg or inside a stack. The text is normalised once, for
-    finding the first match and marking the window (a body is the longest thing a hit shows)."""
-    normalised, offsets = normalise_with_offsets(text)
-    spans = _spans(normalised, wanted)
+    Cut between syllables only, never on a tsheg or inside a stack. Only the part of the text up to
+    the window is normalised (see `_first_matches`)."""
+    offsets, spans = _first_matches(text, wanted, size)
     if not spans:
         return None
     first = offsets[spans[0][0]]
