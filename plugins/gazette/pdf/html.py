@@ -98,7 +98,12 @@ def _photo_layout(photos: list[Any]) -> str:
 
 
 def environment(settings: Mapping[str, Any]) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(theme_dir(settings))), autoescape=True,
+    # The site theme's templates under "site/": the parts both print and the site show (the office
+    # receiving requests) are kept in one place, the site's.
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(theme_dir(settings))),
+        jinja2.PrefixLoader({"site": jinja2.FileSystemLoader(str(Path(settings["THEME"]) / "templates"))})])
+    env = jinja2.Environment(loader=loader, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
                              extensions=["jinja2.ext.i18n"])
     env.filters["css_string"] = _css_string
