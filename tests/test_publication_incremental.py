@@ -50,10 +50,28 @@ def _publication(pub: Publication) -> Any:
 
 def _as_a_build_reads(root: Path):
     """The corpus as a build gives it: every document file the check judged unchanged left unread."""
+    return _as_a_build_gives(root)[0]
+
+
+def _as_a_build_gives(root: Path) -> tuple[Any, dict[str, str]]:
+    """The corpus as a build reads it, and every content file's input digest (by which the Publication
+    knows a file it published before without reading it)."""
     digests = build_inputs.compute(root, None, [], ["site"], "2026-11-22")
     assert digests is not None
     deferred = {rel: d for rel, d in digests.content.items() if rel.startswith("documents/") and rel.endswith(".md")}
-    return load_corpus(root, deferred=deferred)[0]
+    return load_corpus(root, deferred=deferred)[0], digests.content
+
+
+def _built(root: Path, cache: Path) -> Publication:
+    """The Publication as a build derives it, with its cache and the input digests."""
+    corpus, digests = _as_a_build_gives(root)
+    return build_publication(corpus, cache=cache, digests=digests)
+
+
+def _undecoded(pub: Publication) -> int:
+    """Texts whose body, taken from the cache, is not decoded yet (PublicText decodes on first use)."""
+    return sum("_pending" in text.__dict__ and bool(text.__dict__["_pending"])
+               for doc in pub.documents.values() for text in doc.texts.values())
 
 
 def _unread(corpus) -> int:
@@ -116,7 +134,7 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
                 for p in sorted(content.root.rglob("*")) if p.is_file() and "registry" not in p.parts}
     cache = tmp_path / "cache"
     rng = random.Random(seed)
-    unread, built, edits = 0, 0, ["start"]
+    unread, lazy, built, edits = 0, 0, 0, ["start"]
     for round_ in range(13):
         saved = _files(content.root)
         if round_:
@@ -132,12 +150,15 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
             _restore(content.root, saved)
             edits[-1] += " (undone)"
             continue
-        corpus = _as_a_build_reads(content.root)
-        assert _publication(build_publication(corpus, cache=cache)) == fresh, edits
+        corpus, digests = _as_a_build_gives(content.root)
+        cached = build_publication(corpus, cache=cache, digests=digests)
+        lazy += _undecoded(cached)  # compared below, field by field, once decoded
+        assert _publication(cached) == fresh, edits
         unread += _unread(corpus)
         built += 1
     assert built >= 6, edits
     assert unread > 0  # documents taken from the cache were not read
+    assert lazy > 0  # and their bodies not decoded until asked for
 
 
 CANARY = "zqxpubcachecanary"
@@ -155,16 +176,18 @@ def test_a_document_no_longer_public_leaves_nothing_in_the_cache(tmp_path: Path,
                             attachments=[{"file": "attachments/2026/canary-doc/表.csv", "title": f"{CANARY}att"}])
     content.write("attachments/2026/canary-doc/表.csv", f"{CANARY}bytes\n")
     cache = tmp_path / "out" / ".cache"
-    build_publication(_as_a_build_reads(content.root), cache=cache)
+    pub = _built(content.root, cache)
     kept = (cache / "publication.sqlite").read_bytes()
     assert CANARY.encode() in kept  # public: kept, so the test below can fail
+    sha256 = pub.static_files["attachments/2026/canary-doc/表.csv"]
+    assert sha256.encode() in kept  # the published file's digest, by its bytes
 
     _edit(path, re.escape(change[0]), change[1])
-    pub = build_publication(_as_a_build_reads(content.root), cache=cache)
+    pub = _built(content.root, cache)
     assert pub.documents.get("canary-doc") is None or not pub.documents["canary-doc"].full
     # 依申请公开: its catalogue entry (the title) is published, so kept; its body and attachment are not
-    secret = ([CANARY + "body", CANARY + "att", CANARY + "bytes", "canary-doc/表"] if "依申请公开" in change[1]
-              else [CANARY, "canary-doc/表"])
+    secret = ([CANARY + "body", CANARY + "att", CANARY + "bytes", "canary-doc/表", sha256] if "依申请公开" in change[1]
+              else [CANARY, "canary-doc/表", sha256])
     for file in sorted(cache.rglob("*")):
         if file.is_file():
             data = file.read_bytes()
@@ -191,3 +214,38 @@ def test_what_a_kept_document_took_from_another_follows_that_one(tmp_path: Path)
         assert pub.documents["old-rule"].replaced_by == shown
         assert isinstance(corpus.documents["old-rule"].source, LazySource) == (number == 1)
         assert _publication(pub) == _publication(build_publication(load_corpus(content.root)[0]))
+
+
+def test_a_file_published_before_is_not_read_again_until_its_bytes_change(tmp_path: Path, monkeypatch) -> None:
+    """Its size, SHA-256 and sniff are kept by its input digest; new bytes are read and sniffed again."""
+    from gazette import publication, static_files
+    from gazette.publication import Unpublishable
+
+    content = ContentFactory(tmp_path / "content")
+    content.document("with-file", attachments=[{"file": "attachments/2026/with-file/表.pdf", "title": "表"}])
+    content.write("attachments/2026/with-file/表.pdf", "%PDF-1.4 first\n")
+    cache = tmp_path / "out" / ".cache"
+    first = _built(content.root, cache)
+    read: list[str] = []
+    real = static_files.read_plain_file
+
+    def reading(root: Path, rel: str, limit: int | None = None) -> bytes:
+        read.append(rel)
+        return real(root, rel, limit)
+
+    monkeypatch.setattr(static_files, "read_plain_file", reading)
+    monkeypatch.setattr(publication, "read_plain_file", reading)
+    again = _built(content.root, cache)
+    assert read == [] and again.static_files == first.static_files
+    assert again.documents["with-file"].attachments == first.documents["with-file"].attachments
+
+    content.write("attachments/2026/with-file/表.pdf", "%PDF-1.4 second, longer\n")
+    changed = _built(content.root, cache)
+    assert "attachments/2026/with-file/表.pdf" in read
+    attachment = changed.documents["with-file"].attachments[0]
+    assert attachment.size == len(b"%PDF-1.4 second, longer\n")
+    assert attachment.sha256 != first.documents["with-file"].attachments[0].sha256
+
+    content.write("attachments/2026/with-file/表.pdf", "<html><script>alert(1)</script>\n")
+    with pytest.raises(Unpublishable):  # sniffed again: its bytes are not the ones that passed
+        _built(content.root, cache)

@@ -115,7 +115,8 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     lock = None
     try:
         lock = generations.lock(output)
-        result = _write(corpus, output, only, settings, made_from, force=force)
+        result = _write(corpus, output, only, settings, made_from, force=force,
+                        digests=inputs.content if inputs is not None else None)
     except BuildLocked:
         print(f"构建正在进行：另一个构建正在写入 {output}，本次未写入任何文件；请等它结束后再构建 / another build "
               f"of this output is running ({output}); nothing was written: build again when it has finished",
@@ -170,10 +171,11 @@ def _unchanged(record: dict[str, Any]) -> str:
 
 
 def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
-           inputs: dict[str, Any], *, force: bool = False) -> BuildResult:
+           inputs: dict[str, Any], *, force: bool = False, digests: dict[str, str] | None = None) -> BuildResult:
     """Everything a build writes, under the lock: the Publication (its Markdown cache), the stages into
     a generation (the spare tree updated, or a new one), the switch. `force`: a new tree (the output may
-    have been altered by hand, so the spare's record is not taken on its word)."""
+    have been altered by hand, so the spare's record is not taken on its word). `digests`: each content
+    file's input digest (a file published before with the same bytes is not read again)."""
     # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
     from .pdf.cache import drop_unpublished
     from .publication import build_publication
@@ -189,7 +191,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
                      previous=previous if previous is not None else generation / "none", held=held)
     reports: dict[str, StageReport] = {}
     try:
-        publication = build_publication(corpus, cache=cache)
+        publication = build_publication(corpus, cache=cache, digests=digests)
         # Whatever stages run: a rendering of something no longer published does not stay in the cache.
         drop_unpublished(cache, publication)
         dirs.site.mkdir(parents=True, exist_ok=True)
