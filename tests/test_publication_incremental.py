@@ -1,5 +1,6 @@
 """The Publication taken from its cache (`publication_cache.py`) equals a fresh derivation after random
-edits, leaves unchanged documents' files unread, and keeps nothing of a document that is not 主动公开."""
+edits, leaves unchanged documents' files unread, and keeps nothing of a document that is not 主动公开; the
+search entries made from it with the last index's record (`search/build.py`) equal fresh ones."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ import pytest
 from factory import ContentFactory
 from gazette import build_inputs
 from gazette.frontmatter import LazySource
+from gazette.labels import Labels
 from gazette.loader import load_corpus
 from gazette.publication import Publication, PublicDocument, PublicIssue, build_publication
+from gazette.search.build import entries, wanted_entries
+from gazette.search.entry import Held, made
 from site_corpus import build_site_corpus
 from test_check_incremental import _documents, _edit, _mutate
 
@@ -83,7 +87,8 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
     """The check's random edits, and edits that change what a document shows without changing what the
     check reads across files: a title, an attachment's bytes, a registry name."""
     zh = [p for p in _documents(content.root) if p.name.endswith(".zh.md")]
-    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld"])
+    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld",
+                       "issue-changed"])
     if kind == "check":
         return _mutate(content, rng, round_, snapshot)
     if kind == "title" and zh:
@@ -103,6 +108,12 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
             _edit(target, "disclosure: 不予公开\nwithheld_reason: 内部事务信息", "disclosure: 主动公开")
         else:
             _edit(target, "disclosure: 主动公开", "disclosure: 不予公开\nwithheld_reason: 内部事务信息")
+    elif kind == "issue-changed" and zh:  # documents leave their issue or join it: their issue changes
+        for issue in sorted((content.root / "gazette").rglob("*.yml"))[:1]:
+            if "items: []" in issue.read_text(encoding="utf-8"):
+                _edit(issue, re.escape("items: []"), f"items: [{rng.choice(zh).name.split('.')[0]}]")
+            else:
+                _edit(issue, r"items: \[[^\]]*\]", "items: []")
     elif kind == "draft" and zh:
         _edit(rng.choice(zh), r"(?m)^slug:", "status: draft\nslug:")
     return kind
@@ -135,6 +146,8 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
     cache = tmp_path / "cache"
     rng = random.Random(seed)
     unread, lazy, built, edits = 0, 0, 0, ["start"]
+    record: dict[str, list[list[str]]] = {}  # the search index's record of its entries, build to build
+    held = 0
     for round_ in range(13):
         saved = _files(content.root)
         if round_:
@@ -143,7 +156,8 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
         # fresh: no Publication cache (the Markdown cache alone, rendered bodies by their text, saves time)
         (tmp_path / "fresh" / "publication.sqlite").unlink(missing_ok=True)
         try:
-            fresh = None if unreadable else _publication(build_publication(corpus, cache=tmp_path / "fresh"))
+            fresh_pub = None if unreadable else build_publication(corpus, cache=tmp_path / "fresh")
+            fresh = None if fresh_pub is None else _publication(fresh_pub)
         except Exception:  # what the check refuses: no build; the edit is undone so that the next ones build
             fresh = None
         if fresh is None:
@@ -153,12 +167,22 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
         corpus, digests = _as_a_build_gives(content.root)
         cached = build_publication(corpus, cache=cache, digests=digests)
         lazy += _undecoded(cached)  # compared below, field by field, once decoded
+        # The search stage's entries: held by the last record where it matches, made where it does not;
+        # each one, made, equals the fresh Publication's entry field by field.
+        formats = Labels(tibetan_digits=round_ != 7)  # a change of format makes every entry again (twice)
+        wanted, record, _ = wanted_entries(cached, formats, record)
+        assert fresh_pub is not None
+        fresh_entries = list(entries(fresh_pub, formats))
+        assert [(w.key, w.fingerprint) for w in wanted] == [(e.key, e.fingerprint) for e in fresh_entries], edits
+        assert made(wanted) == fresh_entries, edits
+        held += sum(isinstance(w, Held) for w in wanted)
         assert _publication(cached) == fresh, edits
         unread += _unread(corpus)
         built += 1
     assert built >= 6, edits
     assert unread > 0  # documents taken from the cache were not read
     assert lazy > 0  # and their bodies not decoded until asked for
+    assert held > 0  # search entries known by the last record were not made again
 
 
 CANARY = "zqxpubcachecanary"
