@@ -92,13 +92,18 @@ def document_key(doc: Document) -> str:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector paused: unpickling ten thousand rows makes hundreds of thousands of objects
-    (none of them garbage), and each full collection they trigger walks every object of the process,
-    which doubled the time of `find`."""
+    (none of them garbage), and each collection they trigger walks them, and the full ones every object of
+    the process (which doubled the time of `find`). Afterwards they join the oldest generation without
+    being walked (`freeze` then `unfreeze`: no collection), unless something froze objects before (its
+    freeze is left as it is; the collections then come when the collector is enabled again)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was:
             gc.enable()
 
