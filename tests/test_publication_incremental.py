@@ -146,7 +146,7 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
     cache = tmp_path / "cache"
     rng = random.Random(seed)
     unread, lazy, built, edits = 0, 0, 0, ["start"]
-    record: dict[str, list[list[str]]] = {}  # the search index's record of its entries, build to build
+    record: dict[str, str] = {}  # the search index's record of its entries, build to build
     held = 0
     for round_ in range(13):
         saved = _files(content.root)

@@ -35,16 +35,15 @@ that stops being public leaves no text in the file.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .collector import paused
 from .frontmatter import LazySource, Source, file_digest
 from .model import Document
 from .static_files import hidden
@@ -89,25 +88,6 @@ def document_key(doc: Document) -> str:
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=32).hexdigest()
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused: unpickling ten thousand rows makes hundreds of thousands of objects
-    (none of them garbage), and each collection they trigger walks them, and the full ones every object of
-    the process (which doubled the time of `find`). Afterwards they join the oldest generation without
-    being walked (`freeze` then `unfreeze`: no collection), unless something froze objects before (its
-    freeze is left as it is; the collections then come when the collector is enabled again)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was:
-            gc.enable()
-
-
 class PublicationCache:
     """The kept rows, read one document at a time; without a file, a cache that keeps nothing."""
 
@@ -142,7 +122,7 @@ class PublicationCache:
         # a slug of a withheld document is not kept in readable form either
         wanted = {hidden(slug): (slug, key) for slug, key in keys.items()}
         found: dict[str, Derived] = {}
-        with _collector_paused():
+        with paused():
             for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
                 slug, wanted_key = wanted.get(name, ("", ""))
                 if key == wanted_key:

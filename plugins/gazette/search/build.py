@@ -32,6 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..collector import paused
 from ..labels import Labels
 from ..model import LANGS
 from ..publication import Publication, PublicDocument
@@ -276,7 +277,9 @@ def _made_from(base: str, doc: PublicDocument) -> str:
     return hashlib.blake2b(f"{base}\0{doc.slug}\0{doc.content_hash}\0{issue}".encode(), digest_size=32).hexdigest()
 
 
-Record = dict[str, list[list[str]]]  # made-from digest → [[key, fingerprint], …] of one document's entries
+# made-from digest → "key fingerprint key fingerprint …" of one document's entries (one string: tens of
+# thousands of small lists would cost the collector more than they hold)
+Record = dict[str, str]
 
 
 def read_record(index: Path) -> Record:
@@ -309,16 +312,18 @@ def wanted_entries(publication: Publication, formats: Labels, last: Record) -> t
     for doc in publication.documents.values():
         made_from = _made_from(base, doc)
         known = last.get(made_from)
-        if known is not None and all(isinstance(k, list) and len(k) == 2 for k in known):
+        pairs = known.split(" ") if isinstance(known, str) else []
+        prefix = f"doc:{doc.slug}:"
+        if pairs and len(pairs) % 2 == 0 and all(key.startswith(prefix) for key in pairs[::2]):
             make = _maker(publication, doc, formats)
             wanted += [Held(key, doc.slug, fingerprint, lambda key=key, make=make: make(key))
-                       for key, fingerprint in known]
+                       for key, fingerprint in zip(pairs[::2], pairs[1::2], strict=True)]
             record[made_from] = known
             continue
         made_count += 1
         fresh = list(document_entries(publication, doc, formats))
         wanted += fresh
-        record[made_from] = [[e.key, e.fingerprint] for e in fresh]
+        record[made_from] = " ".join(f"{e.key} {e.fingerprint}" for e in fresh)
     wanted += page_entries(publication)
     return wanted, record, made_count
 
@@ -340,7 +345,8 @@ def write_index(publication: Publication, dirs: BuildDirs, settings: Mapping[str
     """The search stage of `gazette build`."""
     started = time.monotonic()
     previous = Path(dirs.previous) / INDEX_FOLDER
-    wanted, record, _ = wanted_entries(publication, Labels.from_settings(settings), read_record(previous))
+    with paused():  # tens of thousands of entries held, none of them garbage
+        wanted, record, _ = wanted_entries(publication, Labels.from_settings(settings), read_record(previous))
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
     target: Path = dirs.search_index
     stats = update_index(target, previous, wanted, procs, progress,
