@@ -19,7 +19,7 @@ from gazette.frontmatter import LazySource
 from gazette.labels import Labels
 from gazette.loader import load_corpus
 from gazette.publication import Publication, PublicDocument, PublicIssue, build_publication
-from gazette.search.build import entries, wanted_entries
+from gazette.search.build import entries, facets, wanted_entries
 from gazette.search.entry import Held, made
 from site_corpus import build_site_corpus
 from test_check_incremental import _documents, _edit, _mutate
@@ -176,6 +176,13 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
         assert [(w.key, w.fingerprint) for w in wanted] == [(e.key, e.fingerprint) for e in fresh_entries], edits
         assert made(wanted) == fresh_entries, edits
         held += sum(isinstance(w, Held) for w in wanted)
+        # the search form's filters, now taken from the Publication: the values the entries hold
+        shown = facets(cached)
+        assert (set(shown["publisher"]), set(shown["class"]), set(shown["genre"])) == (
+            {i for e in fresh_entries for i in e.issuers}, {c for e in fresh_entries for c in e.classes},
+            {e.genre for e in fresh_entries if e.genre}), edits
+        years = sorted({e.year for e in fresh_entries if e.kind == "document"})
+        assert shown["years"] == ([years[0], years[-1]] if years else []), edits
         assert _publication(cached) == fresh, edits
         unread += _unread(corpus)
         built += 1
