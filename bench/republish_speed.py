@@ -3,14 +3,21 @@
 Generates N documents with bench/check_speed.py's generator (or takes the corpus of an earlier `--keep`),
 builds it once (`--only site,search`: the PDFs are pdf_speed.py's), then, for each round, appends a
 sentence to one public document's body and builds again, each build a `gazette build` process of its own.
-For every build it prints the wall time of the whole process and the time of each stage, taken by
-wrapping the functions that do them (`build_inputs.compute`, `check_content`, `build_publication`, the
-stage functions, `generations.take_spare`, `generations.switch`). The first round after the cold build
-writes a new tree; from the second on, the build updates the spare tree in place. A change of the code
+For every build it prints the wall time of the whole process and the time of each stage (wall, and on a
+second line the CPU time of the build's process in it: on a busy machine the wall times mostly measure
+the others' work), taken by wrapping the functions that do them (`build_inputs.compute`,
+`check_content`, `build_publication`, the stage functions, `generations.take_spare`,
+`generations.switch`). The first round after the cold build writes a new tree; from the second on, the
+build updates the spare tree in place. A change of the code
 that draws pages changes every page's key: the first two rounds after one redraw or relink every page.
 Target: one edit ≤ 2 s.
 
+The corpus is built with the search engine `--engine` names (tantivy by default: docs/search.md
+recommends it from about 5,000 documents), through a settings file the bench writes beside the corpus
+(the project's pelicanconf.py with that engine and an absolute theme folder).
+
     .venv/bin/python bench/republish_speed.py [--documents 10000] [--rounds 3] [--keep DIR] [--pause 10]
+                                              [--engine tantivy|whoosh]
 """
 
 from __future__ import annotations
@@ -38,7 +45,18 @@ STAGES = {  # label → (module, function)
 }
 
 
-def one_build(content: Path, output: Path) -> None:
+def settings_for(base: Path, engine: str) -> Path:
+    """The project's settings with `engine` as the search engine, written into `base` (the theme named by
+    its absolute path: Pelican takes a relative one from the settings file's folder)."""
+    path = base / f"pelicanconf_{engine}.py"
+    text = (ROOT / "pelicanconf.py").read_text("utf-8")
+    text += f"\n\nTHEME = {str(ROOT / 'themes' / 'gazette')!r}\nGAZETTE_SEARCH_ENGINE = {engine!r}\n"
+    if not path.is_file() or path.read_text("utf-8") != text:
+        path.write_text(text, "utf-8")
+    return path
+
+
+def one_build(content: Path, output: Path, settings: str) -> None:
     """In a process of its own: one build, with each stage's time written to stdout as JSON."""
     import importlib
 
@@ -46,6 +64,7 @@ def one_build(content: Path, output: Path) -> None:
     from gazette.build import run_build
 
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # this process's CPU time (all its threads) in each stage
     for label, (module_name, name) in STAGES.items():
         module = importlib.import_module(module_name)
         real = getattr(module, name, None)
@@ -53,18 +72,19 @@ def one_build(content: Path, output: Path) -> None:
             continue
 
         def timed(*args, _real=real, _label=label, **kwargs):  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
+            started, used = time.perf_counter(), time.process_time()
             try:
                 return _real(*args, **kwargs)
             finally:
                 times[_label] = times.get(_label, 0.0) + time.perf_counter() - started
+                cpu[_label] = cpu.get(_label, 0.0) + time.process_time() - used
 
         setattr(module, name, timed)  # the build looks each one up in its module when it calls it
     import datetime as dt
 
-    result = run_build(content, output, ["site", "search"], today=dt.date.fromisoformat(AS_OF))
+    result = run_build(content, output, ["site", "search"], settings, today=dt.date.fromisoformat(AS_OF))
     site = result.reports.get("site")
-    print(json.dumps({"status": result.status, "times": times,
+    print(json.dumps({"status": result.status, "times": times, "cpu": cpu,
                       "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None)}))
 
 
@@ -74,9 +94,10 @@ def _public(text: str) -> bool:
     return "\ndisclosure: 主动公开\n" in front and "\nstatus: draft\n" not in front
 
 
-def _build(content: Path, output: Path) -> tuple[float, dict[str, object]]:
+def _build(content: Path, output: Path, settings: Path) -> tuple[float, dict[str, object]]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--one-build", str(content), str(output)], cwd=ROOT,
+    done = subprocess.run([sys.executable, __file__, "--one-build", str(content), str(output), str(settings)],
+                          cwd=ROOT,
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -93,10 +114,12 @@ def main() -> int:
     ap.add_argument("--pause", type=float, default=10.0,
                     help="seconds between builds (an editor's next commit; a build taking up the spare tree "
                          "sooner than generations.REMOVAL_GRACE after the last switch waits for the rest)")
-    ap.add_argument("--one-build", nargs=2, metavar=("CONTENT", "OUTPUT"), help=argparse.SUPPRESS)
+    ap.add_argument("--engine", choices=("tantivy", "whoosh"), default="tantivy",
+                    help="the search engine the corpus is built with (default tantivy)")
+    ap.add_argument("--one-build", nargs=3, metavar=("CONTENT", "OUTPUT", "SETTINGS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_build:
-        one_build(Path(args.one_build[0]), Path(args.one_build[1]))
+        one_build(Path(args.one_build[0]), Path(args.one_build[1]), args.one_build[2])
         return 0
 
     from check_speed import generate
@@ -105,8 +128,10 @@ def main() -> int:
     content, output = base / "content", base / "out"
     if not content.is_dir():
         generate(content, args.documents)
+    settings = settings_for(base, args.engine)
+    print(f"search engine: {args.engine}")
     if not (output / "site").is_dir():
-        wall, record = _build(content, output)
+        wall, record = _build(content, output, settings)
         print(f"cold build: {wall:.1f} s wall")
     print(f"load average {os.getloadavg()[0]:.1f}")
     edited = sorted(p for p in content.glob("documents/*/*.zh.md") if _public(p.read_text("utf-8")))
@@ -117,12 +142,15 @@ def main() -> int:
         path = edited[number * 7 % len(edited)]
         # No long number in the sentence: nineteen digits can pass for a bank card (PII-BANK-CARD)
         path.write_text(path.read_text("utf-8") + f"\n补充说明第{number + 1}段。\n", "utf-8")
-        wall, record = _build(content, output)
+        wall, record = _build(content, output, settings)
         times = record["times"]
         assert isinstance(times, dict)
         print(f"{number + 1:>5} {wall:6.2f} " + " ".join(f"{times.get(label, 0.0):11.2f}" for label in STAGES)
               + f"  {record['drawn']} of {int(record['drawn'] or 0) + int(record['reused'] or 0)}"
               + f"   (load {os.getloadavg()[0]:.1f})")
+        cpu = record.get("cpu") or {}
+        assert isinstance(cpu, dict)
+        print(f"{'cpu':>5} {'':>6} " + " ".join(f"{cpu.get(label, 0.0):11.2f}" for label in STAGES))
     if not args.keep:
         import shutil
 

@@ -51,5 +51,5 @@ def build_search_corpus(root: Path) -> Path:
     output = root / "build"
     wanted = list(entries(publication))
     update_index(output / "search-index", root / "none", wanted)
-    write_facets(output / "search-index", facets(publication, wanted))
+    write_facets(output / "search-index", facets(publication))
     return output

@@ -81,6 +81,9 @@ def test_tantivys_bucket_store_keeps_no_withdrawn_text(built: tuple[ContentFacto
                      body="zqxwithdrawnbody", index_no="S00000001/2026-00002")
     assert build(content.root, output, ["site", "search"], str(settings)) == 0
     assert "zqxwithdrawnbody" not in _terms(store) | _terms(output / "search-index")
+    # the record of what the entries were made from lists the kept document's alone
+    record = (output / "search-index/gazette-entries.json").read_text(encoding="utf-8")
+    assert "doc:kept:zh" in record and "withdrawn" not in record
     assert len(list(store.glob("*.entries.json"))) == len(json.loads(
         (output / "search-index/gazette-segments.json").read_text(encoding="utf-8"))["segments"])
     content.document("kept", title="甘孜藏族自治州人民政府关于保留文件的通知（修订）")

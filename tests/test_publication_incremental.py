@@ -1,5 +1,6 @@
 """The Publication taken from its cache (`publication_cache.py`) equals a fresh derivation after random
-edits, leaves unchanged documents' files unread, and keeps nothing of a document that is not 主动公开."""
+edits, leaves unchanged documents' files unread, and keeps nothing of a document that is not 主动公开; the
+search entries made from it with the last index's record (`search/build.py`) equal fresh ones."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ import pytest
 from factory import ContentFactory
 from gazette import build_inputs
 from gazette.frontmatter import LazySource
+from gazette.labels import Labels
 from gazette.loader import load_corpus
 from gazette.publication import Publication, PublicDocument, PublicIssue, build_publication
+from gazette.search.build import entries, facets, wanted_entries
+from gazette.search.entry import Held, made
 from site_corpus import build_site_corpus
 from test_check_incremental import _documents, _edit, _mutate
 
@@ -50,10 +54,28 @@ def _publication(pub: Publication) -> Any:
 
 def _as_a_build_reads(root: Path):
     """The corpus as a build gives it: every document file the check judged unchanged left unread."""
+    return _as_a_build_gives(root)[0]
+
+
+def _as_a_build_gives(root: Path) -> tuple[Any, dict[str, str]]:
+    """The corpus as a build reads it, and every content file's input digest (by which the Publication
+    knows a file it published before without reading it)."""
     digests = build_inputs.compute(root, None, [], ["site"], "2026-11-22")
     assert digests is not None
     deferred = {rel: d for rel, d in digests.content.items() if rel.startswith("documents/") and rel.endswith(".md")}
-    return load_corpus(root, deferred=deferred)[0]
+    return load_corpus(root, deferred=deferred)[0], digests.content
+
+
+def _built(root: Path, cache: Path) -> Publication:
+    """The Publication as a build derives it, with its cache and the input digests."""
+    corpus, digests = _as_a_build_gives(root)
+    return build_publication(corpus, cache=cache, digests=digests)
+
+
+def _undecoded(pub: Publication) -> int:
+    """Texts whose body, taken from the cache, is not decoded yet (PublicText decodes on first use)."""
+    return sum("_pending" in text.__dict__ and bool(text.__dict__["_pending"])
+               for doc in pub.documents.values() for text in doc.texts.values())
 
 
 def _unread(corpus) -> int:
@@ -65,7 +87,8 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
     """The check's random edits, and edits that change what a document shows without changing what the
     check reads across files: a title, an attachment's bytes, a registry name."""
     zh = [p for p in _documents(content.root) if p.name.endswith(".zh.md")]
-    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld"])
+    kind = rng.choice(["check", "check", "title", "attachment-replaced", "agency-renamed", "draft", "linked-withheld",
+                       "issue-changed"])
     if kind == "check":
         return _mutate(content, rng, round_, snapshot)
     if kind == "title" and zh:
@@ -85,6 +108,12 @@ def _mutate_more(content: ContentFactory, rng: random.Random, round_: int, snaps
             _edit(target, "disclosure: 不予公开\nwithheld_reason: 内部事务信息", "disclosure: 主动公开")
         else:
             _edit(target, "disclosure: 主动公开", "disclosure: 不予公开\nwithheld_reason: 内部事务信息")
+    elif kind == "issue-changed" and zh:  # documents leave their issue or join it: their issue changes
+        for issue in sorted((content.root / "gazette").rglob("*.yml"))[:1]:
+            if "items: []" in issue.read_text(encoding="utf-8"):
+                _edit(issue, re.escape("items: []"), f"items: [{rng.choice(zh).name.split('.')[0]}]")
+            else:
+                _edit(issue, r"items: \[[^\]]*\]", "items: []")
     elif kind == "draft" and zh:
         _edit(rng.choice(zh), r"(?m)^slug:", "status: draft\nslug:")
     return kind
@@ -116,7 +145,9 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
                 for p in sorted(content.root.rglob("*")) if p.is_file() and "registry" not in p.parts}
     cache = tmp_path / "cache"
     rng = random.Random(seed)
-    unread, built, edits = 0, 0, ["start"]
+    unread, lazy, built, edits = 0, 0, 0, ["start"]
+    record: dict[str, str] = {}  # the search index's record of its entries, build to build
+    held = 0
     for round_ in range(13):
         saved = _files(content.root)
         if round_:
@@ -125,19 +156,40 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
         # fresh: no Publication cache (the Markdown cache alone, rendered bodies by their text, saves time)
         (tmp_path / "fresh" / "publication.sqlite").unlink(missing_ok=True)
         try:
-            fresh = None if unreadable else _publication(build_publication(corpus, cache=tmp_path / "fresh"))
+            fresh_pub = None if unreadable else build_publication(corpus, cache=tmp_path / "fresh")
+            fresh = None if fresh_pub is None else _publication(fresh_pub)
         except Exception:  # what the check refuses: no build; the edit is undone so that the next ones build
             fresh = None
         if fresh is None:
             _restore(content.root, saved)
             edits[-1] += " (undone)"
             continue
-        corpus = _as_a_build_reads(content.root)
-        assert _publication(build_publication(corpus, cache=cache)) == fresh, edits
+        corpus, digests = _as_a_build_gives(content.root)
+        cached = build_publication(corpus, cache=cache, digests=digests)
+        lazy += _undecoded(cached)  # compared below, field by field, once decoded
+        # The search stage's entries: held by the last record where it matches, made where it does not;
+        # each one, made, equals the fresh Publication's entry field by field.
+        formats = Labels(tibetan_digits=round_ != 7)  # a change of format makes every entry again (twice)
+        wanted, record, _ = wanted_entries(cached, formats, record)
+        assert fresh_pub is not None
+        fresh_entries = list(entries(fresh_pub, formats))
+        assert [(w.key, w.fingerprint) for w in wanted] == [(e.key, e.fingerprint) for e in fresh_entries], edits
+        assert made(wanted) == fresh_entries, edits
+        held += sum(isinstance(w, Held) for w in wanted)
+        # the search form's filters, now taken from the Publication: the values the entries hold
+        shown = facets(cached)
+        assert (set(shown["publisher"]), set(shown["class"]), set(shown["genre"])) == (
+            {i for e in fresh_entries for i in e.issuers}, {c for e in fresh_entries for c in e.classes},
+            {e.genre for e in fresh_entries if e.genre}), edits
+        years = sorted({e.year for e in fresh_entries if e.kind == "document"})
+        assert shown["years"] == ([years[0], years[-1]] if years else []), edits
+        assert _publication(cached) == fresh, edits
         unread += _unread(corpus)
         built += 1
     assert built >= 6, edits
     assert unread > 0  # documents taken from the cache were not read
+    assert lazy > 0  # and their bodies not decoded until asked for
+    assert held > 0  # search entries known by the last record were not made again
 
 
 CANARY = "zqxpubcachecanary"
@@ -155,16 +207,18 @@ def test_a_document_no_longer_public_leaves_nothing_in_the_cache(tmp_path: Path,
                             attachments=[{"file": "attachments/2026/canary-doc/表.csv", "title": f"{CANARY}att"}])
     content.write("attachments/2026/canary-doc/表.csv", f"{CANARY}bytes\n")
     cache = tmp_path / "out" / ".cache"
-    build_publication(_as_a_build_reads(content.root), cache=cache)
+    pub = _built(content.root, cache)
     kept = (cache / "publication.sqlite").read_bytes()
     assert CANARY.encode() in kept  # public: kept, so the test below can fail
+    sha256 = pub.static_files["attachments/2026/canary-doc/表.csv"]
+    assert sha256.encode() in kept  # the published file's digest, by its bytes
 
     _edit(path, re.escape(change[0]), change[1])
-    pub = build_publication(_as_a_build_reads(content.root), cache=cache)
+    pub = _built(content.root, cache)
     assert pub.documents.get("canary-doc") is None or not pub.documents["canary-doc"].full
     # 依申请公开: its catalogue entry (the title) is published, so kept; its body and attachment are not
-    secret = ([CANARY + "body", CANARY + "att", CANARY + "bytes", "canary-doc/表"] if "依申请公开" in change[1]
-              else [CANARY, "canary-doc/表"])
+    secret = ([CANARY + "body", CANARY + "att", CANARY + "bytes", "canary-doc/表", sha256] if "依申请公开" in change[1]
+              else [CANARY, "canary-doc/表", sha256])
     for file in sorted(cache.rglob("*")):
         if file.is_file():
             data = file.read_bytes()
@@ -191,3 +245,38 @@ def test_what_a_kept_document_took_from_another_follows_that_one(tmp_path: Path)
         assert pub.documents["old-rule"].replaced_by == shown
         assert isinstance(corpus.documents["old-rule"].source, LazySource) == (number == 1)
         assert _publication(pub) == _publication(build_publication(load_corpus(content.root)[0]))
+
+
+def test_a_file_published_before_is_not_read_again_until_its_bytes_change(tmp_path: Path, monkeypatch) -> None:
+    """Its size, SHA-256 and sniff are kept by its input digest; new bytes are read and sniffed again."""
+    from gazette import publication, static_files
+    from gazette.publication import Unpublishable
+
+    content = ContentFactory(tmp_path / "content")
+    content.document("with-file", attachments=[{"file": "attachments/2026/with-file/表.pdf", "title": "表"}])
+    content.write("attachments/2026/with-file/表.pdf", "%PDF-1.4 first\n")
+    cache = tmp_path / "out" / ".cache"
+    first = _built(content.root, cache)
+    read: list[str] = []
+    real = static_files.read_plain_file
+
+    def reading(root: Path, rel: str, limit: int | None = None) -> bytes:
+        read.append(rel)
+        return real(root, rel, limit)
+
+    monkeypatch.setattr(static_files, "read_plain_file", reading)
+    monkeypatch.setattr(publication, "read_plain_file", reading)
+    again = _built(content.root, cache)
+    assert read == [] and again.static_files == first.static_files
+    assert again.documents["with-file"].attachments == first.documents["with-file"].attachments
+
+    content.write("attachments/2026/with-file/表.pdf", "%PDF-1.4 second, longer\n")
+    changed = _built(content.root, cache)
+    assert "attachments/2026/with-file/表.pdf" in read
+    attachment = changed.documents["with-file"].attachments[0]
+    assert attachment.size == len(b"%PDF-1.4 second, longer\n")
+    assert attachment.sha256 != first.documents["with-file"].attachments[0].sha256
+
+    content.write("attachments/2026/with-file/表.pdf", "<html><script>alert(1)</script>\n")
+    with pytest.raises(Unpublishable):  # sniffed again: its bytes are not the ones that passed
+        _built(content.root, cache)

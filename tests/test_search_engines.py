@@ -33,7 +33,7 @@ def indexes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Index]:
     wanted = list(entries(publication))
     folder = root / "tantivy-index"
     update_index(folder, root / "none", wanted, engine="tantivy")
-    write_facets(folder, facets(publication, wanted))
+    write_facets(folder, facets(publication))
     whoosh, tantivy = open_index(output / "search-index"), open_index(folder, "tantivy")
     assert whoosh is not None and isinstance(tantivy, TantivyIndex)
     return {"whoosh": whoosh, "tantivy": tantivy}

@@ -49,7 +49,7 @@ def build_many(root: Path) -> Path:
         update_index(folder, root / "none", wanted)
     finally:
         ix.SEGMENT_ENTRIES = saved
-    write_facets(folder, facets(publication, wanted))
+    write_facets(folder, facets(publication))
     return folder
 
 

@@ -223,11 +223,11 @@ def build_corpus(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = root / "search-index"
     monkeypatch.setattr(ix, "SEGMENT_ENTRIES", 8)
     update_index(folder, root / "none", wanted)
-    write_facets(folder, facets(publication, wanted))
+    write_facets(folder, facets(publication))
     # The same entries through Whoosh's stock writer (segments under random names).
     monkeypatch.setattr(wi, "reproducible_writing_supported", lambda: False)
     update_index(root / "stock-index", root / "none", wanted)
-    write_facets(root / "stock-index", facets(publication, wanted))
+    write_facets(root / "stock-index", facets(publication))
     return root
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,18 +64,58 @@ class PublicParts:
         return bool(self.cc or self.printed_by)
 
 
+# The fields of a PublicText kept as UTF-8 bytes when pickled and decoded on first use: most of a kept
+# Publication's bytes, and most of its documents' pages are not drawn again after one edit.
+_LAZY_TEXT = ("html", "text")
+
+
 @dataclass(frozen=True)
 class PublicText:
-    """A document's text in one language. `html` and `text` are empty for a metadata-only entry."""
+    """A document's text in one language. `html` and `text` are empty for a metadata-only entry.
+
+    Pickled (the Publication's cache), `html` and `text` are kept as UTF-8 bytes, and an unpickled text
+    decodes each only when it is first read (`__getattr__`); they compare, hash and print as strings."""
 
     lang: str
     title: str
     summary: str
     keywords: tuple[str, ...]
-    html: str = ""
-    text: str = ""
+    # By a factory, not `= ""`: a class attribute would answer before `__getattr__` decodes the kept bytes.
+    html: str = field(default_factory=str)
+    text: str = field(default_factory=str)
     translated: bool = True  # False: this language falls back to the Chinese original
     parts: PublicParts = field(default_factory=PublicParts)
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        pending: dict[str, bytes] = dict(state.pop("_pending", {}))  # type: ignore[arg-type]
+        for name in _LAZY_TEXT:
+            if name in state:
+                pending[name] = str(state.pop(name)).encode("utf-8", "surrogatepass")
+        state["_pending"] = pending
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def __getattr__(self, name: str) -> str:
+        """`html` or `text` of an unpickled text, decoded now (called only when it is not set yet)."""
+        pending = self.__dict__.get("_pending")
+        if name in _LAZY_TEXT and pending is not None and name in pending:
+            value = pending.pop(name).decode("utf-8", "surrogatepass")
+            self.__dict__[name] = value  # frozen: set once, as the dataclass's own __init__ does
+            return value
+        raise AttributeError(name)
+
+    def untranslated(self) -> PublicText:
+        """This text shown in place of a missing translation: marked Chinese and untranslated, its body
+        still not decoded."""
+        copy = object.__new__(PublicText)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(lang=ORIGINAL_LANG, translated=False)
+        if "_pending" in self.__dict__:  # each decodes (and drops) its own
+            copy.__dict__["_pending"] = dict(self.__dict__["_pending"])
+        return copy
 
     @property
     def main_html(self) -> str:
@@ -146,10 +187,7 @@ class PublicDocument:
         """The text in `lang`, or the Chinese original marked as untranslated."""
         if lang in self.texts:
             return self.texts[lang]
-        original = self.texts[ORIGINAL_LANG]
-        return PublicText(lang=ORIGINAL_LANG, title=original.title, summary=original.summary,
-                          keywords=original.keywords, html=original.html, text=original.text, translated=False,
-                          parts=original.parts)
+        return self.texts[ORIGINAL_LANG].untranslated()
 
     def url(self, lang: str) -> str:
         return urls.document(self.slug, lang)
@@ -280,23 +318,26 @@ class _Links:
         raise Unpublishable(f"{self.source_path}: {{filename}}{written}")
 
 
-def build_publication(corpus: Corpus, cache: Path | None = None) -> Publication:
+def build_publication(corpus: Corpus, cache: Path | None = None,
+                      digests: Mapping[str, str] | None = None) -> Publication:
     """Derive the public view. Call only on a corpus that passed the checks.
 
     `cache`: a folder for the Markdown cache (rendered bodies keyed by their text) and the Publication's
-    own (each 主动公开 document's part, `publication_cache.py`)."""
+    own (each 主动公开 document's part, `publication_cache.py`). `digests`: every content file's input
+    digest (`build_inputs.Inputs.content`), by which a file published before is not read again."""
     renderer = MarkdownRenderer(cache / "markdown.sqlite" if cache else None)
     kept = PublicationCache(cache / "publication.sqlite" if cache else None,
                             base_key((raw.raw for _, raw in sorted(corpus.registry.sources.items())),
                                      renderer.VERSION))
     try:
-        return _build_publication(corpus, renderer, kept)
+        return _build_publication(corpus, renderer, kept, digests or {})
     finally:
         kept.close()
         renderer.close()
 
 
-def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: PublicationCache) -> Publication:
+def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: PublicationCache,
+                       inputs: Mapping[str, str]) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
     # The documents whose files are the ones an earlier build derived its part from: their visibility
@@ -304,10 +345,12 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: Publica
     keys = {slug: document_key(doc) for slug, doc in corpus.documents.items()}
     found = kept.find(keys)
     public = corpus_visibility(corpus, {slug: derived.visibility for slug, derived in found.items()})
-    static = StaticFiles(corpus, public, {slug: (d.files, d.folder) for slug, d in found.items()})
+    # A file published before with the same bytes passed the sniff then: its first bytes are not read.
+    static = StaticFiles(corpus, public, {slug: (d.files, d.folder) for slug, d in found.items()},
+                         sniffed=lambda rel: rel in inputs and kept.file(rel, inputs[rel]) is not None)
     published_pages = {key for key, page in corpus.pages.items() if page_visibility(page) is Visibility.FULL}
     static_files: set[str] = set()
-    digests = _Digests(content_root)
+    digests = _Digests(content_root, inputs, kept, static)
     documents: dict[str, PublicDocument] = {}
     by_hidden = {hidden(slug): vis.name for slug, vis in public.items()}
 
@@ -484,17 +527,28 @@ def _published_file(static: StaticFiles, source_path: str, written: str) -> str:
 
 
 class _Digests:
-    """Size and SHA-256 of each published file, read once per build (without following links)."""
+    """Size and SHA-256 of each published file: kept by its input digest (the bytes the build's digest
+    hashed), else read once per build (without following links)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, inputs: Mapping[str, str], kept: PublicationCache, static: StaticFiles) -> None:
+        self.root, self.inputs, self.kept, self.static = root, inputs, kept, static
         self._known: dict[str, tuple[int, str]] = {}
 
     def of(self, rel: str) -> tuple[int, str]:
-        if rel not in self._known:
+        if rel in self._known:
+            return self._known[rel]
+        digest = self.inputs.get(rel)
+        found = self.kept.file(rel, digest) if digest is not None else None
+        if found is None:
             data = read_plain_file(self.root, rel)
-            self._known[rel] = (len(data), hashlib.sha256(data).hexdigest())
-        return self._known[rel]
+            found = (len(data), hashlib.sha256(data).hexdigest())
+            # Kept only for the bytes the input digest hashed (a file edited since is read again next
+            # time) and that passed the sniff (every file asked for here did, as it is published).
+            if (digest is not None and hashlib.blake2b(data, digest_size=32).hexdigest() == digest
+                    and self.static.sniff(rel) is None):
+                self.kept.put_file(rel, digest, *found)
+        self._known[rel] = found
+        return found
 
 
 def _hash(*parts: bytes | str) -> str:

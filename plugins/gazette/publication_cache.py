@@ -25,6 +25,10 @@ A row is used when
 What depends on other documents in the other direction (the issue and section a document is in, the
 documents that replace it or interpret it) is not kept: the Publication sets it every build.
 
+Beside the documents, each published file's size and SHA-256 (and that its first bytes passed the
+sniff of `static_files.py`), by the hash of its path and of its bytes' digest as the build's input digest
+made it (`build_inputs.py` hashes every content file): an unchanged attachment is not read again.
+
 Rows no build used are deleted at the end of the build, with SQLite's secure_delete on, so a document
 that stops being public leaves no text in the file.
 """
@@ -39,12 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .collector import paused
 from .frontmatter import LazySource, Source, file_digest
 from .model import Document
 from .static_files import hidden
 from .visibility import Visibility
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 @dataclass
@@ -89,6 +94,8 @@ class PublicationCache:
     def __init__(self, file: Path | None, base: str) -> None:
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
+        self._files: dict[str, tuple[int, str]] = {}  # hidden(path, digest) → (size, SHA-256)
+        self._files_used: set[str] = set()
         if file is None:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -97,11 +104,15 @@ class PublicationCache:
         self._db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS document (slug TEXT PRIMARY KEY, key TEXT NOT NULL, "
                          "data BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS file (key TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+                         "sha256 TEXT NOT NULL)")
         row = self._db.execute("SELECT value FROM meta WHERE name = 'base'").fetchone()
         base = f"{SCHEMA}:{base}"
         if row is None or row[0] != base:
             self._db.execute("DELETE FROM document")
+            self._db.execute("DELETE FROM file")  # the sniff is code too
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
+        self._files = {key: (size, sha) for key, size, sha in self._db.execute("SELECT key, size, sha256 FROM file")}
 
     def find(self, keys: dict[str, str]) -> dict[str, Derived]:
         """The kept rows of these documents (slug → key) whose key is still theirs, in one pass over the
@@ -111,13 +122,14 @@ class PublicationCache:
         # a slug of a withheld document is not kept in readable form either
         wanted = {hidden(slug): (slug, key) for slug, key in keys.items()}
         found: dict[str, Derived] = {}
-        for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
-            slug, wanted_key = wanted.get(name, ("", ""))
-            if key == wanted_key:
-                derived = pickle.loads(data)
-                if isinstance(derived, Derived):
-                    found[slug] = derived
-                    self._used.add(name)
+        with paused():
+            for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
+                slug, wanted_key = wanted.get(name, ("", ""))
+                if key == wanted_key:
+                    derived = pickle.loads(data)
+                    if isinstance(derived, Derived):
+                        found[slug] = derived
+                        self._used.add(name)
         return found
 
     def put(self, slug: str, key: str, derived: Derived) -> None:
@@ -128,6 +140,22 @@ class PublicationCache:
         self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?, ?)",
                          (slug, key, pickle.dumps(derived, protocol=pickle.HIGHEST_PROTOCOL)))
 
+    def file(self, path: str, digest: str) -> tuple[int, str] | None:
+        """(size, SHA-256) of a file published before with these bytes (`digest`: the input digest)."""
+        key = hidden(f"{path}\0{digest}")
+        found = self._files.get(key)
+        if found is not None:
+            self._files_used.add(key)
+        return found
+
+    def put_file(self, path: str, digest: str, size: int, sha256: str) -> None:
+        """A published file: its bytes (whose input digest is `digest`) passed the sniff."""
+        key = hidden(f"{path}\0{digest}")
+        self._files[key] = (size, sha256)
+        self._files_used.add(key)
+        if self._db is not None:
+            self._db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?)", (key, size, sha256))
+
     def close(self) -> None:
         """Keep only the rows this build used: a document no longer public (or gone) leaves the file."""
         if self._db is None:
@@ -135,6 +163,9 @@ class PublicationCache:
         self._db.execute("CREATE TEMP TABLE used (slug TEXT PRIMARY KEY)")
         self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((s,) for s in self._used))
         self._db.execute("DELETE FROM document WHERE slug NOT IN (SELECT slug FROM used)")
+        self._db.execute("CREATE TEMP TABLE used_file (key TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT OR IGNORE INTO used_file VALUES (?)", ((k,) for k in self._files_used))
+        self._db.execute("DELETE FROM file WHERE key NOT IN (SELECT key FROM used_file)")
         self._db.commit()
         self._db.close()
         self._db = None

@@ -53,7 +53,8 @@ class MarkdownRenderer:
     Markdown is the slowest part of reading a large corpus, and its output depends on the text alone
     (links are resolved afterwards), so the cache (an SQLite file under the build's cache folder) makes an
     unchanged body cost a lookup. One `markdown.Markdown` instance is reused: building one costs more than
-    converting a short document.
+    converting a short document, so it is built on first use (a build after one edit finds most bodies
+    cached, often all of them).
     """
 
     # What a cached body depends on besides its text: the Markdown and sanitiser versions and this module's
@@ -67,10 +68,7 @@ class MarkdownRenderer:
         "verse-4", "table-numbers-1")).encode()).hexdigest()
 
     def __init__(self, cache_file: Path | None = None) -> None:
-        self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
-                                     output_format="html")
-        VerseExtension().extendMarkdown(self._md)
-        TableNumbersExtension().extendMarkdown(self._md)
+        self._md: markdown.Markdown | None = None
         self._db: sqlite3.Connection | None = None
         self._used: set[str] = set()
         if cache_file is not None:
@@ -86,6 +84,11 @@ class MarkdownRenderer:
 
     def markdown(self, body: str) -> str:
         """The Markdown converted, not yet sanitised (uncached)."""
+        if self._md is None:
+            self._md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG,
+                                         output_format="html")
+            VerseExtension().extendMarkdown(self._md)
+            TableNumbersExtension().extendMarkdown(self._md)
         return self._md.reset().convert(body)
 
     def key(self, body: str) -> str:

@@ -23,7 +23,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -125,10 +125,13 @@ class StaticFiles:
     """The files of one corpus that may be published, given each document's visibility."""
 
     def __init__(self, corpus: Corpus, vis: dict[str, Visibility],
-                 known: Mapping[str, tuple[list[str], str]] | None = None) -> None:
+                 known: Mapping[str, tuple[list[str], str]] | None = None,
+                 sniffed: Callable[[str], bool] | None = None) -> None:
         """`known`: `document_files` of some documents as an earlier build read them from the same bytes
         (the Publication's cache), so that their files stay unread: as they are for a 主动公开 document,
-        as hashes (`hidden`) for any other."""
+        as hashes (`hidden`) for any other. `sniffed(path)`: the file's bytes are ones whose first bytes
+        passed `sniff` before (the Publication's cache, by the input digest), so they are not read again."""
+        self._sniffed_before = sniffed
         self.root = Path(corpus.root)
         self.files = corpus.files
         self.private: dict[str, str] = {}  # attachment file → the non-public document it belongs to
@@ -196,7 +199,8 @@ class StaticFiles:
     def sniff(self, target: str) -> Refusal | None:
         """Refuse a file whose first bytes say it is not what its name says, or is active content."""
         if target not in self._sniffed:
-            self._sniffed[target] = self._sniff(target)
+            passed = self._sniffed_before is not None and self._sniffed_before(target)
+            self._sniffed[target] = None if passed else self._sniff(target)
         return self._sniffed[target]
 
     def _sniff(self, target: str) -> Refusal | None:

@@ -11,11 +11,18 @@ rewritten, entries of documents that are gone are deleted, the rest is left alon
 the part of its files that held a removed entry: Whoosh its segment, tantivy its bucket). Otherwise the
 index is built from scratch. With Whoosh the same entries on the same last index give the same files
 (index.py); with tantivy the same layout under other segment names (tantivy_index.py).
+
+Proportional to the change: the index folder records, for each document, what its entries were made
+from (its content hash, its issue, and a base of this package's code, the Markdown version, the registry
+and the label formats) with their keys and fingerprints (`ENTRIES_FILE`). A document whose record
+matches is not made into entries again: it is wanted as a `Held` (key, slug, fingerprint), made only
+if an engine must write it (a tantivy bucket it shares with a changed entry, or a full build).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import operator
 import os
 import shutil
@@ -25,6 +32,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..collector import paused
 from ..labels import Labels
 from ..model import LANGS
 from ..publication import Publication, PublicDocument
@@ -34,6 +42,8 @@ from .analysis import document_number_key, index_number_key
 from .engine import (
     DEFAULT_ENGINE,
     Entry,
+    Held,
+    Wanted,
     Writer,
     create_writer,
     engine_setting,
@@ -45,6 +55,9 @@ from .engine import (
 from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
+# In the index folder: what each document's entries were made from, with their keys and fingerprints.
+# Written anew by each build (never changed in place: the last index may share the file by a link).
+ENTRIES_FILE = "gazette-entries.json"
 STORE_FOLDER = "search-buckets"  # in the build's cache: what an engine keeps between builds beside the index
 MOSTLY = 200  # changed or removed entries past which (and past half the index) a full build is faster
 
@@ -112,20 +125,28 @@ def document_entries(publication: Publication, doc: PublicDocument,
 
 
 def entries(publication: Publication, formats: Labels | None = None) -> Iterator[Entry]:
+    """Every entry of the Publication, made afresh."""
     for doc in publication.documents.values():
         yield from document_entries(publication, doc, formats)
+    yield from page_entries(publication)
+
+
+def page_entries(publication: Publication) -> Iterator[Entry]:
+    """The fixed pages' entries (a few dozen: made every build)."""
     for (slug, lang), page in publication.pages.items():
         yield _with_fingerprint(Entry(key=f"page:{slug}:{lang}", kind="page", slug=slug, lang=lang,
                                       url=page.url(), title=page.title, body=plain_text(page.html)))
 
 
-def facets(publication: Publication, all_entries: list[Entry]) -> dict[str, Any]:
-    """The filter values present in the index, with labels in both languages, for the search form."""
+def facets(publication: Publication) -> dict[str, Any]:
+    """The filter values present in the index, with labels in both languages, for the search form: those
+    of the documents that have entries (one per text), as `document_entries` writes them."""
     reg = publication.registry
-    used_publishers = {i for e in all_entries for i in e.issuers}
-    used_classes = {c for e in all_entries for c in e.classes}
-    used_genres = {e.genre for e in all_entries if e.genre}
-    years = sorted({e.year for e in all_entries if e.kind == "document"})
+    indexed = [doc for doc in publication.documents.values() if doc.texts]
+    used_publishers = {a.id for doc in indexed for a in doc.issuers}
+    used_classes = {c for doc in indexed if doc.catalogue for c in _class_path(publication, doc.catalogue.id)}
+    used_genres = {doc.genre.id for doc in indexed if doc.genre}
+    years = sorted({doc.signed.year for doc in indexed})
 
     def labelled(entries_: dict[str, Any], used: set[str]) -> dict[str, dict[str, str]]:
         return {k: {lang: v.label(lang) for lang in LANGS} for k, v in entries_.items() if k in used}
@@ -196,7 +217,7 @@ def drop_store(cache: Path) -> None:
     remove(cache / STORE_FOLDER)  # a link planted there is unlinked, never followed
 
 
-def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int = 1,
+def update_index(target: Path, previous: Path, wanted: list[Wanted], procs: int = 1,
                  progress: Callable[[str], None] = lambda _: None, engine: str = DEFAULT_ENGINE,
                  store: Path | None = None) -> IndexStats:
     """Write the index of `wanted` into `target` with `engine`, starting from a copy of `previous` when it
@@ -235,16 +256,103 @@ def update_index(target: Path, previous: Path, wanted: list[Entry], procs: int =
     return stats
 
 
+def entries_base(publication: Publication, formats: Labels) -> str:
+    """What every document's entries depend on besides the document and its issue: this package's code
+    (the entry's fields, the URLs, the number keys), the Markdown version (the plain text), the registry
+    (the labels and the class paths) and the label formats."""
+    from ..checks.incremental import code_digest
+    from ..render import MarkdownRenderer
+
+    digest = hashlib.blake2b(code_digest() + MarkdownRenderer.VERSION.encode() + repr(formats).encode(),
+                             digest_size=32)
+    for _, source in sorted(publication.registry.sources.items()):
+        digest.update(len(source.raw).to_bytes(8, "big") + source.raw)
+    return digest.hexdigest()
+
+
+def _made_from(base: str, doc: PublicDocument) -> str:
+    """What a document's entries are made from: its content hash (its files' bytes, its visibility, its
+    attachments), its slug and its issue, under the base."""
+    issue = doc.issue.key if doc.issue else ""
+    return hashlib.blake2b(f"{base}\0{doc.slug}\0{doc.content_hash}\0{issue}".encode(), digest_size=32).hexdigest()
+
+
+# made-from digest → "key fingerprint key fingerprint …" of one document's entries (one string: tens of
+# thousands of small lists would cost the collector more than they hold)
+Record = dict[str, str]
+
+
+def read_record(index: Path) -> Record:
+    """The record of the index folder's entries, or nothing (a missing or unreadable one: every entry is
+    made)."""
+    try:
+        data = json.loads((index / ENTRIES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    documents = data.get("documents") if isinstance(data, dict) else None
+    return documents if isinstance(documents, dict) else {}
+
+
+def write_record(index: Path, record: Record) -> None:
+    """Written beside, then renamed into place: the file of the last index may be a link to this one."""
+    path = index / ENTRIES_FILE
+    scratch = index / f".{ENTRIES_FILE}.tmp"
+    scratch.write_text(json.dumps({"documents": record}, separators=(",", ":")), encoding="utf-8")
+    os.replace(scratch, path)
+
+
+def wanted_entries(publication: Publication, formats: Labels, last: Record) -> tuple[list[Wanted], Record, int]:
+    """Every entry the index is to hold, in the order of `entries`: made for a document whose record in
+    `last` does not match what its entries are made from now, else `Held` (made only when written);
+    the record of them all; and how many documents were made into entries."""
+    base = entries_base(publication, formats)
+    wanted: list[Wanted] = []
+    record: Record = {}
+    made_count = 0
+    for doc in publication.documents.values():
+        made_from = _made_from(base, doc)
+        known = last.get(made_from)
+        pairs = known.split(" ") if isinstance(known, str) else []
+        prefix = f"doc:{doc.slug}:"
+        if pairs and len(pairs) % 2 == 0 and all(key.startswith(prefix) for key in pairs[::2]):
+            make = _maker(publication, doc, formats)
+            wanted += [Held(key, doc.slug, fingerprint, lambda key=key, make=make: make(key))
+                       for key, fingerprint in zip(pairs[::2], pairs[1::2], strict=True)]
+            record[made_from] = known
+            continue
+        made_count += 1
+        fresh = list(document_entries(publication, doc, formats))
+        wanted += fresh
+        record[made_from] = " ".join(f"{e.key} {e.fingerprint}" for e in fresh)
+    wanted += page_entries(publication)
+    return wanted, record, made_count
+
+
+def _maker(publication: Publication, doc: PublicDocument, formats: Labels) -> Callable[[str], Entry]:
+    """Makes one of a held document's entries by its key (all of them at the first call)."""
+    made: dict[str, Entry] = {}
+
+    def make(key: str) -> Entry:
+        if not made:
+            made.update((e.key, e) for e in document_entries(publication, doc, formats))
+        return made[key]
+
+    return make
+
+
 def write_index(publication: Publication, dirs: BuildDirs, settings: Mapping[str, Any], progress: Progress,
                 reports: Mapping[str, StageReport]) -> StageReport:
     """The search stage of `gazette build`."""
     started = time.monotonic()
-    wanted = list(entries(publication, Labels.from_settings(settings)))
+    previous = Path(dirs.previous) / INDEX_FOLDER
+    with paused():  # tens of thousands of entries held, none of them garbage
+        wanted, record, _ = wanted_entries(publication, Labels.from_settings(settings), read_record(previous))
     procs = max(1, min(int(settings.get("GAZETTE_SEARCH_PROCESSES") or (os.cpu_count() or 1)), 4))
     target: Path = dirs.search_index
-    stats = update_index(target, Path(dirs.previous) / INDEX_FOLDER, wanted, procs, progress,
+    stats = update_index(target, previous, wanted, procs, progress,
                          engine=engine_setting(settings), store=dirs.cache / STORE_FOLDER)
-    write_facets(target, facets(publication, wanted))
+    write_record(target, record)
+    write_facets(target, facets(publication))
     zh, en = ("全部重建", "built from scratch") if stats.rebuilt else ("增量更新", "updated")
     progress(f"检索索引{zh}：写入 {stats.written} 条，删除 {stats.removed} 条，共 {stats.total} 条 / "
              f"search index {en}: {stats.written} entries written, {stats.removed} removed, {stats.total} in all "

@@ -22,13 +22,17 @@ from .entry import (
     VERSION_FILE,
     Changes,
     Entry,
+    Held,
+    Wanted,
     entry_fields,
+    made,
     stored_fields,
     write_facets,
 )
 from .query import RawPage, SearchRequest
 
-__all__ = ["FACETS_FILE", "FIELD_BOOSTS", "VERSION_FILE", "Changes", "Entry", "entry_fields", "stored_fields",
+__all__ = ["FACETS_FILE", "FIELD_BOOSTS", "VERSION_FILE", "Changes", "Entry", "Held", "Wanted", "entry_fields", "made",
+           "stored_fields",
            "write_facets"]
 
 ENGINES = ("whoosh", "tantivy")
@@ -55,15 +59,16 @@ class Writer(Protocol):
 
     def fingerprints(self) -> dict[str, str]: ...
 
-    def changes(self, wanted: list[Entry]) -> Changes:
+    def changes(self, wanted: list[Wanted]) -> Changes:
         """What `update` must do for the index to hold `wanted`."""
         ...
 
-    def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int: ...
+    def add_all(self, entries: Iterable[Wanted], procs: int = 1) -> int: ...
 
-    def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry]) -> None:
+    def update(self, remove: Iterable[str], add: list[Wanted], wanted: list[Wanted]) -> None:
         """Delete the entries `remove` (keys), add `add`; `wanted` is every entry the index is to hold
-        afterwards (an engine that rewrites a part of its files writes that part's entries from it)."""
+        afterwards (an engine that rewrites a part of its files writes that part's entries from it).
+        Whatever an engine writes it makes first (`entry.made`): a `Held` is known by its fingerprint."""
         ...
 
     def close(self) -> None: ...

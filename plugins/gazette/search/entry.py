@@ -5,6 +5,7 @@ folder. No engine here (engine.py chooses one), so both engine modules import th
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -52,17 +53,37 @@ class Entry:
 _FIELDS = tuple(f.name for f in fields(Entry))
 
 
+@dataclass(frozen=True)
+class Held:
+    """An entry known by its key, slug and fingerprint only: the last index's record says what it was
+    made from, and that is unchanged (`search/build.py`). An engine compares it as an `Entry` and makes it
+    (`make`) only when it must write it; nothing is written from a `Held` itself."""
+
+    key: str
+    slug: str
+    fingerprint: str
+    make: Callable[[], Entry] = field(compare=False, repr=False)
+
+
+Wanted = Entry | Held  # an entry an index is to hold, made or known by its fingerprint
+
+
+def made(items: Iterable[Wanted]) -> list[Entry]:
+    """The entries themselves, a `Held` made now: what an engine writes."""
+    return [item if isinstance(item, Entry) else item.make() for item in items]
+
+
 @dataclass
 class Changes:
     """What an update of an index must do to hold the wanted entries."""
 
-    changed: list[Entry]  # to write: new entries and entries whose fingerprint changed
+    changed: list[Wanted]  # to write: new entries and entries whose fingerprint changed
     gone: list[str]  # keys to delete: entries no longer wanted
     replaced: list[str]  # keys of changed entries the index holds an older version of
     held: int  # entries the index holds now
 
 
-def changes_from(have: dict[str, str], wanted: list[Entry]) -> Changes:
+def changes_from(have: dict[str, str], wanted: list[Wanted]) -> Changes:
     """The changes, from the key → fingerprint of every entry the index holds."""
     keys = {e.key for e in wanted}
     changed = [e for e in wanted if have.get(e.key) != e.fingerprint]

@@ -56,8 +56,10 @@ from .entry import (
     VERSION_FILE,
     Changes,
     Entry,
+    Wanted,
     changes_from,
     entry_fields,
+    made,
     written_version,
 )
 from .entry import write_facets as write_facets  # where the tests and tools have always found it
@@ -184,14 +186,14 @@ class IndexWriter:
         with self.ix.searcher() as searcher:
             return {fields["key"]: fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
 
-    def changes(self, wanted: list[Entry]) -> Changes:
+    def changes(self, wanted: list[Wanted]) -> Changes:
         return changes_from(self.fingerprints(), wanted)
 
-    def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
+    def add_all(self, entries: Iterable[Wanted], procs: int = 1) -> int:
         """A full build: entries in segments of SEGMENT_ENTRIES in their order, written by `procs`
         processes, each segment by one (Whoosh's multiprocessing writer deals documents out to whichever
         process is free, so the segments would differ from build to build)."""
-        batch = list(entries)
+        batch = made(entries)
         chunks = [batch[i:i + SEGMENT_ENTRIES] for i in range(0, len(batch), SEGMENT_ENTRIES)]
         if not self.reproducible:
             for chunk in chunks:
@@ -221,10 +223,10 @@ class IndexWriter:
             self.ix = whoosh_index.open_dir(str(self.folder))
         return len(batch)
 
-    def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry] | None = None) -> None:
+    def update(self, remove: Iterable[str], add: list[Wanted], wanted: list[Wanted] | None = None) -> None:
         """Delete the entries `remove` (keys) and add `add`, in one commit that purges deleted entries
         (their segments are copied from the index itself: `wanted` is not needed)."""
-        remove = list(remove)
+        remove, add = list(remove), made(add)
         kwargs: dict[str, Any] = {}
         if self.reproducible:
             name = internals.segment_name(self.ix, [*(f"-{key}" for key in remove), *_entry_ids(add)])

@@ -58,8 +58,10 @@ from .entry import (
     VERSION_FILE,
     Changes,
     Entry,
+    Wanted,
     changes_from,
     entry_fields,
+    made,
     written_version,
 )
 from .query import Clause, RawPage, SearchRequest
@@ -156,7 +158,7 @@ def default_store(folder: Path) -> Path:
     return folder.parent / STORE_FOLDER
 
 
-def _digest(entries: list[Entry]) -> str:
+def _digest(entries: list[Wanted]) -> str:
     """What a bucket holds, in its order: it is written again when this changes."""
     held = "\x1e".join([e.key + "\x1f" + e.fingerprint for e in entries])
     return hashlib.blake2b(held.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -362,7 +364,7 @@ class TantivyWriter:
         self.segments: dict[int, dict[str, Any]] = {int(b): s for b, s in layout["segments"].items()}
         self.groups: dict[int, list[dict[str, Any]]] = {int(g): s for g, s in layout["groups"].items()}
         self._rewrite: set[int] | None = None  # the buckets `changes` found to differ
-        self._grouped: dict[int, list[Entry]] = {}  # the wanted entries `changes` was given, by bucket
+        self._grouped: dict[int, list[Wanted]] = {}  # the wanted entries `changes` was given, by bucket
 
     @classmethod
     def create(cls, folder: Path, store: Path | None = None) -> TantivyWriter:
@@ -394,7 +396,7 @@ class TantivyWriter:
     def fingerprints(self) -> dict[str, str]:
         return {key: fp for b in self.segments for key, fp in self._held(b).items()}
 
-    def changes(self, wanted: list[Entry]) -> Changes:
+    def changes(self, wanted: list[Wanted]) -> Changes:
         """The changes, reading only the buckets whose digest differs from the wanted entries' (after one
         edit, one or two of thousands)."""
         if bucket_count(len(wanted)) != self.buckets:  # every bucket is written again (`update`)
@@ -424,14 +426,14 @@ class TantivyWriter:
             names = {e.name for e in found if e.is_file(follow_symlinks=False)}
         return {name[:-len(ENTRIES_SUFFIX)] for name in names if name.endswith(ENTRIES_SUFFIX)}
 
-    def add_all(self, entries: Iterable[Entry], procs: int = 1) -> int:
-        batch = list(entries)
+    def add_all(self, entries: Iterable[Wanted], procs: int = 1) -> int:
+        batch = made(entries)
         self._drop(set(self.segments))
         self.buckets = bucket_count(len(batch))
         self._write(self._by_bucket(batch), procs)
         return len(batch)
 
-    def update(self, remove: Iterable[str], add: list[Entry], wanted: list[Entry]) -> None:
+    def update(self, remove: Iterable[str], add: list[Wanted], wanted: list[Wanted]) -> None:
         if self._rewrite is None:
             self.changes(wanted)
         if self._rewrite is None:  # the number of buckets changed
@@ -444,7 +446,7 @@ class TantivyWriter:
         self._write({b: self._grouped.get(b, []) for b in touched}, 1)
         self._rewrite, self._grouped = None, {}
 
-    def _by_bucket(self, entries: list[Entry]) -> dict[int, list[Entry]]:
+    def _by_bucket(self, entries: list[Wanted]) -> dict[int, list[Wanted]]:
         """The entries of each bucket, in their order (a loop over every entry of the index: kept tight)."""
         grouped: dict[int, list[Entry]] = {}
         crc, buckets = zlib.crc32, self.buckets
@@ -461,9 +463,9 @@ class TantivyWriter:
         for path in [*_files_of(self.store, stems), *_files_of(self.folder, served)]:
             path.unlink()
 
-    def _write(self, buckets: dict[int, list[Entry]], procs: int) -> None:
+    def _write(self, buckets: dict[int, list[Wanted]], procs: int) -> None:
         """Write these buckets, then merge again the groups they are in."""
-        jobs = [(str(self.store), b, entries) for b, entries in sorted(buckets.items()) if entries]
+        jobs = [(str(self.store), b, made(entries)) for b, entries in sorted(buckets.items()) if entries]
         try:
             for (_, bucket, entries), segment in zip(jobs, _run(_write_bucket, jobs, procs), strict=True):
                 self.segments[bucket] = {**segment, "entries": len(entries), "digest": _digest(entries)}
