@@ -102,3 +102,22 @@ def test_workdays_outside_range_raise() -> None:
         workdays.working_days_between(last, last + dt.timedelta(days=3))
     with pytest.raises(workdays.CalendarRangeError):
         workdays.is_workday(first - dt.timedelta(days=1))
+
+
+def test_working_days_as_the_calendar_counts_them_across_years() -> None:
+    """Counted by years, the calendar asked only for the years a check meets: the same counts as the
+    calendar's own list of working days, also across a new year."""
+    import random
+
+    import chinese_calendar
+
+    first, last = workdays.covered_range()
+    rng = random.Random(7)
+    for _ in range(60):
+        start = first + dt.timedelta(days=rng.randrange((last - first).days - 800))
+        end = start + dt.timedelta(days=rng.choice([0, 1, 5, 30, 200, 400, 790]))
+        listed = chinese_calendar.get_workdays(start + dt.timedelta(days=1), end) if end > start else []
+        assert workdays.working_days_between(start, end) == len(listed), (start, end)
+        assert workdays.is_workday(end) == chinese_calendar.is_workday(end)
+        if listed:
+            assert workdays.add_working_days(start, len(listed)) == listed[-1]
