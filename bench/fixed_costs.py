@@ -35,7 +35,10 @@ def one_run(code: Path, content: Path, work: Path) -> None:
     sys.path.insert(0, str(code / "plugins"))
     import datetime as dt
 
-    from gazette import build_inputs, cli  # noqa: F401  (what `gazette build` imports first)
+    from gazette import build_inputs, cli  # (what `gazette build` imports first)
+
+    if hasattr(cli, "tune_process"):  # as `gazette` does first (code of before it: nothing)
+        cli.tune_process()
     from gazette.build import run_build  # noqa: F401
     from gazette.checks import check_content
     from gazette.config import GazetteConfig

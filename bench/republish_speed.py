@@ -43,7 +43,11 @@ def one_build(content: Path, output: Path) -> None:
     import importlib
 
     sys.path.insert(0, str(ROOT / "plugins"))
+    from gazette import cli
     from gazette.build import run_build
+
+    if hasattr(cli, "tune_process"):  # what `gazette` does first
+        cli.tune_process()
 
     times: dict[str, float] = {}
     for label, (module_name, name) in STAGES.items():
