@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
+from .frontmatter import FILE_HASH
 from .loader import walk
 
 # Above this size a file's digest is kept with its stat and reused while the stat is unchanged.
@@ -65,8 +66,9 @@ class Inputs:
         digest, folders, stats = data.get("digest"), data.get("folders"), data.get("stats")
         if not (isinstance(digest, str) and isinstance(folders, list) and isinstance(stats, dict)):
             return None
+        # A digest kept by another hash than the one every cache compares it with is not reused.
         return cls(digest, [str(f) for f in folders], {
-            str(k): v for k, v in stats.items() if isinstance(v, list) and len(v) == 6})
+            str(k): v for k, v in stats.items() if isinstance(v, list) and len(v) == 7 and v[6] == FILE_HASH().name})
 
 
 def settings_files(settings_file: Path | None) -> list[Path]:
@@ -139,18 +141,18 @@ def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: 
             data = os.read(fd, st.st_size + 1)
             if len(data) > st.st_size:  # it grew since fstat: read the rest
                 data += b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
-            return hashlib.blake2b(data, digest_size=32).digest()
+            return FILE_HASH(data).digest()
         stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
         known = previous.get(key) or _SEEN.get(key)
         racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
         if known is not None and known[:5] == stamp and not racy:
             stats[key] = known
             return bytes.fromhex(str(known[5]))
-        digest = hashlib.blake2b(digest_size=32)
+        digest = FILE_HASH()
         while chunk := os.read(fd, 1 << 20):
             digest.update(chunk)
         value = digest.digest()
-        stats[key] = _SEEN[key] = [*stamp, value.hex()]
+        stats[key] = _SEEN[key] = [*stamp, value.hex(), digest.name]
         return value
     finally:
         os.close(fd)

@@ -4,7 +4,7 @@ check, and the rules across units re-judge only the units that changed and the u
 A **unit** is what a per-unit rule judges together: a document group (the original and its translations),
 a page or a gazette issue. Its **key** hashes the global inputs every rule may read (the registry's files,
 the settings the rules read, the fonts' identity, this package's code) and its files' paths and digests
-(blake2b of the bytes, the digest `build_inputs.py` makes of every content file). A change of a global
+(SHA-256 of the bytes, the digest `build_inputs.py` makes of every content file). A change of a global
 input changes every key: everything is read and judged again.
 
 The day the check judges by is not in the key: the rules that read it (`dated=True`, `rules.py`) find
