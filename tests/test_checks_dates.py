@@ -111,11 +111,12 @@ def test_working_days_as_the_calendar_counts_them_across_years() -> None:
 
     import chinese_calendar
 
-    first, last = workdays.covered_range()
+    _, last = workdays.covered_range()
+    first = last - dt.timedelta(days=6 * 365)  # the years documents are dated in
     rng = random.Random(7)
-    for _ in range(60):
+    for _ in range(16):
         start = first + dt.timedelta(days=rng.randrange((last - first).days - 800))
-        end = start + dt.timedelta(days=rng.choice([0, 1, 5, 30, 200, 400, 790]))
+        end = start + dt.timedelta(days=rng.choice([0, 1, 5, 30, 400, 790]))
         listed = chinese_calendar.get_workdays(start + dt.timedelta(days=1), end) if end > start else []
         assert workdays.working_days_between(start, end) == len(listed), (start, end)
         assert workdays.is_workday(end) == chinese_calendar.is_workday(end)
