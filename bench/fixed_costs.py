@@ -6,8 +6,9 @@ Each round appends a sentence to one public document's body, then, for this chec
 process of its own what `gazette build` runs before the Publication: its imports, `load_settings`,
 `build_inputs.compute` (with the stats the last run recorded, as a build has them from its last
 generation) and `check_content` with a cache folder of that code's own, filled by a first untimed pass.
-The codes take turns in each round, so both see the same load. Prints each part's time and the process's
-wall time; the load average beside each round.
+The codes take turns in each round, so both see the same load. A last round changes nothing but the day
+the check judges by (the first build of a new day). Prints each part's time and the process's wall time;
+the load average beside each round.
 
     .venv/bin/python bench/fixed_costs.py --content DIR [--before CODE] [--rounds 5] [--work DIR]
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-11-22"
 
 
-def one_run(code: Path, content: Path, work: Path) -> None:
+def one_run(code: Path, content: Path, work: Path, day: str) -> None:
     """In a process of its own: the parts of a build before the Publication, timed, as JSON on stdout."""
     started = time.perf_counter()
     sys.path.insert(0, str(code / "plugins"))
@@ -53,22 +54,22 @@ def one_run(code: Path, content: Path, work: Path) -> None:
     previous = build_inputs.Inputs.from_json(json.loads(record.read_text())) if record.is_file() else None
     mark = time.perf_counter()
     inputs = build_inputs.compute(content, settings_file(str(code / "pelicanconf.py")), [config.theme],
-                                  ["site", "search"], AS_OF, previous)
+                                  ["site", "search"], day, previous)
     times["digest"] = time.perf_counter() - mark
     assert inputs is not None
     mark = time.perf_counter()
     cache = work / "cache"
     cache.mkdir(parents=True, exist_ok=True)
-    _, findings = check_content(content, settings, dt.date.fromisoformat(AS_OF), cache=cache, digests=inputs.content)
+    _, findings = check_content(content, settings, dt.date.fromisoformat(day), cache=cache, digests=inputs.content)
     times["check"] = time.perf_counter() - mark
     assert not any(f.is_error for f in findings), [f.as_text() for f in findings if f.is_error][:5]
     record.write_text(json.dumps(inputs.to_json()))
     print(json.dumps(times))
 
 
-def _run(code: Path, content: Path, work: Path) -> tuple[float, dict[str, float]]:
+def _run(code: Path, content: Path, work: Path, day: str = AS_OF) -> tuple[float, dict[str, float]]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--one", str(code), str(content), str(work)],
+    done = subprocess.run([sys.executable, __file__, "--one", str(code), str(content), str(work), day],
                           capture_output=True, text=True, check=False, cwd=code)
     wall = time.perf_counter() - started
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -88,10 +89,10 @@ def main() -> int:
     ap.add_argument("--before", help="another checkout's folder (its plugins/, pelicanconf.py, themes/)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--work", default="/tmp/gazette-fixed-costs", help="each code's cache folder, kept")
-    ap.add_argument("--one", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--one", nargs=4, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
-        one_run(Path(args.one[0]), Path(args.one[1]), Path(args.one[2]))
+        one_run(Path(args.one[0]), Path(args.one[1]), Path(args.one[2]), args.one[3])
         return 0
     if not args.content:
         ap.error("--content is required")
@@ -112,6 +113,13 @@ def main() -> int:
             wall, times = _run(code, content, work / label)
             print(f"{number + 1:>5} {label:>7} {wall:6.2f} " + " ".join(f"{times[p]:8.2f}" for p in parts)
                   + f"  ({os.getloadavg()[0]:.1f})", flush=True)
+    import datetime as dt
+
+    next_day = (dt.date.fromisoformat(AS_OF) + dt.timedelta(days=1)).isoformat()
+    for label, code in codes.items():  # nothing edited: the first build of the next day
+        wall, times = _run(code, content, work / label, next_day)
+        print(f"{'day+1':>5} {label:>7} {wall:6.2f} " + " ".join(f"{times[p]:8.2f}" for p in parts)
+              + f"  ({os.getloadavg()[0]:.1f})", flush=True)
     return 0
 
 
