@@ -28,6 +28,12 @@ TODAY = dt.date(2026, 11, 22)
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
+# Each worker collects cycles as `gazette` does, not every 700 new objects: the builds and corpora of the
+# session fixtures stay alive, and the collector walked them again and again.
+from gazette.cli import tune_process  # noqa: E402  (after the bytecode settings above)
+
+tune_process()
+
 
 @pytest.fixture(autouse=True, scope="session")
 def fixed_today() -> Iterator[None]:

@@ -7,13 +7,16 @@ import datetime as dt
 import os
 import random
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from factory import ContentFactory
 from gazette import build_inputs
 from gazette.checks import CheckContext, run_rules
+from gazette.findings import warning
 from gazette.loader import load_corpus
+from gazette.model import parse_date
 from gazette.settings import load_settings
 from site_corpus import build_site_corpus
 
@@ -34,15 +37,15 @@ def _readings(corpus) -> dict[str, tuple]:
 
 
 def _check(root: Path, settings: dict, cache: Path | None,
-           with_digests: bool = False) -> tuple[list[tuple], CheckContext]:
-    """The findings of a full check (no cache) or an incremental one, and the context that says what the
-    incremental check judged again."""
-    context = CheckContext(today=TODAY, settings=settings)
+           with_digests: bool = False, day: dt.date = TODAY) -> tuple[list[tuple], CheckContext]:
+    """The findings of a full check (no cache) or an incremental one on `day`, and the context that says
+    what the incremental check judged again."""
+    context = CheckContext(today=day, settings=settings)
     if cache is None:
         corpus, findings = load_corpus(root)
         findings.extend(run_rules(corpus, context))
     else:
-        digests = build_inputs.compute(root, None, [], ["site"], "2026-11-22") if with_digests else None
+        digests = build_inputs.compute(root, None, [], ["site"], day.isoformat()) if with_digests else None
         corpus, findings = check_incrementally(root, context, cache, digests.content if digests else None)
         # the front matter kept by earlier checks, and the files left unread, read as a fresh parse does
         assert _readings(corpus) == _readings(load_corpus(root)[0])
@@ -176,12 +179,40 @@ def _mutate(content: ContentFactory, rng: random.Random, round_: int, snapshot: 
     return kind
 
 
+def _review_ahead(corpus, context: CheckContext):
+    """A probe rule that reads the day as the contract of `dated=True` allows (a date of the unit after the
+    day), and warns, so that its findings are kept: the product's rules that read the day find errors, and a
+    check that finds an error keeps nothing."""
+    for doc in corpus.documents.values():
+        printed = doc.meta.get("printed")
+        date = parse_date(printed.get("date")) if isinstance(printed, dict) else None
+        if date and date > context.today:
+            yield warning("X-PRINTED-AHEAD", doc.path, doc.line("printed"), "printed",
+                          f"印发日期 {date} 晚于 {context.today}", f"printed {date}, after {context.today}")
+
+
+@pytest.fixture
+def dated_probe() -> Iterator[None]:
+    from gazette.checks import _load_rule_modules
+    from gazette.checks.rules import DATED, RULES
+
+    _load_rule_modules()  # registered first: the probe is removed from the same list afterwards
+    RULES.append(_review_ahead)
+    DATED.add(_review_ahead)
+    try:
+        yield
+    finally:
+        RULES.remove(_review_ahead)
+        DATED.discard(_review_ahead)
+
+
 # More seeds and rounds: GAZETTE_CHECK_SEEDS=40 (each seed is 10 rounds of random edits).
 SEEDS = range(1, 1 + int(os.environ.get("GAZETTE_CHECK_SEEDS", "1")))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Path, seed: int) -> None:
+def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Path, seed: int,
+                                                                    dated_probe: None) -> None:
     content = ContentFactory(tmp_path / "content")
     build_site_corpus(content)
     snapshot = {p.relative_to(content.root).as_posix(): p.read_bytes()
@@ -190,15 +221,66 @@ def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Pat
     cache = tmp_path / "cache"
     cache.mkdir()
     rng = random.Random(seed)
-    kept_total, edits = 0, ["start"]
+    kept_total, edits, day = 0, ["start"], TODAY
     for round_ in range(10):
-        full, _ = _check(content.root, settings, None)
+        full, _ = _check(content.root, settings, None, day=day)
         # as a build gives it the digests its input digest made, or as a check makes them itself
-        incremental, context = _check(content.root, settings, cache, with_digests=round_ % 2 == 0)
+        incremental, context = _check(content.root, settings, cache, with_digests=round_ % 2 == 0, day=day)
         assert incremental == full, edits
         kept_total += context.cache.get("units_kept", 0)
         edits.append(_mutate(content, rng, round_, snapshot))
+        # the day the check judges by moves too: mostly on (a day, past a review date, past the future
+        # date of `_mutate`), sometimes back (`--as-of`)
+        if rng.random() < 0.5:
+            day += dt.timedelta(days=rng.choice([1, 1, 3, 45, -2]))
+            edits.append(f"day {day}")
+        if rng.random() < 0.3 and zh_files(content.root):
+            printed = day + dt.timedelta(days=rng.choice([1, 2, 30]))
+            _edit(rng.choice(zh_files(content.root)), r"(?m)^slug:",
+                  f"printed: {{by: 甘孜州人民政府办公室, date: '{printed}'}}\nslug:")
     assert kept_total > 0  # units were taken from the cache, not judged again
+
+
+def zh_files(root: Path) -> list[Path]:
+    return [p for p in _documents(root) if p.name.endswith(".zh.md") and "printed:" not in p.read_text("utf-8")]
+
+
+def test_a_new_day_judges_again_only_the_units_holding_a_later_date(tmp_path: Path, dated_probe: None) -> None:
+    """The day is an input of the check (no date may be in the future). When it moves on, only the units that
+    held a date after the day they were judged by are judged again; a day before the kept one judges
+    everything again. Each time the findings equal a full check's on that day."""
+    content = ContentFactory(tmp_path / "content")
+    for n in range(4):
+        content.document(f"past-{n}")
+    office = {"by": "甘孜州人民政府办公室"}
+    content.document("ahead-1", printed={**office, "date": "2026-11-23"})
+    content.document("ahead-40", printed={**office, "date": "2027-01-01"})
+    settings = load_settings(None, {"PATH": str(content.root)})
+    cache = tmp_path / "cache"
+    cache.mkdir()
+
+    def same(day: dt.date) -> tuple[list[tuple], dict]:
+        incremental, context = _check(content.root, settings, cache, day=day)
+        full, _ = _check(content.root, settings, None, day=day)
+        assert incremental == full, day
+        return incremental, context.cache
+
+    found, _ = same(TODAY)
+    assert sum(f[2] == "X-PRINTED-AHEAD" for f in found) == 2
+    found, judged = same(TODAY + dt.timedelta(days=1))  # ahead-1's date is no longer after the day
+    assert sum(f[2] == "X-PRINTED-AHEAD" for f in found) == 1
+    assert judged["units_judged"] == judged["units_judged_across"] == 2  # the two that held a later date
+    found, judged = same(TODAY + dt.timedelta(days=2))
+    assert judged["units_judged"] == 1  # ahead-40 alone
+    assert judged["units_read"] == 1
+    found, judged = same(dt.date(2027, 1, 2))
+    assert not any(f[2] == "X-PRINTED-AHEAD" for f in found) and judged["units_judged"] == 1
+    _, judged = same(dt.date(2027, 1, 3))
+    assert judged["units_judged"] == 0 and judged["units_read"] == 0  # no date left after the day
+    # back before the reviews and the documents' own dates: everything judged again, and found
+    found, judged = same(dt.date(2026, 3, 3))
+    assert judged["units_judged"] == 6
+    assert {"X-PRINTED-AHEAD", "DATE-FUTURE"} <= {f[2] for f in found}
 
 
 def test_an_edit_reads_and_judges_again_only_the_units_it_touches(tmp_path: Path) -> None:
@@ -283,3 +365,16 @@ def test_a_file_edited_after_the_check_is_refused_when_it_is_read(tmp_path: Path
     with pytest.raises(SourceError) as raised:
         _ = doc.meta
     assert raised.value.finding.code == "FILE-CHANGED" and raised.value.finding.path == doc.path
+
+
+def test_every_rule_that_reads_the_day_is_declared_dated() -> None:
+    """An incremental check keeps the findings of a rule across days unless it is declared `dated=True`
+    (and so bound by the contract in `checks/rules.py`)."""
+    import inspect
+
+    from gazette.checks import _load_rule_modules
+    from gazette.checks.rules import DATED, ordered_rules
+
+    _load_rule_modules()
+    reading = {r.__name__ for r in ordered_rules() if "today" in inspect.getsource(r)}
+    assert reading and reading <= {r.__name__ for r in DATED}

@@ -102,3 +102,23 @@ def test_workdays_outside_range_raise() -> None:
         workdays.working_days_between(last, last + dt.timedelta(days=3))
     with pytest.raises(workdays.CalendarRangeError):
         workdays.is_workday(first - dt.timedelta(days=1))
+
+
+def test_working_days_as_the_calendar_counts_them_across_years() -> None:
+    """Counted by years, the calendar asked only for the years a check meets: the same counts as the
+    calendar's own list of working days, also across one or two new years."""
+    import random
+
+    import chinese_calendar
+
+    _, last = workdays.covered_range()
+    first = last - dt.timedelta(days=6 * 365)  # the years documents are dated in
+    rng = random.Random(7)
+    for span in (0, 1, 5, 30, 400, 790, 30, 400):
+        start = first + dt.timedelta(days=rng.randrange((last - first).days - 800))
+        end = start + dt.timedelta(days=span)
+        listed = chinese_calendar.get_workdays(start + dt.timedelta(days=1), end) if end > start else []
+        assert workdays.working_days_between(start, end) == len(listed), (start, end)
+        assert workdays.is_workday(end) == chinese_calendar.is_workday(end)
+        if listed:
+            assert workdays.add_working_days(start, len(listed)) == listed[-1]

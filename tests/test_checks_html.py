@@ -57,7 +57,16 @@ def test_other_tags_are_a_warning(content: ContentFactory) -> None:
     assert all(f.level.value == "warning" for f in found)
 
 
-def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
+@pytest.fixture(params=["pattern", "sets"])
+def glyph_scan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both ways the glyph rule looks: the compiled pattern (a whole corpus) and each text's characters
+    compared with the fonts' (the few texts of an incremental check)."""
+    from gazette.checks import fonts as glyph_rule
+
+    monkeypatch.setattr(glyph_rule, "FEW_CHARACTERS", 0 if request.param == "pattern" else 10**9)
+
+
+def test_glyphs_missing_from_the_fonts(content: ContentFactory, glyph_scan: None) -> None:
     # U+2A6D6 (CJK Extension B) is not in Noto CJK SC.
     tibetan, cjk = fonts.coverage(FONTS)
     rare = "\U0002a6d6"
@@ -69,7 +78,7 @@ def test_glyphs_missing_from_the_fonts(content: ContentFactory) -> None:
     assert "U+2A6D6" in found[0].zh
 
 
-def test_common_text_has_glyphs(content: ContentFactory) -> None:
+def test_common_text_has_glyphs(content: ContentFactory, glyph_scan: None) -> None:
     content.document("common", body="甘孜藏族自治州人民政府“通知”——《条例》第二十条、1.5%、①②③。\n")
     content.translation("common", title="དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།", body="བཀྲ་ཤིས་བདེ་ལེགས། ༡༢༣ ཀ\u0f71\u0f72\n")
     assert [f for f in content.findings() if f.code.startswith("FONT-")] == []

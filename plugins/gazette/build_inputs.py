@@ -23,9 +23,12 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
+from .frontmatter import FILE_HASH
 from .loader import walk
 
 # Above this size a file's digest is kept with its stat and reused while the stat is unchanged.
@@ -63,8 +66,9 @@ class Inputs:
         digest, folders, stats = data.get("digest"), data.get("folders"), data.get("stats")
         if not (isinstance(digest, str) and isinstance(folders, list) and isinstance(stats, dict)):
             return None
+        # A digest kept by another hash than the one every cache compares it with is not reused.
         return cls(digest, [str(f) for f in folders], {
-            str(k): v for k, v in stats.items() if isinstance(v, list) and len(v) == 6})
+            str(k): v for k, v in stats.items() if isinstance(v, list) and len(v) == 7 and v[6] == FILE_HASH().name})
 
 
 def settings_files(settings_file: Path | None) -> list[Path]:
@@ -90,17 +94,27 @@ def _libraries() -> list[str]:
     return sorted(names)
 
 
-def _content_history(content: Path) -> bytes:
+def _content_history(content: Path) -> Callable[[], bytes]:
     """The last commit that touched the content folder, and whether the clone is shallow: the document
-    pages' dated history (`history.py`) is read from git, and changes with them, not with the bytes."""
+    pages' dated history (`history.py`) is read from git, and changes with them, not with the bytes.
+    Both questions are asked at once and answered when called for, so git runs while the files are hashed."""
     try:
-        out = subprocess.run(["git", "-C", str(content), "log", "-1", "--format=%H", "--", "."],
-                             capture_output=True, timeout=30, check=False).stdout
-        shallow = subprocess.run(["git", "-C", str(content), "rev-parse", "--is-shallow-repository"],
-                                 capture_output=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return b"no git"
-    return out.strip() + b" " + shallow.strip()
+        asked = [subprocess.Popen(["git", "-C", str(content), *args], stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+                 for args in (["log", "-1", "--format=%H", "--", "."], ["rev-parse", "--is-shallow-repository"])]
+    except OSError:
+        return lambda: b"no git"
+
+    def answer() -> bytes:
+        try:
+            out, shallow = (process.communicate(timeout=30)[0] for process in asked)
+        except subprocess.SubprocessError:
+            for process in asked:
+                process.kill()
+            return b"no git"
+        return out.strip() + b" " + shallow.strip()
+
+    return answer
 
 
 # The large files this process has hashed, by the same stamp: a build into another output folder (a
@@ -108,32 +122,37 @@ def _content_history(content: Path) -> bytes:
 _SEEN: dict[str, list[int | str]] = {}
 
 
-def _file_digest(path: Path, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
-                 now: float) -> bytes | None:
-    """The file's digest, or None when it is not a regular file reached without a link."""
+def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
+                 now: float, dir_fd: int | None = None, key: str = "") -> bytes | None:
+    """The file's digest, or None when it is not a regular file reached without a link. `dir_fd`: the
+    open folder `path` (a name) is in; `key`: then the file's whole path, which its stat is kept by."""
     try:
-        fd = os.open(path, _READ_FLAGS)
+        fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
     except OSError:
         return None
     try:
         st = os.fstat(fd)
-        if not os.path.stat.S_ISREG(st.st_mode):
+        if not S_ISREG(st.st_mode):
             return None
-        key = str(path)
-        if st.st_size >= STAT_CACHED:
-            stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-            known = previous.get(key) or _SEEN.get(key)
-            racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
-            if known is not None and known[:5] == stamp and not racy:
-                stats[key] = known
-                return bytes.fromhex(str(known[5]))
-        digest = hashlib.blake2b(digest_size=32)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        key = key or str(path)
+        if st.st_size < STAT_CACHED:
+            # Most content files: one read of the whole file, one call into the hash. (A read cut short
+            # gives a digest of other bytes: the file counts as changed, and whoever reads it compares.)
+            data = os.read(fd, st.st_size + 1)
+            if len(data) > st.st_size:  # it grew since fstat: read the rest
+                data += b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
+            return FILE_HASH(data).digest()
+        stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+        known = previous.get(key) or _SEEN.get(key)
+        racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
+        if known is not None and known[:5] == stamp and not racy:
+            stats[key] = known
+            return bytes.fromhex(str(known[5]))
+        digest = FILE_HASH()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
         value = digest.digest()
-        if st.st_size >= STAT_CACHED:
-            stats[key] = _SEEN[key] = [*stamp, value.hex()]
+        stats[key] = _SEEN[key] = [*stamp, value.hex(), digest.name]
         return value
     finally:
         os.close(fd)
@@ -172,17 +191,21 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
                                     and not any(word in k.upper() for word in SECRET_NAMES))).encode())
     part("libraries", "\n".join(_libraries()).encode())
     content = content.resolve()
-    part("history", _content_history(content))
-    files, problems = walk(content)
-    if problems:
+    history = _content_history(content)
+    # One pass over the content: each file read through its folder's open descriptor as the walk lists it.
+    found: dict[str, bytes | None] = {}
+    prefix = f"{content}/"
+
+    def visit(folder: int, name: str, rel: str) -> None:
+        found[rel] = _file_digest(name, known, stats, now, dir_fd=folder, key=prefix + rel)
+
+    files, problems = walk(content, visit)
+    part("history", history())
+    if problems or None in found.values():
         return None
-    digests: dict[str, str] = {}
-    for rel in files:
-        value = _file_digest(content / rel, known, stats, now)
-        if value is None:
-            return None
-        part("content/" + rel, value)
-        digests[rel] = value.hex()
+    digests = {rel: found[rel].hex() for rel in files}  # type: ignore[union-attr]
+    # The files' names and digests in the loader's order, as one part: fed to the hash at once
+    part("content", "\0".join(f"{rel}\0{digest}" for rel, digest in digests.items()).encode())
     all_folders = folders_of(folders)
     for path in settings_files(settings_file):
         part("settings " + str(path), _file_digest(path, known, stats, now) or b"missing")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from pathlib import Path
 
@@ -180,7 +181,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def tune_process() -> None:
+    """A command is one short process that makes hundreds of thousands of objects (the corpus, the check's
+    records, the Publication) and keeps most of them to its end. Python's collector, run every 700 new
+    objects, walked them again and again: a fifth of an incremental check at 10,000 documents. Cycles are
+    still collected, a hundred times less often."""
+    gc.set_threshold(100_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
+    tune_process()
     p = parser()
     try:
         args = p.parse_args(argv)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .findings import Finding, error
@@ -52,12 +52,14 @@ def _open_folder(root: int, rel: str) -> int:
     return fd
 
 
-def walk(content: Path) -> tuple[list[str], list[Finding]]:
+def walk(content: Path, visit: Callable[[int, str, str], None] | None = None) -> tuple[list[str], list[Finding]]:
     """Every regular file under `content` (relative, in path order) and a finding for everything else.
 
     Each folder is opened step by step from the root with O_NOFOLLOW and listed through its descriptor,
     so a folder swapped for a link while the walk runs is not entered either. Iterative, holding one
     folder open at a time: no depth or breadth of folders exhausts the stack or the descriptors.
+    `visit(folder_descriptor, name, relative_path)` is called for each regular file while its folder is
+    open (the build's input digest reads the file through it: one pass, no path resolved again).
     """
     files: list[str] = []
     findings: list[Finding] = []
@@ -71,26 +73,32 @@ def walk(content: Path) -> tuple[list[str], list[Finding]]:
             folder = pending.pop()
             try:
                 fd = _open_folder(root, folder)
-                try:
-                    with os.scandir(fd) as entries:
-                        listed = [(entry.name, entry.is_symlink(), entry.is_dir(follow_symlinks=False),
-                                   entry.is_file(follow_symlinks=False)) for entry in entries]
-                finally:
-                    os.close(fd)
             except OSError as exc:
                 findings.append(symlink_finding(folder) if exc.errno == errno.ELOOP
                                 else unreadable_finding(folder or ".", exc))
                 continue
-            for name, is_link, is_dir, is_file in listed:
-                rel = f"{folder}/{name}" if folder else name
-                if is_link:
-                    findings.append(symlink_finding(rel))
-                elif is_dir:
-                    pending.append(rel)
-                elif is_file:
-                    files.append(rel)
-                else:
-                    findings.append(special_finding(rel))
+            try:
+                try:
+                    with os.scandir(fd) as entries:
+                        listed = [(entry.name, entry.is_symlink(), entry.is_dir(follow_symlinks=False),
+                                   entry.is_file(follow_symlinks=False)) for entry in entries]
+                except OSError as exc:
+                    findings.append(unreadable_finding(folder or ".", exc))
+                    continue
+                for name, is_link, is_dir, is_file in listed:
+                    rel = f"{folder}/{name}" if folder else name
+                    if is_link:
+                        findings.append(symlink_finding(rel))
+                    elif is_dir:
+                        pending.append(rel)
+                    elif is_file:
+                        files.append(rel)
+                        if visit is not None:
+                            visit(fd, name, rel)
+                    else:
+                        findings.append(special_finding(rel))
+            finally:
+                os.close(fd)
     finally:
         os.close(root)
     files.sort(key=lambda rel: rel.split("/"))

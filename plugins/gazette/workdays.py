@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import chinese_calendar
 
@@ -27,28 +27,26 @@ class CalendarRangeError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[dt.date, dt.date, list[int]]:
-    """First and last covered day, and the ordinals of every working day between them (sorted).
-
-    Built once, so counting the working days between two dates is two binary searches, not a walk
-    over the days (the checks count this for every document).
-    """
-    years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
-    first, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
-    workdays = [d.toordinal() for d in chinese_calendar.get_workdays(first, last, include_weekends=True)]
-    return first, last, workdays
-
-
 def covered_range() -> tuple[dt.date, dt.date]:
-    first, last, _ = _table()
-    return first, last
+    """The first and last day the calendar covers: whole years, as its announcements come."""
+    years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
+    return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+
+
+@cache
+def _year(year: int) -> list[int]:
+    """The ordinals of the year's working days (sorted), asked of the calendar once a process and only for
+    the years a check meets: counting is then two binary searches, not a walk over the days (the checks
+    count for every document), and a check of one document does not pay for twenty years of days."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return [d.toordinal() for d in chinese_calendar.get_workdays(first, last, include_weekends=True)]
 
 
 def is_workday(day: dt.date) -> bool:
-    first, last, workdays = _table()
-    _require(day, first, last)
-    i = bisect.bisect_left(workdays, day.toordinal())
-    return i < len(workdays) and workdays[i] == day.toordinal()
+    _require(day, *covered_range())
+    days = _year(day.year)
+    i = bisect.bisect_left(days, day.toordinal())
+    return i < len(days) and days[i] == day.toordinal()
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -58,22 +56,28 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """
     if end <= start:
         return 0
-    first, last, workdays = _table()
+    first, last = covered_range()
     _require(start, first, last)
     _require(end, first, last)
-    return bisect.bisect_right(workdays, end.toordinal()) - bisect.bisect_right(workdays, start.toordinal())
+    before = bisect.bisect_right(_year(start.year), start.toordinal())
+    through = bisect.bisect_right(_year(end.year), end.toordinal())
+    return through - before + sum(len(_year(year)) for year in range(start.year, end.year))
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (the deadline counted from `start`)."""
-    first, last, workdays = _table()
+    first, last = covered_range()
     _require(start, first, last)
     if days <= 0:
         return start
-    i = bisect.bisect_right(workdays, start.toordinal()) + days - 1
-    if i >= len(workdays):
-        raise CalendarRangeError(last + dt.timedelta(days=1), first, last)
-    return dt.date.fromordinal(workdays[i])
+    year = start.year
+    i = bisect.bisect_right(_year(year), start.toordinal()) + days - 1
+    while i >= len(_year(year)):
+        i -= len(_year(year))
+        year += 1
+        if year > last.year:
+            raise CalendarRangeError(last + dt.timedelta(days=1), first, last)
+    return dt.date.fromordinal(_year(year)[i])
 
 
 def _require(day: dt.date, first: dt.date, last: dt.date) -> None:

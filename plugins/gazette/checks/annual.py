@@ -54,7 +54,7 @@ def yearly_figures(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                             f"write '{key}: <number>', unquoted, without a unit")
 
 
-@rule(across=True)
+@rule(across=True, dated=True)
 def ceased(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-INVALID, DOC-CEASED, DOC-CEASED-MISSING: the day a document ceased to be in force, which the
     annual report's table 二 counts by."""

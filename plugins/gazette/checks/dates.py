@@ -72,7 +72,7 @@ def valid_dates(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                 yield finding
 
 
-@rule
+@rule(dated=True)
 def date_order(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-FUTURE, DATE-ORDER: no date after today (Beijing); published not before signed."""
     today = context.today

@@ -122,7 +122,7 @@ def _sections_form(corpus: Corpus, issue: GazetteIssue) -> Iterator[Finding]:
         previous = section.section
 
 
-@rule(across=True)
+@rule(across=True, dated=True)
 def issue_contents(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """ISSUE-TOTAL, ISSUE-DATE-FUTURE, ISSUE-DATE-BEFORE-ITEM, ISSUE-EMPTY, ISSUE-ITEM-MISSING,
     ISSUE-ITEM-NOT-PUBLIC, ISSUE-ITEM-REPEATED, ISSUE-ITEM-UNTRANSLATED, ISSUE-IMAGE-MISSING."""

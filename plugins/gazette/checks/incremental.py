@@ -3,9 +3,14 @@ check, and the rules across units re-judge only the units that changed and the u
 
 A **unit** is what a per-unit rule judges together: a document group (the original and its translations),
 a page or a gazette issue. Its **key** hashes the global inputs every rule may read (the registry's files,
-the settings the rules read, the fonts' identity, this package's code, the day the check judges by) and
-its files' paths and digests (blake2b of the bytes, the digest `build_inputs.py` makes of every content
-file). A change of a global input changes every key: everything is read and judged again.
+the settings the rules read, the fonts' identity, this package's code) and its files' paths and digests
+(SHA-256 of the bytes, the digest `build_inputs.py` makes of every content file). A change of a global
+input changes every key: everything is read and judged again.
+
+The day the check judges by is not in the key: the rules that read it (`dated=True`, `rules.py`) find
+something about a unit only because of a date of its front matter later than the day. Each unit keeps
+whether it held such a date on the day it was judged (``node.dated``); when the day moves on, those units
+alone are judged again, as if they had changed. A day before the kept one judges everything again.
 
 What is kept, in `check.sqlite` in the build's cache folder (`<output>/.cache/`, never under the site):
 
@@ -16,7 +21,7 @@ What is kept, in `check.sqlite` in the build's cache folder (`<output>/.cache/`,
 - ``node``: per unit (by a hash of its name): its key, the digest of its **facts** (what the rules
   across units read of it: for a document its paths, its visibility and its front matter; for a page
   its path and visibility; for an issue its bytes), its findings of the rules across units, its
-  visibility and the keys of its kept front-matter readings.
+  visibility, the keys of its kept front-matter readings and whether it held a date after the day.
 - ``rel``: per unit, hashes of its **ties**: ``doc:<slug>`` (itself, and every document it links,
   interprets, is replaced by or lists in an issue), ``idx:<index number>``, ``num:<document number>``,
   ``file:<path>`` and ``folder:<folder>`` (its files, its attachments, the files it links), ``page:…``,
@@ -38,16 +43,18 @@ Secrecy: the findings about a withheld, on-request, draft or secret unit may quo
 never kept; for such a unit only the fact that it had **no** finding is kept (an empty list), and a unit
 with findings is judged again on every check. The ties, paths and names are kept as hashes only, and the
 facts as a digest: nothing of a non-public unit is kept in readable form but its visibility (which the
-front-matter cache needs to know which readings it may keep). Nothing is written by a check that found an
-error: a refused build changes no byte under its output.
+front-matter cache needs to know which readings it may keep) and whether it held a date after the day.
+Nothing is written by a check that found an error: a refused build changes no byte under its output.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import json
 import posixpath
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
@@ -66,7 +73,7 @@ from .numbers import corrected_number
 from .rules import ACROSS, CheckContext, Rule, first_rules
 
 CACHE_NAME = "check.sqlite"
-SCHEMA = 2
+SCHEMA = 3
 
 STATIC_FOLDERS = (ATTACHMENTS, IMAGES)  # files whose bytes the rules read (`StaticFiles.sniff`)
 Run = Callable[[list[Rule], Corpus, CheckContext], list[Finding]]
@@ -83,7 +90,7 @@ def global_key(digests: Mapping[str, str], context: CheckContext) -> str:
     from ..fonts import CJK_FONTS, TIBETAN_FONT, FontsMissing, _cache_file
 
     digest = hashlib.blake2b(digest_size=32)
-    digest.update(f"schema {SCHEMA}\0today {context.today.isoformat()}\0".encode())
+    digest.update(f"schema {SCHEMA}\0".encode())
     for rel in sorted(p for p in digests if p.startswith("registry/")):
         digest.update(f"registry {rel} {digests[rel]}\0".encode())
     digest.update(json.dumps({k: v for k, v in context.settings.items() if k.startswith("GAZETTE_")},
@@ -223,6 +230,36 @@ def _facts(unit: _Unit, vis: Visibility | None) -> str:
     return _h(repr((paths, vis.name if vis else "", unit.item.meta, sorted(unit.item.translations))))
 
 
+# A date as the front matter may write it, strictly (2026-03-02) or loosely (2026年3月2日, 2026/3/2): more
+# than the rules accept as a date, never less, so that no date a rule compares with the day is missed.
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _dated(unit: _Unit, day: dt.date) -> bool:
+    """Whether the unit's front matter holds a date after `day`: such a unit is judged again when the
+    day moves on (the contract of `dated=True` rules, `rules.py`)."""
+    after = day.isoformat()
+
+    def later(value: object) -> bool:
+        if isinstance(value, dt.date):
+            return value.isoformat()[:10] > after
+        if isinstance(value, str):
+            for y, m, d in _DATE.findall(value):
+                try:
+                    if dt.date(int(y), int(m), int(d)) > day:
+                        return True
+                except ValueError:
+                    continue
+            return False
+        if isinstance(value, dict):
+            return any(later(k) or later(v) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return any(map(later, value))
+        return False
+
+    return any(later(source.meta) for source in unit.sources)
+
+
 def _public(unit: _Unit, vis: Mapping[str, Visibility]) -> bool:
     if isinstance(unit.item, Document):
         return vis.get(unit.item.slug) is Visibility.FULL
@@ -257,6 +294,8 @@ class _Kept:
     """What the last good check kept: read whole where every unit needs it, else asked for (`db`)."""
 
     base: str = ""
+    day: str = ""  # the day the kept findings were judged by (ISO)
+    dated: set[str] = field(default_factory=set)  # units (name hashes) that held a date after it
     files: dict[str, str] = field(default_factory=dict)  # path hash → digest
     nodes: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # name hash → key, across findings
     findings: dict[str, str] = field(default_factory=dict)  # unit key → per-unit findings
@@ -273,7 +312,8 @@ class _Kept:
         if not {"file", "unit", "node", "rel"} <= tables or meta.get("schema") != str(SCHEMA):
             db.close()
             return kept
-        kept.base, kept.db = meta.get("base", ""), db
+        kept.base, kept.day, kept.db = meta.get("base", ""), meta.get("day", ""), db
+        kept.dated = {name for name, in db.execute("SELECT name FROM node WHERE dated = 1")}
         kept.files = dict(db.execute("SELECT path, digest FROM file"))
         kept.nodes = {n: (k, a) for n, k, a in db.execute("SELECT name, key, across FROM node")}
         kept.findings = dict(db.execute("SELECT key, findings FROM unit"))
@@ -341,7 +381,9 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
         walked, problems = walk(content)
         digests = content_digests(content, walked) if not problems else {}
     base = global_key(digests, context)
-    valid = bool(kept.base) and kept.base == base
+    day = context.today.isoformat()
+    # A day before the kept one: a date it held that was past may now be in the future; nothing says where.
+    valid = bool(kept.base) and kept.base == base and kept.day <= day
     if not valid:
         kept.close()
         kept = _Kept()
@@ -356,7 +398,9 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     read: dict[str, str] = {}
     for unit in units:
         unit.key = _unit_key(base, unit, read)
-    changed = {u.name for u in units if (node := kept.nodes.get(u.hname)) is None or node[0] != u.key}
+    # A new day: the units that held a date after the kept day are judged again as if they had changed.
+    redated = {hashed[n].name for n in kept.dated if n in hashed} if valid and kept.day != day else set()
+    changed = {u.name for u in units if (node := kept.nodes.get(u.hname)) is None or node[0] != u.key} | redated
     removed = {n for n in kept.nodes if n not in hashed}
     findings.extend(_load(s for name in changed for s in by_name[name].sources))
 
@@ -369,7 +413,7 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     old_ties = kept.ties([*(by_name[n].hname for n in changed), *removed])
     seeds: set[str] = set()
     for name in changed:
-        if old_facts.get(by_name[name].hname) != facts[name]:
+        if name in redated or old_facts.get(by_name[name].hname) != facts[name]:
             seeds |= ties[name] | old_ties.get(by_name[name].hname, set())
     for name in removed:
         seeds |= old_ties.get(name, set())
@@ -398,7 +442,7 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
         seen |= {f"document:{slug}" for issue in corpus.issues for slug in issue.items()}
     seen |= {f"document:{slug}" for request in corpus.requests for slug in request.documents}
     seen &= set(by_name)
-    per_unit = {u.name for u in units if u.key not in kept.findings} if valid else set(by_name)
+    per_unit = {u.name for u in units if u.key not in kept.findings} | redated if valid else set(by_name)
     findings.extend(_load(s for name in seen | per_unit for s in by_name[name].sources))
     findings.extend(_load([*corpus.orphans, *corpus.duplicates]))
     refused = any(f.is_error for f in findings)
@@ -434,12 +478,12 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     unchanged = kept.column("facts", (by_name[n].hname for n in judged - changed))
     facts.update({name: unchanged.get(by_name[name].hname, "") for name in judged - changed})
     kept.close()
-    _write(cache / CACHE_NAME, base, units, by_name, changed, removed, judged, per_unit, own, across, vis, fm,
-           digests, read, path_hash, valid, kept, facts, owner, ties)
+    _write(cache / CACHE_NAME, base, context.today, units, by_name, changed, removed, judged, per_unit, own, across,
+           vis, fm, digests, read, path_hash, valid, kept, facts, owner, ties)
     return corpus, findings
 
 
-def _write(path: Path, base: str, units: list[_Unit], by_name: dict[str, _Unit], changed: set[str],
+def _write(path: Path, base: str, day: dt.date, units: list[_Unit], by_name: dict[str, _Unit], changed: set[str],
            removed: set[str], judged: set[str], per_unit: set[str], own: list[Finding], across: list[Finding],
            vis: Mapping[str, Visibility], fm: FrontMatterCache, digests: Mapping[str, str],
            read: Mapping[str, str], path_hash: Mapping[str, str], valid: bool, kept: _Kept, facts: Mapping[str, str],
@@ -469,11 +513,12 @@ def _write(path: Path, base: str, units: list[_Unit], by_name: dict[str, _Unit],
         db.execute("CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, digest TEXT NOT NULL, ties TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS unit (key TEXT PRIMARY KEY, findings TEXT NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS node (name TEXT PRIMARY KEY, key TEXT NOT NULL, facts TEXT NOT NULL, "
-                   "across TEXT, vis TEXT NOT NULL, fm TEXT NOT NULL)")
+                   "across TEXT, vis TEXT NOT NULL, fm TEXT NOT NULL, dated INTEGER NOT NULL)")
         db.execute("CREATE TABLE IF NOT EXISTS rel (name TEXT NOT NULL, tie TEXT NOT NULL)")
         db.execute("CREATE INDEX IF NOT EXISTS rel_tie ON rel (tie)")
         db.execute("CREATE INDEX IF NOT EXISTS rel_name ON rel (name)")
-        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("schema", str(SCHEMA)), ("base", base)])
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("schema", str(SCHEMA)), ("base", base),
+                                                                    ("day", day.isoformat())])
         hashed_files = {path_hash.get(rel) or _h(rel): rel for rel in files}
         db.executemany("DELETE FROM file WHERE path = ?", [(p,) for p in kept.files if p not in hashed_files])
         db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?)", [
@@ -493,8 +538,8 @@ def _write(path: Path, base: str, units: list[_Unit], by_name: dict[str, _Unit],
             state = vis.get(slug, Visibility.NONE).name if slug else ("FULL" if _public(unit, vis) else "NONE")
             fm_keys = [fm.keys[s.path] for s in unit.sources if s.path in fm.keys] if _public(unit, vis) else []
             rows.append((unit.hname, unit.key, facts[name], stored(unit, across_by.get(name, [])),
-                         state, json.dumps(fm_keys)))
-        db.executemany("INSERT OR REPLACE INTO node VALUES (?, ?, ?, ?, ?, ?)", rows)
+                         state, json.dumps(fm_keys), int(_dated(unit, day))))
+        db.executemany("INSERT OR REPLACE INTO node VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO rel VALUES (?, ?)", [
             (by_name[name].hname, tie) for name in changed for tie in ties[name]])
         db.commit()

@@ -183,7 +183,7 @@ def _dates(request: Request) -> Iterator[tuple[str, int, Any]]:
             yield "appeal.filed", request.source.lines.get(f"appeal[{i}]", request.line("appeal")), item.get("filed")
 
 
-@rule
+@rule(dated=True)
 def request_dates(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """DATE-INVALID, DATE-FUTURE, REQ-DATE-ORDER: real dates, none after today, in the order things happen."""
     for request in corpus.requests:
@@ -240,7 +240,7 @@ def request_references(corpus: Corpus, context: CheckContext) -> Iterator[Findin
                              "write the slug of a document provided (its file name under documents/)", line)
 
 
-@rule
+@rule(dated=True)
 def request_deadlines(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     """REQ-CORRECTION-LATE, REQ-EXTENSION-LATE, REQ-LATE, REQ-OVERDUE (warnings), DATE-CALENDAR: the
     deadlines of Art. 30 and 33, on the national holiday calendar."""
