@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
+from .frontmatter import FILE_HASH
 from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Photo
 from .publication_cache import Derived, PublicationCache, base_key, document_key
 from .registry import Agency, CatalogueClass, Entry, Registry
@@ -544,7 +545,7 @@ class _Digests:
             found = (len(data), hashlib.sha256(data).hexdigest())
             # Kept only for the bytes the input digest hashed (a file edited since is read again next
             # time) and that passed the sniff (every file asked for here did, as it is published).
-            if (digest is not None and hashlib.blake2b(data, digest_size=32).hexdigest() == digest
+            if (digest is not None and FILE_HASH(data).hexdigest() == digest
                     and self.static.sniff(rel) is None):
                 self.kept.put_file(rel, digest, *found)
         self._known[rel] = found
