@@ -42,6 +42,8 @@ LINKS = ("site", "search-index")  # what readers of the output open: symlinks th
 CURRENT = "current"
 GENERATIONS = ".generations"
 PAGE_KEYS = ".site-pages.json"  # written by the site stage beside its `site/`
+PAGE_PLAN = ".site-plan.json"  # beside it: what each page was made from (`site/page_plan.py`)
+COPIED = ".site-files.json"  # beside it: each file copied from content/ → its SHA-256
 HELD = ".site-pages.held.json"  # a spare's record while it is updated: it no longer vouches for the files
 DISCLOSED = "disclosed.json"  # in each generation: what it shows (`Publication.disclosed`)
 MANIFEST = "outputs.json"  # in each generation: what each stage's output was made from, and its files
@@ -289,6 +291,15 @@ def read_page_keys(path: Path) -> dict[str, str]:
 
 def write_page_keys(path: Path, keys: dict[str, str]) -> None:
     path.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")
+
+
+def read_copied(path: Path) -> dict[str, str]:
+    """The files of content/ a generation's site holds (path → SHA-256 of the bytes copied)."""
+    return read_page_keys(path)
+
+
+def write_copied(path: Path, files: dict[str, str]) -> None:
+    write_page_keys(path, files)
 
 
 def read_disclosed(generation: Path) -> set[str] | None:

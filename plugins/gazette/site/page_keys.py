@@ -52,8 +52,11 @@ def environment_key(settings: dict[str, Any]) -> str:
 
 
 class PageKeys:
-    def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, Any]) -> None:
-        self.pub, self.pdfs = pub, pdfs
+    def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, Any],
+                 histories: dict[str, Any] | None = None) -> None:
+        """`pdfs`: URL → what a page shows of each PDF; `histories`: slug → `history.History` of each
+        document that has one (what its page shows of it)."""
+        self.pub, self.pdfs, self.histories = pub, pdfs, histories or {}
         self.langs = GazetteConfig.from_settings(settings).langs
         self.registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()
         self.base = environment_key(settings)
@@ -62,27 +65,66 @@ class PageKeys:
         # change during the build.
         self._documents: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._texts: dict[int, tuple[PublicText, str]] = {}
+        self._issue_map: dict[str, PublicIssue] | None = None
 
     def key(self, url: str, lang: str, context: dict[str, Any]) -> str:
-        pdf_urls: set[str] = set()
-        parts = [self.base, self.registry, url, lang, self._value(context, pdf_urls)]
-        parts += [f"{u}={self.pdfs.get(u)}" for u in sorted(pdf_urls)]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return self.key_and_entities(url, lang, context)[0]
 
-    def _document(self, doc: PublicDocument, pdf_urls: set[str]) -> str:
+    def key_and_entities(self, url: str, lang: str, context: dict[str, Any]) -> tuple[str, set[str]]:
+        """The page's key, and the entities its context shows (`entity` gives each one's digest): a
+        document (`d/<slug>`), an issue (`i/<key>`), a page (`p/<slug>/<lang>`), a PDF (`f/<url>`)."""
+        seen: set[str] = set()
+        parts = [self.base, self.registry, url, lang, self._value(context, seen)]
+        parts += [f"{u[2:]}={self.pdfs.get(u[2:])}" for u in sorted(seen) if u.startswith("f/")]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest(), seen
+
+    def entity(self, name: str) -> str:
+        """The digest of what a page's key takes from entity `name` ("-": it is gone). A text is shown with
+        its document, whose content hash covers the text's sources (its HTML is made from them by the code
+        and the Markdown renderer, both in `plan_base`); a document's dated history is shown on its page."""
+        kind, _, rest = name.partition("/")
+        if kind == "f":
+            return repr(self.pdfs.get(rest))
+        if kind == "d":
+            doc = self.pub.documents.get(rest)
+            if doc is None:
+                return "-"
+            history = self.histories.get(rest)
+            text = self._document(doc, set()) + "\0" + repr(history.as_context() if history is not None else None)
+        elif kind == "i":
+            issue = self._issues().get(rest)
+            if issue is None:
+                return "-"
+            text = self._value(issue, set())
+        elif kind == "p":
+            slug, _, lang = rest.partition("/")
+            page = self.pub.pages.get((slug, lang))
+            if page is None:
+                return "-"
+            text = self._value(page, set())
+        else:
+            return "-"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    def _issues(self) -> dict[str, PublicIssue]:
+        if self._issue_map is None:
+            self._issue_map = {issue.key: issue for issue in self.pub.issues}
+        return self._issue_map
+
+    def _document(self, doc: PublicDocument, seen: set[str]) -> str:
         known = self._documents.get(doc.slug)
         if known is None:
             related = [doc.replaced_by, *doc.replaces, doc.interprets, *doc.interpreted_by]
-            linked = []
+            linked = [f"d/{doc.slug}"]
             for lang in self.langs:
-                linked.append(urls.document_pdf(doc.slug, lang))
+                linked.append("f/" + urls.document_pdf(doc.slug, lang))
                 if doc.issue:
-                    linked.append(urls.issue_pdf(doc.issue.year, doc.issue.number, lang))
+                    linked.append("f/" + urls.issue_pdf(doc.issue.year, doc.issue.number, lang))
             known = self._documents[doc.slug] = ("|".join([
                 doc.slug, doc.content_hash, doc.issue.key if doc.issue else "", doc.section.id if doc.section else "",
                 *[f"{slug}:{self.pub.documents[slug].content_hash}" for slug in related if slug in self.pub.documents],
             ]), tuple(linked))
-        pdf_urls.update(known[1])
+        seen.update(known[1])
         return known[0]
 
     def _text(self, text: PublicText) -> str:
@@ -93,45 +135,47 @@ class PageKeys:
                                              + hashlib.sha256(text.html.encode()).hexdigest())
         return known[1]
 
-    def _value(self, value: Any, pdf_urls: set[str]) -> str:
+    def _value(self, value: Any, seen: set[str]) -> str:
         kind = type(value)
         # The most frequent first, by their exact type: a catalogue page lists fifty documents, a
         # document page a dozen related ones, 200,000 in all at 10,000 documents.
         if kind is PublicDocument:
-            return "D" + self._document(value, pdf_urls)
+            return "D" + self._document(value, seen)
         if kind is Related:
-            return f"R{value.relation}:D" + self._document(value.doc, pdf_urls)
+            return f"R{value.relation}:D" + self._document(value.doc, seen)
         if kind is list or kind is tuple:
-            return "[" + ",".join([self._value(v, pdf_urls) for v in value]) + "]"
+            return "[" + ",".join([self._value(v, seen) for v in value]) + "]"
         if value is None or isinstance(value, (str, int, float, bool, dt.date)):
             return repr(value)
         if isinstance(value, PublicDocument):
-            return "D" + self._document(value, pdf_urls)
+            return "D" + self._document(value, seen)
         if isinstance(value, PublicIssue):
+            seen.add(f"i/{value.key}")
             for lang in self.langs:
-                pdf_urls.add(urls.issue_pdf(value.year, value.number, lang))
-                pdf_urls.add(urls.issue_pdfa(value.year, value.number, lang))
+                seen.add("f/" + urls.issue_pdf(value.year, value.number, lang))
+                seen.add("f/" + urls.issue_pdfa(value.year, value.number, lang))
             return f"I{value.key}:{value.content_hash}"
         if isinstance(value, PublicText):
             return self._text(value)
         if isinstance(value, PublicPage):
+            seen.add(f"p/{value.slug}/{value.lang}")
             return f"P{value.slug}:{value.lang}:{value.title}:" + hashlib.sha256(value.html.encode()).hexdigest()
         if isinstance(value, Entry):
             return f"E{type(value).__name__}:{value.id}"
         if isinstance(value, Related):
-            return f"R{value.relation}:" + self._value(value.doc, pdf_urls)
+            return f"R{value.relation}:" + self._value(value.doc, seen)
         if isinstance(value, SideBySide):
-            return "A" + self._document(value.doc, pdf_urls)
+            return "A" + self._document(value.doc, seen)
         if isinstance(value, LinkedPdfs):
-            pdf_urls.update(value.urls)
+            seen.update("f/" + u for u in value.urls)
             return "L" + ",".join(value.urls)
         if isinstance(value, Pager):
             return f"G{value.number}/{value.count}:{value.base_url}"
         if isinstance(value, dict):
             items = sorted(value.items(), key=lambda kv: repr(kv[0]))
-            return "{" + ",".join([f"{k!r}:{self._value(v, pdf_urls)}" for k, v in items]) + "}"
+            return "{" + ",".join([f"{k!r}:{self._value(v, seen)}" for k, v in items]) + "}"
         if isinstance(value, (set, frozenset)):
-            return "S" + ",".join(sorted(self._value(v, pdf_urls) for v in value))
+            return "S" + ",".join(sorted(self._value(v, seen) for v in value))
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join([self._value(v, pdf_urls) for v in value]) + "]"
+            return "[" + ",".join([self._value(v, seen) for v in value]) + "]"
         raise TypeError(f"no page key for a {type(value).__name__}: add it to PageKeys._value")

@@ -1,0 +1,95 @@
+"""What each page was made from, kept with the generation that holds it, so that a build finds the pages a
+change touches without building every page's context and key (as Sphinx keeps, for each document, what it
+depends on).
+
+A page's key (`page_keys.py`) hashes its context: the entities it shows (documents, with the history their
+page shows; issues; pages; PDFs) and how they are laid out (which pages there are, which entities each
+lists, in what order, the counts). The plan (`generations.PAGE_PLAN`, beside `site/` in each generation)
+records, for the build that wrote it:
+
+- `base`: what every page depends on alike (`plan_base`: the page-drawing environment, the registry, the
+  Traditional-character conversion, the Markdown renderer's version, the languages);
+- `structure`: the layout's digest (`pages.structure`);
+- `entities`: each entity's digest (`PageKeys.entity`);
+- `pages`: each page listed from the Publication, in order: its URL, language, key and the entities it shows;
+- `listing`: every page written, with its language, in order (what the sitemap is made from).
+
+When a build's base and structure are the recorded ones, a page's key can change only with the digest of an
+entity it shows: only those pages are listed (their contexts built) and keyed again, and every other page
+keeps its recorded key. Otherwise (or when the record is missing, unreadable or not the one the last good
+build's page keys agree with) every page is listed and keyed. The plan decides only which keys are worked
+out again: which pages exist and what they show still come from the current Publication alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = 1
+
+
+@dataclass
+class PlannedPage:
+    url: str
+    lang: str
+    key: str
+    entities: list[str]
+
+
+@dataclass
+class Plan:
+    base: str
+    structure: str
+    entities: dict[str, str] = field(default_factory=dict)  # entity → digest
+    pages: list[PlannedPage] = field(default_factory=list)
+    listing: list[tuple[str, str]] = field(default_factory=list)
+
+    def touched(self, digest: Callable[[str], str]) -> set[str]:
+        """The URLs of the pages that show an entity whose digest is no longer the recorded one."""
+        changed = {name for name, recorded in self.entities.items() if digest(name) != recorded}
+        if not changed:
+            return set()
+        return {page.url for page in self.pages if not changed.isdisjoint(page.entities)}
+
+
+def plan_base(environment: str, registry: str, conversion: str, renderer: str, langs: Iterable[str]) -> str:
+    return hashlib.sha256("\0".join([VERSION.__str__(), environment, registry, conversion, renderer,
+                                     *langs]).encode()).hexdigest()
+
+
+def read_plan(path: Path) -> Plan | None:
+    """The plan recorded at `path`; None when missing or not of the expected shape (it vouches for nothing
+    then: every page is keyed)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            return None
+        names = [str(name) for name, _ in data["entities"]]
+        plan = Plan(str(data["base"]), str(data["structure"]),
+                    {str(name): str(digest) for name, digest in data["entities"]})
+        plan.pages = [PlannedPage(str(url), str(lang), str(key), [names[_index(i, names)] for i in entities])
+                      for url, lang, key, entities in data["pages"]]
+        plan.listing = [(str(url), str(lang)) for url, lang in data["listing"]]
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return None
+    return plan
+
+
+def _index(value: object, names: list[str]) -> int:
+    if not isinstance(value, int) or not 0 <= value < len(names):
+        raise IndexError(value)
+    return value
+
+
+def write_plan(path: Path, plan: Plan) -> None:
+    names = sorted(plan.entities)
+    index = {name: number for number, name in enumerate(names)}
+    data = {"version": VERSION, "base": plan.base, "structure": plan.structure,
+            "entities": [[name, plan.entities[name]] for name in names],
+            "pages": [[p.url, p.lang, p.key, sorted(index[name] for name in p.entities)] for p in plan.pages],
+            "listing": plan.listing}
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
