@@ -51,6 +51,11 @@ def environment_key(settings: dict[str, Any]) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _issue_fields(issue: PublicIssue | None) -> str:
+    """What a page showing a document shows of its issue (its label: number, running total, date)."""
+    return "" if issue is None else f"{issue.key}:{issue.total}:{issue.date}:{issue.cover_image}"
+
+
 class PageKeys:
     def __init__(self, pub: Publication, settings: dict[str, Any], pdfs: dict[str, Any],
                  histories: dict[str, Any] | None = None) -> None:
@@ -121,7 +126,7 @@ class PageKeys:
                 if doc.issue:
                     linked.append("f/" + urls.issue_pdf(doc.issue.year, doc.issue.number, lang))
             known = self._documents[doc.slug] = ("|".join([
-                doc.slug, doc.content_hash, doc.issue.key if doc.issue else "", doc.section.id if doc.section else "",
+                doc.slug, doc.content_hash, _issue_fields(doc.issue), doc.section.id if doc.section else "",
                 *[f"{slug}:{self.pub.documents[slug].content_hash}" for slug in related if slug in self.pub.documents],
             ]), tuple(linked))
         seen.update(known[1])
