@@ -283,10 +283,19 @@ def discard(output: Path, generation: Path) -> None:
 def read_page_keys(path: Path) -> dict[str, str]:
     """A site record: the URL of each page in the generation's `site/` → the key it was drawn with."""
     try:
+        stat = path.stat()
+        seen = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if _last_read[0] == seen:  # the live tree's record, read by the spare's take-up and by the site
+            return dict(_last_read[1])
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    keys = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    _last_read[:] = [seen, keys]
+    return dict(keys)
+
+
+_last_read: list = [None, {}]  # the last record read, by its file's identity
 
 
 def write_page_keys(path: Path, keys: dict[str, str]) -> None:

@@ -47,7 +47,7 @@ def _site_wide(pelican: Any) -> None:
         return
     out, settings, pub, langs = Path(pelican.output_path), pelican.settings, run.publication, list(run.config.langs)
     sealed = set(run.seal.get("sealed", ()))
-    environment = environment_key(settings)
+    environment = run.environment or environment_key(settings)
     wide = SiteWideFiles(out, run.dirs.previous, environment)
     wide.group("feeds", feeds.fingerprint(pub, settings, langs), lambda: feeds.write_feeds(pub, out, settings, langs))
     registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()

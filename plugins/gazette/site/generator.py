@@ -17,6 +17,7 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from ..static_files import copy_plain_files
 from ..theme import translations
 from . import traditional
 from .large_print import large_print_page
-from .page_keys import PageKeys
+from .page_keys import KEY_LENGTH, PageKeys
 from .page_plan import Plan, PlannedPage, plan_base, read_plan, write_plan
 from .pages import PageSpec, seal_page, site_pages, structure
 from .run import SiteRun, run_for
@@ -99,6 +100,7 @@ class _PageWriter:
         # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
         pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
         self.keys, self.new_keys = PageKeys(pub, settings, pdf_keys, run.histories), {}
+        run.environment = self.keys.base
         self.planned: dict[str, PlannedPage] = {}
         self.proof = {"digests": run.digests, "sealed": sealed}
         self.drawn = 0
@@ -122,7 +124,7 @@ class _PageWriter:
         if urls.has_traditional(spec.url):
             # Made from the Chinese page's HTML: it shows what that page shows, converted.
             source = self.out / urls.output_path(spec.url)
-            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{self.converter.fingerprint}",
+            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, _derived(key, self.converter.fingerprint),
                       lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
 
     def keep_the_rest(self) -> None:
@@ -156,7 +158,7 @@ class _PageWriter:
         self.run.pages.append((url, lang))
         if urls.has_large_print(url):
             large = urls.large_print(url)
-            if self._needed(large, f"{key}:large"):
+            if self._needed(large, _derived(key, "large")):
                 self._write(urls.output_path(large), large_print_page((self.out / name).read_text(encoding="utf-8")))
 
     def _needed(self, url: str, key: str) -> bool:
@@ -216,6 +218,11 @@ class GazetteFilesGenerator(_RunGenerator):
             copy_plain_files(pub.content_root, fresh, out)
             write_copied(generation / COPIED, pub.static_files)
             self.run.images.write(pub, out)
+
+
+def _derived(key: str, what: str) -> str:
+    """The key of a copy made from the page with `key` by `what` (its digest: records stay small)."""
+    return hashlib.sha256(f"{key}:{what}".encode()).hexdigest()[:KEY_LENGTH]
 
 
 def _reuse(previous: Path, target: Path) -> bool:

@@ -25,6 +25,7 @@ from .pages import LinkedPdfs, Pager, Related
 from .side_by_side import SideBySide
 
 PACKAGE = Path(__file__).resolve().parents[1]
+KEY_LENGTH = 32  # hex digits of SHA-256 kept: 128 bits, and records a third smaller
 
 
 def _file_hashes(files: Iterable[Path]) -> str:
@@ -71,23 +72,38 @@ class PageKeys:
         self._documents: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._texts: dict[int, tuple[PublicText, str]] = {}
         self._issue_map: dict[str, PublicIssue] | None = None
+        self._issue_urls: dict[str, tuple[str, ...]] = {}  # an issue's key → its PDFs' URLs
 
     def key(self, url: str, lang: str, context: dict[str, Any]) -> str:
         return self.key_and_entities(url, lang, context)[0]
 
     def key_and_entities(self, url: str, lang: str, context: dict[str, Any]) -> tuple[str, set[str]]:
         """The page's key, and the entities its context shows (`entity` gives each one's digest): a
-        document (`d/<slug>`), an issue (`i/<key>`), a page (`p/<slug>/<lang>`), a PDF (`f/<url>`)."""
+        document (`d/<slug>`) or an issue (`i/<key>`), each with its PDFs; a page (`p/<slug>/<lang>`); a PDF
+        of neither (`f/<url>`)."""
         seen: set[str] = set()
         parts = [self.base, self.registry, url, lang, self._value(context, seen)]
-        parts += [f"{u[2:]}={self.pdfs.get(u[2:])}" for u in sorted(seen) if u.startswith("f/")]
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest(), seen
+        parts += [f"{u}={self.pdfs.get(u)}" for u in sorted(self._pdf_urls(seen))]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:KEY_LENGTH], seen
+
+    def _pdf_urls(self, seen: set[str]) -> set[str]:
+        found: set[str] = set()
+        for name in seen:
+            kind, rest = name[0], name[2:]
+            if kind == "d":
+                found.update(self._documents[rest][1])
+            elif kind == "i":
+                found.update(self._issue_urls[rest])
+            elif kind == "f":
+                found.add(rest)
+        return found
 
     def entity(self, name: str) -> str:
         """The digest of what a page's key takes from entity `name` ("-": it is gone). A text is shown with
         its document, whose content hash covers the text's sources (its HTML is made from them by the code
         and the Markdown renderer, both in `plan_base`); a document's dated history is shown on its page."""
         kind, _, rest = name.partition("/")
+        seen: set[str] = set()
         if kind == "f":
             return repr(self.pdfs.get(rest))
         if kind == "d":
@@ -95,20 +111,21 @@ class PageKeys:
             if doc is None:
                 return "-"
             history = self.histories.get(rest)
-            text = self._document(doc, set()) + "\0" + repr(history.as_context() if history is not None else None)
+            text = self._document(doc, seen) + "\0" + repr(history.as_context() if history is not None else None)
         elif kind == "i":
             issue = self._issues().get(rest)
             if issue is None:
                 return "-"
-            text = self._value(issue, set())
+            text = self._value(issue, seen)
         elif kind == "p":
             slug, _, lang = rest.partition("/")
             page = self.pub.pages.get((slug, lang))
             if page is None:
                 return "-"
-            text = self._value(page, set())
+            text = self._value(page, seen)
         else:
             return "-"
+        text += "".join(f"\0{u}={self.pdfs.get(u)}" for u in sorted(self._pdf_urls(seen)))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def _issues(self) -> dict[str, PublicIssue]:
@@ -120,16 +137,16 @@ class PageKeys:
         known = self._documents.get(doc.slug)
         if known is None:
             related = [doc.replaced_by, *doc.replaces, doc.interprets, *doc.interpreted_by]
-            linked = [f"d/{doc.slug}"]
+            linked = []
             for lang in self.langs:
-                linked.append("f/" + urls.document_pdf(doc.slug, lang))
+                linked.append(urls.document_pdf(doc.slug, lang))
                 if doc.issue:
-                    linked.append("f/" + urls.issue_pdf(doc.issue.year, doc.issue.number, lang))
+                    linked.append(urls.issue_pdf(doc.issue.year, doc.issue.number, lang))
             known = self._documents[doc.slug] = ("|".join([
                 doc.slug, doc.content_hash, _issue_fields(doc.issue), doc.section.id if doc.section else "",
                 *[f"{slug}:{self.pub.documents[slug].content_hash}" for slug in related if slug in self.pub.documents],
             ]), tuple(linked))
-        seen.update(known[1])
+        seen.add("d/" + doc.slug)
         return known[0]
 
     def _text(self, text: PublicText) -> str:
@@ -156,9 +173,9 @@ class PageKeys:
             return "D" + self._document(value, seen)
         if isinstance(value, PublicIssue):
             seen.add(f"i/{value.key}")
-            for lang in self.langs:
-                seen.add("f/" + urls.issue_pdf(value.year, value.number, lang))
-                seen.add("f/" + urls.issue_pdfa(value.year, value.number, lang))
+            if value.key not in self._issue_urls:
+                self._issue_urls[value.key] = tuple(url for lang in self.langs for url in (
+                    urls.issue_pdf(value.year, value.number, lang), urls.issue_pdfa(value.year, value.number, lang)))
             return f"I{value.key}:{value.content_hash}"
         if isinstance(value, PublicText):
             return self._text(value)
