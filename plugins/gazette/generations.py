@@ -242,11 +242,12 @@ def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
     numbers = [int(p.name) for p in _generations(output).iterdir() if p.name.isdigit()]
     generation = _generations(output) / str(max(numbers) + 1)
     os.rename(folder, generation)
-    paths = [output_path(url).split("/") for url in held]
     site = generation / "site"
     # What holds recorded pages, two levels down (`zh/documents`, not `zh/feeds`): the rest is moved aside.
-    keep: dict[tuple[str, ...], set[str]] = {(): {p[0] for p in paths}}
-    for p in paths:
+    keep: dict[tuple[str, ...], set[str]] = {(): set()}
+    for url in held:
+        p = output_path(url).split("/", 2)
+        keep[()].add(p[0])
         if len(p) > 1:
             keep.setdefault((p[0],), set()).add(p[1])
     aside = [p for p in generation.iterdir() if p.name not in ("site", HELD)]

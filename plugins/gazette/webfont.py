@@ -88,10 +88,6 @@ def _shaped_each(font_bytes: bytes, words: Iterable[str]) -> dict[str, list[int]
 
 def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     """The WOFF2 subset of `font_file` that draws `words` as the whole font does; cached by its inputs."""
-    from fontTools import subset as ft_subset
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.woff2 import WOFF2FlavorData
-
     font_bytes = font_file.read_bytes()
     font_sha = hashlib.sha256(font_bytes).hexdigest()
     glyphs = ShapedWords(cache / "shaped.json", font_sha).glyphs(font_bytes, words)
@@ -103,6 +99,10 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
         data = _MADE[key.hexdigest()]
         _store(cache, cached, data)
         return data
+    from fontTools import subset as ft_subset  # imported only to cut a font: a fifth of a second
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.woff2 import WOFF2FlavorData
+
     font = TTFont(io.BytesIO(font_bytes), recalcTimestamp=False)  # the same inputs, the same bytes
     unicodes = [cp for cp in font.getBestCmap() if 0x0F00 <= cp <= 0x0FFF or cp in EXTRA]
     options = ft_subset.Options()

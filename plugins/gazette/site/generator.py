@@ -34,7 +34,7 @@ from ..theme import translations
 from . import traditional
 from .large_print import large_print_page
 from .page_keys import KEY_LENGTH, PageKeys
-from .page_plan import Plan, PlannedPage, plan_base, read_plan, write_plan
+from .page_plan import SEPARATOR, Plan, PlannedPage, plan_base, read_plan, write_plan
 from .pages import PageSpec, seal_page, site_pages, structure
 from .run import SiteRun, run_for
 
@@ -60,8 +60,8 @@ class GazetteSiteGenerator(_RunGenerator):
         kept = read_plan(run.dirs.previous / PAGE_PLAN)
         if kept is not None and (kept.base, kept.structure) == (plan.base, plan.structure) and pages.agrees(kept):
             # The same pages, laid out the same: only those showing a changed entity are keyed again.
-            digests = {name: pages.keys.entity(name) for name in kept.entities}
-            for spec in site_pages(pub, langs, seal, run.histories, only=kept.touched(digests.__getitem__)):
+            digests = pages.keys.entities(kept.entities)
+            for spec in site_pages(pub, langs, seal, run.histories, only=kept.touched(digests)):
                 pages.page(spec)
             pages.keep_the_rest()
             plan.pages = [pages.planned.get(p.url, p) for p in kept.pages]
@@ -73,8 +73,9 @@ class GazetteSiteGenerator(_RunGenerator):
                     run.progress(f"  {number} pages ({pages.drawn} drawn)")
             plan.pages = list(pages.planned.values())
             digests = {}
-        plan.entities = {name: digests[name] if name in digests else pages.keys.entity(name)
-                         for p in plan.pages for name in p.entities}
+        shown = {name for p in plan.pages for name in p.entities.split(SEPARATOR)} - {""}
+        plan.entities = {**digests, **pages.keys.entities(shown - digests.keys())}
+        plan.entities = {name: plan.entities[name] for name in shown}
         plan.listing = list(run.pages)
         pages.remove_unlisted()
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
@@ -119,7 +120,7 @@ class _PageWriter:
         langs = list(self.run.config.langs)
         context = {"available": set(langs), **spec.context}
         key, entities = self.keys.key_and_entities(spec.url, spec.lang, context)
-        self.planned[spec.url] = PlannedPage(spec.url, spec.lang, key, sorted(entities))
+        self.planned[spec.url] = PlannedPage(spec.url, spec.lang, key, SEPARATOR.join(sorted(entities)))
         self._one(spec.url, spec.lang, key, lambda name: self._draw(name, spec, context))
         if urls.has_traditional(spec.url):
             # Made from the Chinese page's HTML: it shows what that page shows, converted.

@@ -114,7 +114,8 @@ def fingerprint(pub: Publication, settings: dict[str, Any], digests: dict[str, s
     for doc in sorted(pub.documents.values(), key=lambda d: d.index_no):
         record = kept.of(doc, base) if kept is not None else hashlib.sha256(json.dumps(
             _record(doc, base), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-        h.update(f"\0{record}:{json.dumps(_pdfs(doc, base, digests, sealed), sort_keys=True)}".encode())
+        pdfs = _pdfs(doc, base, digests, sealed) if digests else {}
+        h.update(f"\0{record}:{json.dumps(pdfs, sort_keys=True) if pdfs else ''}".encode())
     return h.hexdigest()
 
 

@@ -25,11 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
+
+
+SEPARATOR = " "  # between the entities of a page: no entity's name holds a space (slugs, URLs, keys)
 
 
 @dataclass
@@ -37,7 +40,7 @@ class PlannedPage:
     url: str
     lang: str
     key: str
-    entities: list[str]
+    entities: str  # the names of the entities it shows, joined by SEPARATOR: split only when needed
 
 
 @dataclass
@@ -48,16 +51,18 @@ class Plan:
     pages: list[PlannedPage] = field(default_factory=list)
     listing: list[tuple[str, str]] = field(default_factory=list)
 
-    def touched(self, digest: Callable[[str], str]) -> set[str]:
-        """The URLs of the pages that show an entity whose digest is no longer the recorded one."""
-        changed = {name for name, recorded in self.entities.items() if digest(name) != recorded}
+    def touched(self, digests: dict[str, str]) -> set[str]:
+        """The URLs of the pages that show an entity whose digest (in `digests`, the current ones) is not
+        the recorded one."""
+        changed = {name for name, recorded in self.entities.items() if digests.get(name) != recorded}
         if not changed:
             return set()
-        return {page.url for page in self.pages if not changed.isdisjoint(page.entities)}
+        return {page.url for page in self.pages
+                if any(name in changed for name in page.entities.split(SEPARATOR))}
 
 
 def plan_base(environment: str, registry: str, conversion: str, renderer: str, langs: Iterable[str]) -> str:
-    return hashlib.sha256("\0".join([VERSION.__str__(), environment, registry, conversion, renderer,
+    return hashlib.sha256("\0".join([str(VERSION), environment, registry, conversion, renderer,
                                      *langs]).encode()).hexdigest()
 
 
@@ -68,28 +73,20 @@ def read_plan(path: Path) -> Plan | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
-        names = [str(name) for name, _ in data["entities"]]
-        plan = Plan(str(data["base"]), str(data["structure"]),
-                    {str(name): str(digest) for name, digest in data["entities"]})
-        plan.pages = [PlannedPage(str(url), str(lang), str(key), [names[_index(i, names)] for i in entities])
-                      for url, lang, key, entities in data["pages"]]
+        entities = data["entities"]
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in entities.items()):
+            return None
+        plan = Plan(str(data["base"]), str(data["structure"]), entities)
+        plan.pages = [PlannedPage(*page) for page in data["pages"]]
+        if not all(isinstance(v, str) for p in plan.pages for v in (p.url, p.lang, p.key, p.entities)):
+            return None
         plan.listing = [(str(url), str(lang)) for url, lang in data["listing"]]
-    except (OSError, ValueError, TypeError, KeyError, IndexError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     return plan
 
 
-def _index(value: object, names: list[str]) -> int:
-    if not isinstance(value, int) or not 0 <= value < len(names):
-        raise IndexError(value)
-    return value
-
-
 def write_plan(path: Path, plan: Plan) -> None:
-    names = sorted(plan.entities)
-    index = {name: number for number, name in enumerate(names)}
-    data = {"version": VERSION, "base": plan.base, "structure": plan.structure,
-            "entities": [[name, plan.entities[name]] for name in names],
-            "pages": [[p.url, p.lang, p.key, sorted(index[name] for name in p.entities)] for p in plan.pages],
-            "listing": plan.listing}
+    data = {"version": VERSION, "base": plan.base, "structure": plan.structure, "entities": plan.entities,
+            "pages": [[p.url, p.lang, p.key, p.entities] for p in plan.pages], "listing": plan.listing}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
