@@ -231,7 +231,7 @@ def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
         return None
     held = read_page_keys(folder / PAGE_KEYS)
     live = read_page_keys(current / PAGE_KEYS)
-    if sum(1 for url, key in live.items() if held.get(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
+    if len(live.items() - held.items()) > max(SPARE_OUT_OF_DATE, len(live) // 2):
         # Mostly out of date (the theme or the code changed since): replacing most of its files costs more
         # than linking them all into a new tree; it is removed after the switch.
         return None
@@ -291,7 +291,9 @@ def read_page_keys(path: Path) -> dict[str, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    keys = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    keys = data if all(type(v) is str for v in data.values()) else {str(k): str(v) for k, v in data.items()}
     _last_read[:] = [seen, keys]
     return dict(keys)
 

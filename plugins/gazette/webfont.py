@@ -29,6 +29,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -275,16 +276,57 @@ def write_web_font(pub: Publication, settings: Mapping[str, Any], web_root: Path
     return len(data)
 
 
+# Where the drawn labels are kept between processes (`kept_labels`): loading the font with fontTools to draw
+# the one label takes a third of a second, more than the few pages an edit redraws.
+_LABELS: list[Path] = []
+LABEL_RECIPE = "svg-path-round,bounds-pad-1/16,v1"
+
+
+@contextmanager
+def kept_labels(folder: Path) -> Iterator[None]:
+    """Within it, `_label_path` keeps what it draws in `folder` (`labels.json`), by the font's SHA-256, the
+    text and the recipe."""
+    _LABELS.append(folder / "labels.json")
+    try:
+        yield
+    finally:
+        _LABELS.pop()
+
+
 @lru_cache(maxsize=8)
 def _label_path(font_file: Path, text: str) -> tuple[str, tuple[int, int, int, int], int]:
     """(SVG path data, ink box (x, y, width, height) in SVG coordinates, units per em) of `text` in the font."""
+    font_bytes = font_file.read_bytes()
+    if not _LABELS:
+        return _draw_label(font_bytes, text)
+    key = hashlib.sha256(f"{hashlib.sha256(font_bytes).hexdigest()}\0{text}\0{LABEL_RECIPE}".encode()).hexdigest()
+    try:
+        kept = json.loads(_LABELS[-1].read_text(encoding="utf-8"))
+        kept = kept if isinstance(kept, dict) else {}
+    except (OSError, ValueError):
+        kept = {}
+    try:
+        path, box, per_em = kept[key]
+        x, y, w, h = (int(v) for v in box)
+        return str(path), (x, y, w, h), int(per_em)
+    except (ValueError, TypeError, KeyError):
+        drawn = _draw_label(font_bytes, text)
+    kept = {k: v for k, v in kept.items() if k != key}
+    kept = dict(list(kept.items())[-7:]) | {key: drawn}  # a few: the labels of one font, of one or two fonts
+    _LABELS[-1].parent.mkdir(parents=True, exist_ok=True)
+    partial = _LABELS[-1].with_suffix(".part")
+    partial.write_text(json.dumps(kept), encoding="utf-8")
+    os.replace(partial, _LABELS[-1])
+    return drawn
+
+
+def _draw_label(font_bytes: bytes, text: str) -> tuple[str, tuple[int, int, int, int], int]:
     import uharfbuzz as hb
     from fontTools.pens.boundsPen import BoundsPen
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
     from fontTools.ttLib import TTFont
 
-    font_bytes = font_file.read_bytes()
     font = TTFont(io.BytesIO(font_bytes))
     glyph_set, order = font.getGlyphSet(), font.getGlyphOrder()
     buffer = hb.Buffer()

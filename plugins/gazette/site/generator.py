@@ -66,16 +66,17 @@ class GazetteSiteGenerator(_RunGenerator):
             pages.keep_the_rest()
             plan.pages = [pages.planned.get(p.url, p) for p in kept.pages]
             run.pages[:] = kept.listing
+            # What the pages keyed again show besides (an entity no page shows any more stays, harmlessly).
+            shown = {name for p in pages.planned.values() for name in p.entities.split(SEPARATOR)} - {""}
+            plan.entities = {**digests, **pages.keys.entities(shown - digests.keys())}
         else:
             for number, spec in enumerate(site_pages(pub, langs, seal, run.histories), 1):
                 pages.page(spec)
                 if number % 1000 == 0:
                     run.progress(f"  {number} pages ({pages.drawn} drawn)")
             plan.pages = list(pages.planned.values())
-            digests = {}
-        shown = {name for p in plan.pages for name in p.entities.split(SEPARATOR)} - {""}
-        plan.entities = {**digests, **pages.keys.entities(shown - digests.keys())}
-        plan.entities = {name: plan.entities[name] for name in shown}
+            shown = {name for p in plan.pages for name in p.entities.split(SEPARATOR)} - {""}
+            plan.entities = pages.keys.entities(shown)
         plan.listing = list(run.pages)
         pages.remove_unlisted()
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
@@ -132,18 +133,16 @@ class _PageWriter:
         """Every file of the last good build not keyed again keeps its key: left alone when this tree holds
         it with that key, else linked from there (a page whose file is missing there is drawn)."""
         missing: set[str] = set()
-        for url, key in self.old_keys.items():
-            if url in self.new_keys:
-                continue
-            self.new_keys[url] = key
-            held = self.held.get(url)
-            if held == key:
+        keyed = self.new_keys
+        for url, _ in self.old_keys.items() - self.held.items():  # what this tree does not hold as it is
+            if url in keyed:
                 continue
             name = urls.output_path(url)
-            if held is not None:
+            if url in self.held:
                 (self.out / name).unlink(missing_ok=True)  # possibly a link to the live tree's file
             if not _reuse(self.previous / name, self.out / name):
                 missing.add(urls.simplified(urls.standard_print(url)))
+        self.new_keys = {**self.old_keys, **keyed}
         if missing:
             run = self.run
             for spec in site_pages(run.publication, list(run.config.langs), seal_page(run.seal), run.histories,
