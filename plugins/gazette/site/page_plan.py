@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 VERSION = 2
 
@@ -35,8 +36,7 @@ VERSION = 2
 SEPARATOR = " "  # between the entities of a page: no entity's name holds a space (slugs, URLs, keys)
 
 
-@dataclass
-class PlannedPage:
+class PlannedPage(NamedTuple):
     url: str
     lang: str
     key: str
@@ -78,9 +78,10 @@ def read_plan(path: Path) -> Plan | None:
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in entities.items()):
             return None
         plan = Plan(str(data["base"]), str(data["structure"]), entities)
-        plan.pages = [PlannedPage(*page) for page in data["pages"]]
-        if not all(isinstance(v, str) for p in plan.pages for v in (p.url, p.lang, p.key, p.entities)):
+        pages = data["pages"]
+        if not all(type(p) is list and len(p) == 4 and all(type(v) is str for v in p) for p in pages):
             return None
+        plan.pages = list(map(PlannedPage._make, pages))
         listing = data["listing"]
         plan.listing = [(url, lang) for url, _, lang in (line.partition("\t") for line in listing.split("\n"))
                         ] if listing else []
