@@ -89,7 +89,7 @@ def test_an_incremental_site_equals_a_fresh_one_after_random_edits(content: Cont
     # Those that change the layout two by two (each build is compared with a fresh one: a second apiece).
     kinds = ["withdrawn", "on-request", "translation", "issue", "registry", "attachment"]
     rng.shuffle(kinds)
-    rounds = [["body"], ["title"], *(kinds[i:i + 2] for i in range(0, len(kinds), 2)), ["plan-garbled"], ["body"]]
+    rounds = [["body", "title"], *(kinds[i:i + 2] for i in range(0, len(kinds), 2)), ["plan-garbled"], ["body"]]
     touched_only, hidden = 0, []
     for round_, edits in enumerate(rounds, 1):
         kind = "+".join(edits)
@@ -102,7 +102,7 @@ def test_an_incremental_site_equals_a_fresh_one_after_random_edits(content: Cont
         fresh = tmp_path / f"fresh-{round_}"
         assert build(content.root, fresh, ["site"]) == 0
         listed = len(keyed) - pages  # the fresh build keys every page
-        if kind in ("body", "title"):  # the same pages, laid out the same: the plan was followed
+        if kind in ("body", "body+title"):  # the same pages, laid out the same: the plan was followed
             assert 0 < pages < listed / 2, (kind, pages, listed)
             touched_only += 1
         elif kind == "plan-garbled":
@@ -111,4 +111,4 @@ def test_an_incremental_site_equals_a_fresh_one_after_random_edits(content: Cont
         assert sorted(incremental) == sorted(fresh_tree), kind
         assert [name for name in fresh_tree if incremental[name] != fresh_tree[name]] == [], kind
         assert not [name for name, data in incremental.items() if any(c in data for c in hidden)], kind
-    assert touched_only == 3 and len(hidden) == 2
+    assert touched_only == 2 and len(hidden) == 2
