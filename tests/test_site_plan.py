@@ -103,7 +103,8 @@ def test_an_incremental_site_equals_a_fresh_one_after_random_edits(content: Cont
         assert build(content.root, fresh, ["site"]) == 0
         listed = len(keyed) - pages  # the fresh build keys every page
         if kind in ("body", "body+title"):  # the same pages, laid out the same: the plan was followed
-            assert 0 < pages < listed / 2, (kind, pages, listed)
+            # (a title shows on every list of its document: more than half of this small site's pages)
+            assert 0 < pages < (listed / 2 if kind == "body" else listed), (kind, pages, listed)
             touched_only += 1
         elif kind == "plan-garbled":
             assert pages == listed
