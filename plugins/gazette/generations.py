@@ -1,8 +1,9 @@
 """The output folder's layout: generations switched in one step, and one build at a time.
 
 Each build writes its outputs into a folder of its own, `<output>/.generations/<n>/` (`site/`,
-`search-index/`, `.site-pages.json`, `.site-wide.json`, `outputs.json`, `disclosed.json`), and only when
-every stage has succeeded does it switch to them, in one step:
+`search-index/`, `.site-pages.json`, `.site-plan.json`, `.site-wide.json`, `.site-files.json`,
+`outputs.json`, `disclosed.json`), and only when every stage has succeeded does it switch to them, in one
+step:
 
     <output>/site          -> current/site
     <output>/search-index  -> current/search-index
