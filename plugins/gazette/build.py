@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from . import build_inputs, generations
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
-from .generations import PAGE_KEYS, BuildLocked, MadeFrom
+from .generations import PAGE_KEYS, PAGE_PLAN, BuildLocked, MadeFrom
 from .stages import BuildDirs, Stage, StageReport, progress
 
 if TYPE_CHECKING:
@@ -295,8 +295,9 @@ def _carry_over(stage: str, previous: Path, dirs: BuildDirs) -> None:
 
         carry_over_index(previous / "search-index", dirs.search_index)
     elif stage == "site" and (previous / "site").is_dir():
-        if (previous / PAGE_KEYS).is_file():
-            shutil.copy2(previous / PAGE_KEYS, dirs.site.parent / PAGE_KEYS)
+        for record in (PAGE_KEYS, PAGE_PLAN):
+            if (previous / record).is_file():
+                shutil.copy2(previous / record, dirs.site.parent / record)
         for item in (previous / "site").iterdir():
             target = dirs.site / item.name
             if item.name != "pdf" and not target.exists():

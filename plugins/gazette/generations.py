@@ -1,8 +1,9 @@
 """The output folder's layout: generations switched in one step, and one build at a time.
 
 Each build writes its outputs into a folder of its own, `<output>/.generations/<n>/` (`site/`,
-`search-index/`, `.site-pages.json`, `.site-wide.json`, `outputs.json`, `disclosed.json`), and only when
-every stage has succeeded does it switch to them, in one step:
+`search-index/`, `.site-pages.json`, `.site-plan.json`, `.site-wide.json`, `.site-files.json`,
+`outputs.json`, `disclosed.json`), and only when every stage has succeeded does it switch to them, in one
+step:
 
     <output>/site          -> current/site
     <output>/search-index  -> current/search-index
@@ -42,6 +43,8 @@ LINKS = ("site", "search-index")  # what readers of the output open: symlinks th
 CURRENT = "current"
 GENERATIONS = ".generations"
 PAGE_KEYS = ".site-pages.json"  # written by the site stage beside its `site/`
+PAGE_PLAN = ".site-plan.json"  # beside it: what each page was made from (`site/page_plan.py`)
+COPIED = ".site-files.json"  # beside it: each file copied from content/ → its SHA-256
 HELD = ".site-pages.held.json"  # a spare's record while it is updated: it no longer vouches for the files
 DISCLOSED = "disclosed.json"  # in each generation: what it shows (`Publication.disclosed`)
 MANIFEST = "outputs.json"  # in each generation: what each stage's output was made from, and its files
@@ -229,7 +232,7 @@ def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
         return None
     held = read_page_keys(folder / PAGE_KEYS)
     live = read_page_keys(current / PAGE_KEYS)
-    if sum(1 for url, key in live.items() if held.get(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
+    if len(live.items() - held.items()) > max(SPARE_OUT_OF_DATE, len(live) // 2):
         # Mostly out of date (the theme or the code changed since): replacing most of its files costs more
         # than linking them all into a new tree; it is removed after the switch.
         return None
@@ -240,11 +243,12 @@ def take_spare(output: Path) -> tuple[Path, dict[str, str]] | None:
     numbers = [int(p.name) for p in _generations(output).iterdir() if p.name.isdigit()]
     generation = _generations(output) / str(max(numbers) + 1)
     os.rename(folder, generation)
-    paths = [output_path(url).split("/") for url in held]
     site = generation / "site"
     # What holds recorded pages, two levels down (`zh/documents`, not `zh/feeds`): the rest is moved aside.
-    keep: dict[tuple[str, ...], set[str]] = {(): {p[0] for p in paths}}
-    for p in paths:
+    keep: dict[tuple[str, ...], set[str]] = {(): set()}
+    for url in held:
+        p = output_path(url).split("/", 2)
+        keep[()].add(p[0])
         if len(p) > 1:
             keep.setdefault((p[0],), set()).add(p[1])
     aside = [p for p in generation.iterdir() if p.name not in ("site", HELD)]
@@ -281,14 +285,34 @@ def discard(output: Path, generation: Path) -> None:
 def read_page_keys(path: Path) -> dict[str, str]:
     """A site record: the URL of each page in the generation's `site/` → the key it was drawn with."""
     try:
+        stat = path.stat()
+        seen = (str(path), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if _last_read[0] == seen:  # the live tree's record, read by the spare's take-up and by the site
+            return dict(_last_read[1])
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    keys = data if all(type(v) is str for v in data.values()) else {str(k): str(v) for k, v in data.items()}
+    _last_read[:] = [seen, keys]
+    return dict(keys)
+
+
+_last_read: list = [None, {}]  # the last record read, by its file's identity
 
 
 def write_page_keys(path: Path, keys: dict[str, str]) -> None:
     path.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")
+
+
+def read_copied(path: Path) -> dict[str, str]:
+    """The files of content/ a generation's site holds (path → SHA-256 of the bytes copied)."""
+    return read_page_keys(path)
+
+
+def write_copied(path: Path, files: dict[str, str]) -> None:
+    write_page_keys(path, files)
 
 
 def read_disclosed(generation: Path) -> set[str] | None:

@@ -11,6 +11,7 @@ It hooks into Pelican through its signals only:
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -46,10 +47,14 @@ def _site_wide(pelican: Any) -> None:
         return
     out, settings, pub, langs = Path(pelican.output_path), pelican.settings, run.publication, list(run.config.langs)
     sealed = set(run.seal.get("sealed", ()))
-    wide = SiteWideFiles(out, run.dirs.previous, environment_key(settings))
+    environment = run.environment or environment_key(settings)
+    wide = SiteWideFiles(out, run.dirs.previous, environment)
     wide.group("feeds", feeds.fingerprint(pub, settings, langs), lambda: feeds.write_feeds(pub, out, settings, langs))
-    wide.group("open data", opendata.fingerprint(pub, settings, run.digests, sealed),
+    registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()
+    records = opendata.RecordDigests(run.dirs.cache / "open-data-records.json", f"{environment}:{registry}")
+    wide.group("open data", opendata.fingerprint(pub, settings, run.digests, sealed, records),
                lambda: opendata.write_open_data(pub, out, settings, run.digests, sealed))
+    records.write()
     wide.group("sitemap", sitemap.fingerprint(run.pages, run.config),
                lambda: sitemap.write_sitemap(out, run.pages, run.config))
     wide.save()

@@ -29,6 +29,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,39 +58,40 @@ def syllables(texts: Iterable[str]) -> set[str]:
     return found
 
 
-def _shaped(font_bytes: bytes, words: Iterable[str]) -> set[int]:
-    """Every glyph shaping `words` passes through: the final ones and those in between (a stack is often
-    built in steps, one lookup's output the next one's input; a subset without the steps' glyphs loses the
-    rules that lead to the last one). HarfBuzz reports the buffer after each lookup to a message function."""
+def _shaped_each(font_bytes: bytes, words: Iterable[str]) -> dict[str, list[int]]:
+    """Each word → every glyph shaping it passes through: the final ones and those in between (a stack is
+    often built in steps, one lookup's output the next one's input; a subset without the steps' glyphs loses
+    the rules that lead to the last one). HarfBuzz reports the buffer after each lookup to a message
+    function."""
     import uharfbuzz as hb
 
+    words = list(words)
+    if not words:
+        return {}
     font = hb.Font(hb.Face(font_bytes))
-    glyphs: set[int] = set()
+    shaped: dict[str, list[int]] = {}
     for word in words:
+        glyphs: set[int] = set()
         buffer = hb.Buffer()
         buffer.add_str(word)
         buffer.guess_segment_properties()
 
-        def seen(_message: str, buffer: hb.Buffer = buffer) -> bool:
+        def seen(_message: str, buffer: hb.Buffer = buffer, glyphs: set[int] = glyphs) -> bool:
             glyphs.update(info.codepoint for info in buffer.glyph_infos)
             return True
 
         buffer.set_message_func(seen)
         hb.shape(font, buffer, {})
         glyphs.update(info.codepoint for info in buffer.glyph_infos)
-    return glyphs
+        shaped[word] = sorted(glyphs)
+    return shaped
 
 
 def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     """The WOFF2 subset of `font_file` that draws `words` as the whole font does; cached by its inputs."""
     font_bytes = font_file.read_bytes()
     font_sha = hashlib.sha256(font_bytes).hexdigest()
-    ordered = sorted(words)
-    shaping_key = hashlib.sha256("\n".join([font_sha, *ordered]).encode()).hexdigest()
-    if shaping_key not in _SHAPED:  # the same text in this process: shaped once
-        _SHAPED[shaping_key] = _shaped(font_bytes, ordered)
-        _forget_oldest(_SHAPED, 8)
-    glyphs = _SHAPED[shaping_key]
+    glyphs = ShapedWords(cache / "shaped.json", font_sha).glyphs(font_bytes, words)
     key = hashlib.sha256(f"{font_sha}\0{sorted(glyphs)}\0{RECIPE}".encode())
     cached = cache / f"{key.hexdigest()[:32]}.woff2"
     if cached.is_file():
@@ -128,10 +130,51 @@ def subset(font_file: Path, words: Iterable[str], cache: Path) -> bytes:
     return data
 
 
-# The last subsets this process made, by their keys, and the glyphs of the last texts it shaped: another
-# output built by the same process (a preview beside a build; the tests) with the same text reuses them.
+# The last subsets this process made, by their keys: another output built by the same process (a preview
+# beside a build; the tests) with the same text reuses them.
 _MADE: dict[str, bytes] = {}
-_SHAPED: dict[str, set[int]] = {}
+_SHAPED: dict[tuple[str, str], list[int]] = {}  # (font's SHA-256, syllable) → glyphs, shaped in this process
+
+
+class ShapedWords:
+    """The glyphs shaping each syllable passes through, kept by the font's SHA-256 (`file`, in the web
+    font's cache): shaping does not cross a syllable, so the site's glyphs are the union of its syllables'
+    and a build shapes only the syllables no build has shaped with this font."""
+
+    def __init__(self, file: Path, font_sha: str) -> None:
+        self.file, self.font_sha = file, font_sha
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            kept = data["words"] if data.get("font") == font_sha else {}
+            self.known: dict[str, list[int]] = {
+                str(w): [int(g) for g in glyphs] for w, glyphs in kept.items() if isinstance(glyphs, list)}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            self.known = {}
+
+    def glyphs(self, font_bytes: bytes, words: Iterable[str]) -> set[int]:
+        words = set(words)
+        new = sorted(words - self.known.keys())
+        unknown = [word for word in new if (self.font_sha, word) not in _SHAPED]
+        for word, glyphs in _shaped_each(font_bytes, unknown).items():
+            _SHAPED[(self.font_sha, word)] = glyphs
+        self.known.update({word: _SHAPED[(self.font_sha, word)] for word in new})
+        while len(_SHAPED) > 200_000:
+            del _SHAPED[next(iter(_SHAPED))]
+        if len(self.known) != len(words):  # the text of a document no longer published leaves the file
+            self.known = {word: self.known[word] for word in words}
+        if new or len(self.known) != len(words):
+            self._write()
+        found: set[int] = set()
+        for word in words:
+            found.update(self.known[word])
+        return found
+
+    def _write(self) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.file.with_suffix(".part")
+        partial.write_text(json.dumps({"font": self.font_sha, "words": self.known}, ensure_ascii=False,
+                                      separators=(",", ":")), encoding="utf-8")
+        os.replace(partial, self.file)
 
 
 def _forget_oldest(memo: dict[str, Any], keep: int) -> None:
@@ -158,6 +201,9 @@ class SyllableCache:
             self.old: dict[str, str] = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.old = {}
+        if not isinstance(self.old, dict) or not all(isinstance(v, str) for v in self.old.values()):
+            self.old = {}
+        self.kept = set(self.old)
         self.new: dict[str, str] = {}
 
     def of(self, doc: PublicDocument) -> list[str]:
@@ -171,6 +217,8 @@ class SyllableCache:
         return self.new[key].split("\n") if self.new[key] else []
 
     def write(self) -> None:
+        if self.new.keys() == self.kept:  # the same documents' syllables: the file holds them already
+            return
         self.file.parent.mkdir(parents=True, exist_ok=True)
         partial = self.file.with_suffix(".part")
         partial.write_text(json.dumps(self.new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -189,12 +237,19 @@ def _label_words(settings: Mapping[str, Any]) -> Iterator[str]:
     yield " ".join(a + b + c for a in digits for b in digits for c in ("", *digits))
 
 
-def site_texts(pub: Publication, settings: Mapping[str, Any], theme: Path, cache: SyllableCache) -> Iterator[str]:
-    """Every text the site's pages (and the search service's, in the same theme) can show: the
-    Publication's documents (by `cache`), issues, pages and registry; the theme's strings; the settings'
-    names; the words and digits of labels.py; the languages' names."""
+def site_words(pub: Publication, settings: Mapping[str, Any], theme: Path, cache: SyllableCache) -> set[str]:
+    """Every Tibetan syllable the site's pages (and the search service's, in the same theme) can show: the
+    Publication's documents (by `cache`) and the other texts (`site_texts`)."""
+    words = syllables(site_texts(pub, settings, theme))
     for doc in pub.documents.values():
-        yield " ".join(cache.of(doc))
+        words.update(cache.of(doc))
+    return words
+
+
+def site_texts(pub: Publication, settings: Mapping[str, Any], theme: Path) -> Iterator[str]:
+    """Every text the site's pages can show besides the documents': the Publication's issues, pages and
+    registry; the theme's strings; the settings' names; the words and digits of labels.py; the languages'
+    names."""
     for issue in pub.issues:
         yield " ".join(p.bo for p in issue.inside_front + issue.inside_back + issue.back_cover)
     for page in pub.pages.values():
@@ -214,7 +269,7 @@ def write_web_font(pub: Publication, settings: Mapping[str, Any], web_root: Path
                    cache: Path) -> int:
     """Write the subset for the site's text to /theme/fonts/; returns its size."""
     documents = SyllableCache(cache / "syllables.json")
-    data = subset(font_file, syllables(site_texts(pub, settings, theme, documents)), cache)
+    data = subset(font_file, site_words(pub, settings, theme, documents), cache)
     documents.write()
     target = web_root / "theme" / "fonts" / WEB_FONT
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -222,16 +277,57 @@ def write_web_font(pub: Publication, settings: Mapping[str, Any], web_root: Path
     return len(data)
 
 
+# Where the drawn labels are kept between processes (`kept_labels`): loading the font with fontTools to draw
+# the one label takes a third of a second, more than the few pages an edit redraws.
+_LABELS: list[Path] = []
+LABEL_RECIPE = "svg-path-round,bounds-pad-1/16,v1"
+
+
+@contextmanager
+def kept_labels(folder: Path) -> Iterator[None]:
+    """Within it, `_label_path` keeps what it draws in `folder` (`labels.json`), by the font's SHA-256, the
+    text and the recipe."""
+    _LABELS.append(folder / "labels.json")
+    try:
+        yield
+    finally:
+        _LABELS.pop()
+
+
 @lru_cache(maxsize=8)
 def _label_path(font_file: Path, text: str) -> tuple[str, tuple[int, int, int, int], int]:
     """(SVG path data, ink box (x, y, width, height) in SVG coordinates, units per em) of `text` in the font."""
+    font_bytes = font_file.read_bytes()
+    if not _LABELS:
+        return _draw_label(font_bytes, text)
+    key = hashlib.sha256(f"{hashlib.sha256(font_bytes).hexdigest()}\0{text}\0{LABEL_RECIPE}".encode()).hexdigest()
+    try:
+        kept = json.loads(_LABELS[-1].read_text(encoding="utf-8"))
+        kept = kept if isinstance(kept, dict) else {}
+    except (OSError, ValueError):
+        kept = {}
+    try:
+        path, box, per_em = kept[key]
+        x, y, w, h = (int(v) for v in box)
+        return str(path), (x, y, w, h), int(per_em)
+    except (ValueError, TypeError, KeyError):
+        drawn = _draw_label(font_bytes, text)
+    kept = {k: v for k, v in kept.items() if k != key}
+    kept = dict(list(kept.items())[-7:]) | {key: drawn}  # a few: the labels of one font, of one or two fonts
+    _LABELS[-1].parent.mkdir(parents=True, exist_ok=True)
+    partial = _LABELS[-1].with_suffix(".part")
+    partial.write_text(json.dumps(kept), encoding="utf-8")
+    os.replace(partial, _LABELS[-1])
+    return drawn
+
+
+def _draw_label(font_bytes: bytes, text: str) -> tuple[str, tuple[int, int, int, int], int]:
     import uharfbuzz as hb
     from fontTools.pens.boundsPen import BoundsPen
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
     from fontTools.ttLib import TTFont
 
-    font_bytes = font_file.read_bytes()
     font = TTFont(io.BytesIO(font_bytes))
     glyph_set, order = font.getGlyphSet(), font.getGlyphOrder()
     buffer = hb.Buffer()

@@ -14,6 +14,7 @@ from ..history import histories
 from ..publication import Publication
 from ..seal import read_record
 from ..stages import BuildDirs, Progress, StageReport
+from ..webfont import kept_labels
 from .run import SiteRun, running
 
 PLUGIN = "gazette.pelican_plugin"
@@ -35,7 +36,7 @@ def write_site(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
     digests = known if set(known) >= set(pdfs) else pdf_digests(dirs.site, list(pdfs))
     run = SiteRun(publication, config, dirs, pdfs, progress, digests=digests,
                   seal=read_record(dirs.site.parent), histories=histories(publication, dirs.cache))
-    with running(run), contextlib.redirect_stdout(io.StringIO()):
+    with running(run), kept_labels(dirs.cache / "webfont"), contextlib.redirect_stdout(io.StringIO()):
         # Pelican prints a summary of its own articles and pages, of which the gazette has none (its pages
         # come from its own generator); the gazette reports its own progress.
         Pelican(site_settings).run()

@@ -55,8 +55,12 @@ def feed_plan(pub: Publication, settings: dict[str, Any],
     for lang in langs:
         docs = pub.feed_documents(lang)
         plan.append((urls.feed_all(lang), names.get(lang, ""), urls.home(lang), lang, docs[:limit]))
+        by_issuer: dict[str, list[PublicDocument]] = {}
+        for doc in docs:  # one pass: the registry lists dozens of agencies
+            for issuer in dict.fromkeys(a.id for a in doc.issuers):
+                by_issuer.setdefault(issuer, []).append(doc)
         for agency in pub.registry.agencies.values():
-            own = [d for d in docs if agency in d.issuers]
+            own = by_issuer.get(agency.id, [])
             if own:
                 plan.append((urls.feed_publisher(agency.id, lang), f"{agency.label(lang)} — {names.get(lang, '')}",
                              urls.catalogue_publisher(agency.id, lang), lang, own[:limit]))

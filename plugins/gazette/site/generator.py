@@ -17,6 +17,7 @@ environment, whose filters and globals the plugin put into `JINJA_FILTERS` and `
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Callable
@@ -26,13 +27,15 @@ from typing import Any
 from pelican.generators import Generator
 
 from .. import urls
-from ..generations import HELD, PAGE_KEYS, read_page_keys, write_page_keys
+from ..generations import COPIED, HELD, PAGE_KEYS, PAGE_PLAN, read_copied, read_page_keys, write_copied, write_page_keys
+from ..render import MarkdownRenderer
 from ..static_files import copy_plain_files
 from ..theme import translations
 from . import traditional
 from .large_print import large_print_page
-from .page_keys import PageKeys
-from .pages import PageSpec, seal_page, site_pages
+from .page_keys import KEY_LENGTH, PageKeys
+from .page_plan import SEPARATOR, Plan, PlannedPage, plan_base, read_plan, write_plan
+from .pages import PageSpec, seal_page, site_pages, structure
 from .run import SiteRun, run_for
 
 
@@ -52,12 +55,32 @@ class GazetteSiteGenerator(_RunGenerator):
             return
         pub, langs, out = run.publication, list(run.config.langs), Path(self.output_path)
         pages = _PageWriter(self, writer, run, out)
-        for number, spec in enumerate(site_pages(pub, langs, seal_page(run.seal), run.histories), 1):
-            pages.page(spec)
-            if number % 1000 == 0:
-                run.progress(f"  {number} pages ({pages.drawn} drawn)")
+        seal = seal_page(run.seal)
+        plan = Plan(pages.plan_base, structure(pub, langs, seal))
+        kept = read_plan(run.dirs.previous / PAGE_PLAN)
+        if kept is not None and (kept.base, kept.structure) == (plan.base, plan.structure) and pages.agrees(kept):
+            # The same pages, laid out the same: only those showing a changed entity are keyed again.
+            digests = pages.keys.entities(kept.entities)
+            for spec in site_pages(pub, langs, seal, run.histories, only=kept.touched(digests)):
+                pages.page(spec)
+            pages.keep_the_rest()
+            plan.pages = [pages.planned.get(p.url, p) for p in kept.pages]
+            run.pages[:] = kept.listing
+            # What the pages keyed again show besides (an entity no page shows any more stays, harmlessly).
+            shown = {name for p in pages.planned.values() for name in p.entities.split(SEPARATOR)} - {""}
+            plan.entities = {**digests, **pages.keys.entities(shown - digests.keys())}
+        else:
+            for number, spec in enumerate(site_pages(pub, langs, seal, run.histories), 1):
+                pages.page(spec)
+                if number % 1000 == 0:
+                    run.progress(f"  {number} pages ({pages.drawn} drawn)")
+            plan.pages = list(pages.planned.values())
+            shown = {name for p in plan.pages for name in p.entities.split(SEPARATOR)} - {""}
+            plan.entities = pages.keys.entities(shown)
+        plan.listing = list(run.pages)
         pages.remove_unlisted()
         write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
+        write_plan(run.dirs.site.parent / PAGE_PLAN, plan)
         (run.dirs.site.parent / HELD).unlink(missing_ok=True)  # the record above replaces it
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
@@ -78,23 +101,53 @@ class _PageWriter:
         sealed = set(run.seal.get("sealed", ()))
         # A page shows each PDF's size, checksum and whether it is sealed: all three in its key.
         pdf_keys = {url: f"{size}:{run.digests.get(url, '')}:{url in sealed}" for url, size in run.pdfs.items()}
-        self.keys, self.new_keys = PageKeys(pub, settings, pdf_keys), {}
+        self.keys, self.new_keys = PageKeys(pub, settings, pdf_keys, run.histories), {}
+        run.environment = self.keys.base
+        self.planned: dict[str, PlannedPage] = {}
         self.proof = {"digests": run.digests, "sealed": sealed}
         self.drawn = 0
         self.converter = traditional.TraditionalConverter(
             pub.registry, (d.doc_number for d in pub.documents.values()), run.config.public_url)
+        self.plan_base = plan_base(self.keys.base, self.keys.registry, self.converter.fingerprint,
+                                   MarkdownRenderer.VERSION, run.config.langs)
         self._folders: set[Path] = set()
+
+    def agrees(self, plan: Plan) -> bool:
+        """Whether `plan` is the record of the build whose page keys this build starts from."""
+        old = self.old_keys
+        return bool(plan.pages) and all(old.get(p.url) == p.key for p in plan.pages)
 
     def page(self, spec: PageSpec) -> None:
         langs = list(self.run.config.langs)
         context = {"available": set(langs), **spec.context}
-        key = self.keys.key(spec.url, spec.lang, context)
+        key, entities = self.keys.key_and_entities(spec.url, spec.lang, context)
+        self.planned[spec.url] = PlannedPage(spec.url, spec.lang, key, SEPARATOR.join(sorted(entities)))
         self._one(spec.url, spec.lang, key, lambda name: self._draw(name, spec, context))
         if urls.has_traditional(spec.url):
             # Made from the Chinese page's HTML: it shows what that page shows, converted.
             source = self.out / urls.output_path(spec.url)
-            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, f"{key}:{self.converter.fingerprint}",
+            self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, _derived(key, self.converter.fingerprint),
                       lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
+
+    def keep_the_rest(self) -> None:
+        """Every file of the last good build not keyed again keeps its key: left alone when this tree holds
+        it with that key, else linked from there (a page whose file is missing there is drawn)."""
+        missing: set[str] = set()
+        keyed = self.new_keys
+        for url, _ in self.old_keys.items() - self.held.items():  # what this tree does not hold as it is
+            if url in keyed:
+                continue
+            name = urls.output_path(url)
+            if url in self.held:
+                (self.out / name).unlink(missing_ok=True)  # possibly a link to the live tree's file
+            if not _reuse(self.previous / name, self.out / name):
+                missing.add(urls.simplified(urls.standard_print(url)))
+        self.new_keys = {**self.old_keys, **keyed}
+        if missing:
+            run = self.run
+            for spec in site_pages(run.publication, list(run.config.langs), seal_page(run.seal), run.histories,
+                                   only=missing):
+                self.page(spec)
 
     def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None]) -> None:
         """The page at `url` (drawn, or taken from the last build), then its large-print copy."""
@@ -105,7 +158,7 @@ class _PageWriter:
         self.run.pages.append((url, lang))
         if urls.has_large_print(url):
             large = urls.large_print(url)
-            if self._needed(large, f"{key}:large"):
+            if self._needed(large, _derived(key, "large")):
                 self._write(urls.output_path(large), large_print_page((self.out / name).read_text(encoding="utf-8")))
 
     def _needed(self, url: str, key: str) -> bool:
@@ -155,14 +208,26 @@ class GazetteFilesGenerator(_RunGenerator):
         """The files the Publication lists (attachments of public documents, images that published content
         uses), and nothing else of content/; never through a symbolic link, never outside the web root."""
         if self.run is not None:
-            pub = self.run.publication
-            copy_plain_files(pub.content_root, pub.static_files, Path(self.output_path))
-            self.run.images.write(pub, Path(self.output_path))
+            pub, out = self.run.publication, Path(self.output_path)
+            generation = self.run.dirs.site.parent
+            copied = read_copied(self.run.dirs.previous / COPIED)
+            # A file the last good build copied with the same SHA-256 is linked from there: its bytes are
+            # the ones listed. Any other is copied from content/.
+            fresh = [rel for rel, digest in pub.static_files.items()
+                     if copied.get(rel) != digest or not _reuse(self.run.dirs.previous / "site" / rel, out / rel)]
+            copy_plain_files(pub.content_root, fresh, out)
+            write_copied(generation / COPIED, pub.static_files)
+            self.run.images.write(pub, out)
+
+
+def _derived(key: str, what: str) -> str:
+    """The key of a copy made from the page with `key` by `what` (its digest: records stay small)."""
+    return hashlib.sha256(f"{key}:{what}".encode()).hexdigest()[:KEY_LENGTH]
 
 
 def _reuse(previous: Path, target: Path) -> bool:
-    """Take an unchanged page from the last good build (a hard link: no bytes copied)."""
-    if not previous.is_file():
+    """Take an unchanged file from the last good build (a hard link: no bytes copied)."""
+    if previous.is_symlink() or not previous.is_file():
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -32,45 +33,90 @@ def _pdfs(doc: Any, base: str, digests: dict[str, str], sealed: set[str]) -> dic
     return found
 
 
+def _record(doc: Any, base: str) -> dict[str, Any]:
+    """A document's record, but for its PDFs."""
+    zh = doc.text("zh")
+    return {
+        "index_no": doc.index_no,
+        "title_zh": zh.title,
+        "title_bo": doc.texts["bo"].title if "bo" in doc.texts else "",
+        "publisher": doc.publisher.zh if doc.publisher else "",
+        "publisher_id": doc.publisher.id if doc.publisher else "",
+        "issuers": [a.id for a in doc.issuers],
+        "doc_number": doc.doc_number,
+        "signed": doc.signed.isoformat(),
+        "published": doc.published.isoformat(),
+        "catalogue": doc.catalogue.zh if doc.catalogue else "",
+        "catalogue_id": doc.catalogue.id if doc.catalogue else "",
+        "genre": doc.genre.id if doc.genre else "",
+        "disclosure": doc.disclosure,
+        "validity": doc.validity,
+        "replaced_by": doc.replaced_by,
+        "summary": zh.summary,
+        "keywords": list(zh.keywords),
+        "url_zh": base + doc.url("zh"),
+        "url_bo": base + doc.url("bo"),
+        "attachments": [{"title": a.title, "url": base + a.url, "size": a.size, "sha256": a.sha256}
+                        for a in doc.attachments],
+    }
+
+
 def records(pub: Publication, base: str, digests: dict[str, str] | None = None,
             sealed: set[str] | None = None) -> list[dict[str, Any]]:
     """`digests`: URL → SHA-256 of each PDF the build wrote; `sealed`: the URLs of the sealed ones."""
     digests, sealed = digests or {}, sealed or set()
-    rows = []
-    for doc in sorted(pub.documents.values(), key=lambda d: d.index_no):
-        zh = doc.text("zh")
-        rows.append({
-            "index_no": doc.index_no,
-            "title_zh": zh.title,
-            "title_bo": doc.texts["bo"].title if "bo" in doc.texts else "",
-            "publisher": doc.publisher.zh if doc.publisher else "",
-            "publisher_id": doc.publisher.id if doc.publisher else "",
-            "issuers": [a.id for a in doc.issuers],
-            "doc_number": doc.doc_number,
-            "signed": doc.signed.isoformat(),
-            "published": doc.published.isoformat(),
-            "catalogue": doc.catalogue.zh if doc.catalogue else "",
-            "catalogue_id": doc.catalogue.id if doc.catalogue else "",
-            "genre": doc.genre.id if doc.genre else "",
-            "disclosure": doc.disclosure,
-            "validity": doc.validity,
-            "replaced_by": doc.replaced_by,
-            "summary": zh.summary,
-            "keywords": list(zh.keywords),
-            "url_zh": base + doc.url("zh"),
-            "url_bo": base + doc.url("bo"),
-            "attachments": [{"title": a.title, "url": base + a.url, "size": a.size, "sha256": a.sha256}
-                            for a in doc.attachments],
-            "pdfs": _pdfs(doc, base, digests, sealed),
-        })
-    return rows
+    return [{**_record(doc, base), "pdfs": _pdfs(doc, base, digests, sealed)}
+            for doc in sorted(pub.documents.values(), key=lambda d: d.index_no)]
+
+
+class RecordDigests:
+    """Each document's record (but its PDFs) as a digest, kept between builds (`file`) by what it is made
+    from: the document's content hash (its sources' bytes and visibility), its `replaced_by` (which depends
+    on another document's visibility) and `environment` (the code, the registry's bytes, the site's
+    address). A build makes the records of changed documents only to know whether the open data changed;
+    the file holds digests alone, and only of documents published by the last build that wrote it."""
+
+    def __init__(self, file: Path, environment: str) -> None:
+        self.file, self.environment = file, environment
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            kept = data["records"] if data["environment"] == environment else {}
+            self.old = {str(k): str(v) for k, v in kept.items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            self.old = {}
+        self.new: dict[str, str] = {}
+
+    def of(self, doc: Any, base: str) -> str:
+        key = f"{doc.content_hash}:{doc.replaced_by}"
+        digest = self.old.get(key)
+        if digest is None:
+            record = json.dumps(_record(doc, base), ensure_ascii=False, sort_keys=True)
+            digest = hashlib.sha256(record.encode()).hexdigest()
+        self.new[key] = digest
+        return digest
+
+    def write(self) -> None:
+        if self.new == self.old:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.file.with_suffix(".part")
+        partial.write_text(json.dumps({"environment": self.environment, "records": self.new}), encoding="utf-8")
+        os.replace(partial, self.file)
 
 
 def fingerprint(pub: Publication, settings: dict[str, Any], digests: dict[str, str] | None = None,
-                sealed: set[str] | None = None) -> str:
-    """What the open data shows: its records (a body's edit leaves them as they were)."""
-    rows = records(pub, str(settings.get("SITEURL") or "").rstrip("/"), digests, sealed)
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+                sealed: set[str] | None = None, kept: RecordDigests | None = None) -> str:
+    """What the open data shows: its records (a body's edit leaves them as they were), each by its digest
+    (`kept`: the records of unchanged documents are not made again)."""
+    base = str(settings.get("SITEURL") or "").rstrip("/")
+    digests, sealed = digests or {}, sealed or set()
+    h = hashlib.sha256(base.encode())
+    for doc in sorted(pub.documents.values(), key=lambda d: d.index_no):
+        record = kept.of(doc, base) if kept is not None else hashlib.sha256(json.dumps(
+            _record(doc, base), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+        pdfs = _pdfs(doc, base, digests, sealed) if digests else {}
+        h.update(f"\0{record}:{json.dumps(pdfs, sort_keys=True) if pdfs else ''}".encode())
+    return h.hexdigest()
 
 
 def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], digests: dict[str, str] | None = None,

@@ -6,8 +6,9 @@ path segment, so the language switch swaps it) and the template that draws it.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -85,10 +86,13 @@ class Pager:
         return self.url(self.number + 1) if self.number < self.count else ""
 
 
-def _paged(url: str, template: str, lang: str, entries: list[PublicDocument], **context: Any) -> Iterator[PageSpec]:
+def _paged(url: str, template: str, lang: str, entries: list[PublicDocument], only: Container[str] | None,
+           **context: Any) -> Iterator[PageSpec]:
     count = max(1, -(-len(entries) // PER_PAGE))
     for number in range(1, count + 1):
         pager = Pager(number, count, url)
+        if only is not None and pager.url(number) not in only:
+            continue
         chunk = entries[(number - 1) * PER_PAGE: number * PER_PAGE]
         yield PageSpec(pager.url(number), template, lang,
                        {**context, "entries": chunk, "pager": pager, "total": len(entries)})
@@ -103,10 +107,25 @@ def seal_page(record: dict[str, Any]) -> dict[str, str]:
     return {"fingerprint": record["fingerprint"], **certificate_details(record["certificate"])}
 
 
+def structure(pub: Publication, langs: list[str], seal: dict[str, str] | None = None) -> str:
+    """A digest of what decides which pages `site_pages` lists and how each one's context is laid out
+    (which documents, issues and pages it shows, in what order, the counts), leaving out what those
+    documents, issues and pages are: `page_plan.py` follows them by their own digests. Everything
+    `site_pages` reads of the Publication to choose, group, order or count is here."""
+    parts: list[str] = [repr(langs), repr(sorted((seal or {}).items())), repr(sorted(pub.pages))]
+    for doc in pub.documents.values():  # in the Publication's order: newest published first
+        parts.append(repr((doc.slug, doc.catalogue.id if doc.catalogue else None, [a.id for a in doc.issuers],
+                           doc.signed.year, doc.full, sorted(doc.texts), [doc.translated(lg) for lg in langs],
+                           doc.replaced_by, doc.replaces, doc.interprets, doc.interpreted_by)))
+    parts += [f"{i.key}:{i.year}:{i.number}" for i in pub.issues]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None = None,
-               histories: dict[str, Any] | None = None) -> Iterator[PageSpec]:
+               histories: dict[str, Any] | None = None, only: Container[str] | None = None) -> Iterator[PageSpec]:
     """Every page; `seal` (from `seal_page`): the verification page, only when PDFs are sealed;
-    `histories` (slug → `history.History`): the dated history a document page shows."""
+    `histories` (slug → `history.History`): the dated history a document page shows; `only`: the URLs of
+    the pages wanted (None: all), the others' contexts are not built."""
     histories = histories or {}
     reg = pub.registry
     docs = list(pub.documents.values())
@@ -130,55 +149,69 @@ def site_pages(pub: Publication, langs: list[str], seal: dict[str, str] | None =
     years = sorted(by_year, reverse=True)
     issue_years = sorted({i.year for i in pub.issues}, reverse=True)
 
+    def wanted(url: str) -> bool:
+        return only is None or url in only
+
     for lang in langs:
-        yield PageSpec(urls.home(lang), "home.html", lang, {
-            "issue": pub.latest_issue(), "latest": docs[:10], "roots": reg.catalogue_roots(),
-            "class_counts": class_counts})
-        yield PageSpec(urls.gazette_archive(lang), "gazette_archive.html", lang, {
-            "years": [(y, [i for i in reversed(pub.issues) if i.year == y]) for y in issue_years]})
+        if wanted(url := urls.home(lang)):
+            yield PageSpec(url, "home.html", lang, {
+                "issue": pub.latest_issue(), "latest": docs[:10], "roots": reg.catalogue_roots(),
+                "class_counts": class_counts})
+        if wanted(url := urls.gazette_archive(lang)):
+            yield PageSpec(url, "gazette_archive.html", lang, {
+                "years": [(y, [i for i in reversed(pub.issues) if i.year == y]) for y in issue_years]})
         for year in issue_years:
-            yield PageSpec(urls.gazette_year(year, lang), "gazette_year.html", lang, {
-                "year": year, "issues": [i for i in pub.issues if i.year == year]})
+            if wanted(url := urls.gazette_year(year, lang)):
+                yield PageSpec(url, "gazette_year.html", lang, {
+                    "year": year, "issues": [i for i in pub.issues if i.year == year]})
         for issue in pub.issues:
-            yield PageSpec(issue.url(lang), "issue.html", lang, {"issue": issue})
+            if wanted(url := issue.url(lang)):
+                yield PageSpec(url, "issue.html", lang, {"issue": issue})
         for doc in docs:
             both = has_side_by_side(doc)
-            yield PageSpec(doc.url(lang), "document.html", lang, {
-                "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang), "available": set(doc.texts),
-                "history": histories[doc.slug].as_context() if doc.slug in histories else None,
-                "related": related_documents(doc, pub, by_leaf),
-                "side_by_side": urls.side_by_side(doc.slug, lang) if both else ""})
-            if both:
-                yield PageSpec(urls.side_by_side(doc.slug, lang), "side_by_side.html", lang, {
+            if wanted(url := doc.url(lang)):
+                yield PageSpec(url, "document.html", lang, {
+                    "doc": doc, "text": doc.text(lang), "translated": doc.translated(lang),
+                    "available": set(doc.texts),
+                    "history": histories[doc.slug].as_context() if doc.slug in histories else None,
+                    "related": related_documents(doc, pub, by_leaf),
+                    "side_by_side": urls.side_by_side(doc.slug, lang) if both else ""})
+            if both and wanted(url := urls.side_by_side(doc.slug, lang)):
+                yield PageSpec(url, "side_by_side.html", lang, {
                     "doc": doc, "zh": doc.text("zh"), "bo": doc.text("bo"), "aligned": SideBySide(doc)})
 
-        yield PageSpec(urls.catalogue(lang), "catalogue.html", lang, {
-            "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),
-            "agencies": [a for a in reg.agencies.values() if a.id in publisher_counts],
-            "publisher_counts": publisher_counts, "years": [(y, len(by_year[y])) for y in years]})
+        if wanted(url := urls.catalogue(lang)):
+            yield PageSpec(url, "catalogue.html", lang, {
+                "roots": reg.catalogue_roots(), "class_counts": class_counts, "total": len(docs),
+                "agencies": [a for a in reg.agencies.values() if a.id in publisher_counts],
+                "publisher_counts": publisher_counts, "years": [(y, len(by_year[y])) for y in years]})
         for cid, node in reg.catalogue.items():
             if cid in by_class:
                 yield from _paged(urls.catalogue_class(cid, lang), "catalogue_list.html", lang, by_class[cid],
-                                  heading=node, kind="class")
+                                  only, heading=node, kind="class")
         for aid, agency in reg.agencies.items():
             if aid in by_publisher:
                 yield from _paged(urls.catalogue_publisher(aid, lang), "catalogue_list.html", lang,
-                                  by_publisher[aid], heading=agency, kind="publisher")
+                                  by_publisher[aid], only, heading=agency, kind="publisher")
         for year in years:
             yield from _paged(urls.catalogue_year(year, lang), "catalogue_list.html", lang, by_year[year],
-                              heading=year, kind="year")
+                              only, heading=year, kind="year")
 
         # The application form as PDFs, in every language: offered on the request page and the form's page.
         form_pdfs = LinkedPdfs(tuple(urls.application_form_pdf(edition) for edition in langs))
         for slug in sorted({s for s, _ in pub.pages}):
             page = pub.pages.get((slug, lang))
-            yield PageSpec(urls.page(slug, lang), "page.html", lang, {
-                "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
-                "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug},
-                **({"form_pdfs": form_pdfs} if slug == "request" else {})})
-        yield PageSpec(urls.application_form(lang), "application_form.html", lang, {"form_pdfs": form_pdfs})
-        yield PageSpec(urls.search(lang), "search_unavailable.html", lang, {})
-        if seal:
-            yield PageSpec(urls.seal_verification(lang), "verify.html", lang, {"seal": seal})
+            if wanted(url := urls.page(slug, lang)):
+                yield PageSpec(url, "page.html", lang, {
+                    "page": page or next(p for (s, _), p in pub.pages.items() if s == slug),
+                    "translated": page is not None, "available": {lg for s, lg in pub.pages if s == slug},
+                    **({"form_pdfs": form_pdfs} if slug == "request" else {})})
+        if wanted(url := urls.application_form(lang)):
+            yield PageSpec(url, "application_form.html", lang, {"form_pdfs": form_pdfs})
+        if wanted(url := urls.search(lang)):
+            yield PageSpec(url, "search_unavailable.html", lang, {})
+        if seal and wanted(url := urls.seal_verification(lang)):
+            yield PageSpec(url, "verify.html", lang, {"seal": seal})
     # One page for both languages: a server answering a wrong address cannot tell which one it wanted.
-    yield PageSpec(urls.NOT_FOUND, "not_found.html", langs[0], {})
+    if wanted(urls.NOT_FOUND):
+        yield PageSpec(urls.NOT_FOUND, "not_found.html", langs[0], {})

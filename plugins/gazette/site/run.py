@@ -30,6 +30,7 @@ class SiteRun:
     histories: dict[str, Any] = field(default_factory=dict)  # slug → history.History of each 主动公开 document
     pages: list[tuple[str, str]] = field(default_factory=list)  # (URL, language) of every page, in order
     report: StageReport = field(default_factory=lambda: StageReport("site"))
+    environment: str = ""  # what every output depends on (`page_keys.environment_key`), once worked out
     images: SiteImages = field(init=False)
 
     def __post_init__(self) -> None:
