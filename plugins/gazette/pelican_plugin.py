@@ -19,10 +19,12 @@ from pelican import signals
 
 
 def _jinja(pelican: Any) -> None:
+    from .site.run import run_for
     from .theme import environment_options, jinja_filters, jinja_globals
 
     settings = pelican.settings
-    settings["JINJA_ENVIRONMENT"] = environment_options(settings)
+    run = run_for(settings["OUTPUT_PATH"])
+    settings["JINJA_ENVIRONMENT"] = environment_options(settings, run.dirs.cache / "jinja" if run else None)
     settings["JINJA_FILTERS"] = {**settings.get("JINJA_FILTERS", {}), **jinja_filters(settings)}
     settings["JINJA_GLOBALS"] = {**settings.get("JINJA_GLOBALS", {}), **jinja_globals(settings)}
 
