@@ -52,7 +52,6 @@ from .engine import (
     recorded_engine,
     write_facets,
 )
-from .whoosh_internals import is_segment_file
 
 INDEX_FOLDER = "search-index"
 # In the index folder: what each document's entries were made from, with their keys and fingerprints.
@@ -180,6 +179,8 @@ def _segment_file_test(engine: str) -> Callable[[str], bool]:
         from .tantivy_index import is_segment_file as tantivy_segment_file
 
         return tantivy_segment_file
+    from .whoosh_internals import is_segment_file  # Whoosh imported only where its index is written
+
     return is_segment_file
 
 
