@@ -212,6 +212,25 @@ def test_a_bucket_missing_from_the_store_is_written_again(small_parts, tmp_path)
     assert _answers(tmp_path / "1", "tantivy") == _answers(fresh, "tantivy")
 
 
+def test_entries_only_in_another_order_rewrite_their_buckets(small_parts, tmp_path):
+    """The order of equal scores is the order of a bucket's entries: a build that wants the same entries
+    in another order writes those buckets again, so the updated index is the one a fresh build writes."""
+    wanted = list(_corpus(random.Random(9), 24).values())
+    update_index(tmp_path / "0", tmp_path / "none", wanted, engine="tantivy")
+    random.Random(3).shuffle(wanted)
+    stats = update_index(tmp_path / "1", tmp_path / "0", wanted, engine="tantivy")
+    assert not stats.rebuilt and stats.written == 0
+    fresh = tmp_path / "fresh"
+    update_index(fresh, tmp_path / "none", wanted, engine="tantivy", store=tmp_path / "fresh-store")
+
+    def digests(folder: Path) -> dict[str, str]:
+        layout = json.loads((folder / tantivy_index.LAYOUT_FILE).read_text(encoding="utf-8"))
+        return {b: s["digest"] for b, s in layout["segments"].items()}
+
+    assert digests(tmp_path / "1") == digests(fresh) != digests(tmp_path / "0")
+    assert _answers(tmp_path / "1", "tantivy") == _answers(fresh, "tantivy")
+
+
 def test_tantivy_newest_first_is_every_hit_ranked_by_date_then_score(small_parts, tmp_path):
     rng = random.Random(7)
     wanted = list(_corpus(rng, 40).values())  # twelve dates for 53 entries: most dates are shared

@@ -246,7 +246,7 @@ def update_index(target: Path, previous: Path, wanted: list[Wanted], procs: int 
             shutil.rmtree(target, ignore_errors=True)
             writer = None
         else:
-            if changed or gone:
+            if changed or gone or diff.reordered:
                 writer.update(remove, changed, wanted)
             stats = IndexStats(written=len(changed), removed=len(gone), total=len(wanted), rebuilt=False)
     if writer is None:

@@ -81,6 +81,10 @@ class Changes:
     gone: list[str]  # keys to delete: entries no longer wanted
     replaced: list[str]  # keys of changed entries the index holds an older version of
     held: int  # entries the index holds now
+    # The entries are the same but in another order, in parts of an index whose order of equal scores is
+    # the build's (tantivy's buckets): those parts are written again, so the index is the one a fresh
+    # build would write.
+    reordered: bool = False
 
 
 def changes_from(have: dict[str, str], wanted: list[Wanted]) -> Changes:

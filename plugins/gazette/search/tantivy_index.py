@@ -417,7 +417,7 @@ class TantivyWriter:
         changed = [e for e in there if have.get(e.key) != e.fingerprint]
         return Changes(changed=changed, gone=[k for k in have if k not in keys],
                        replaced=[e.key for e in changed if e.key in have],
-                       held=sum(int(s.get("entries", 0)) for s in self.segments.values()))
+                       held=sum(int(s.get("entries", 0)) for s in self.segments.values()), reordered=bool(differ))
 
     def _stored(self) -> set[str]:
         """The segments in the store with the file of their entries (regular files only: a planted link
