@@ -11,6 +11,7 @@ It hooks into Pelican through its signals only:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ def _site_wide(pelican: Any) -> None:
     sealed = set(run.seal.get("sealed", ()))
     environment = run.environment or environment_key(settings)
     wide = SiteWideFiles(out, run.dirs.previous, environment)
-    wide.group("feeds", feeds.fingerprint(pub, settings, langs), lambda: feeds.write_feeds(pub, out, settings, langs))
+    for feed in feeds.feeds(pub, settings, langs):
+        wide.group(f"feed {feed.url}", feed.key, functools.partial(feed.write, out))
     registry = hashlib.sha256(b"".join(s.raw for _, s in sorted(pub.registry.sources.items()))).hexdigest()
     records = opendata.RecordDigests(run.dirs.cache / "open-data-records.json", f"{environment}:{registry}")
     wide.group("open data", opendata.fingerprint(pub, settings, run.digests, sealed, records),

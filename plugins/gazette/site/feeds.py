@@ -67,19 +67,29 @@ def feed_plan(pub: Publication, settings: dict[str, Any],
     return plan
 
 
-def fingerprint(pub: Publication, settings: dict[str, Any], langs: list[str]) -> str:
-    """What the feeds are made from: each feed's address, title and documents (by content hash)."""
-    parts = [_site_url(settings)]
-    for url, title, link, lang, docs in feed_plan(pub, settings, langs):
-        parts += [url, title, link, lang, *(f"{d.slug}:{d.content_hash}" for d in docs)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+class Feed:
+    """One feed of the plan: what it is made from (`key`), and how it is written."""
+
+    def __init__(self, base: str, url: str, title: str, link: str, lang: str, docs: list[PublicDocument]) -> None:
+        self.base, self.url, self.title, self.link, self.lang, self.docs = base, url, title, link, lang, docs
+
+    @property
+    def key(self) -> str:
+        """Its address, title, page and documents (by content hash, with their publisher's name: the
+        registry's, not the document's), and the public address it names."""
+        parts = [self.base, self.url, self.title, self.link, self.lang,
+                 *(f"{d.slug}:{d.content_hash}:{d.publisher.label(self.lang) if d.publisher else ''}"
+                   for d in self.docs)]
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+    def write(self, out: Path) -> list[str]:
+        """Write it; returns its path under `out`."""
+        _write(_feed(self.title, self.link, self.url, self.lang, self.docs, self.base), out, self.url)
+        return [urls.output_path(self.url)]
 
 
-def write_feeds(pub: Publication, out: Path, settings: dict[str, Any], langs: list[str]) -> list[str]:
-    """Write every feed; returns their paths under `out`."""
+def feeds(pub: Publication, settings: dict[str, Any], langs: list[str]) -> list[Feed]:
+    """Every feed, each keyed on its own: an edited document's feeds are written again, not all of them
+    (an edit of a recent document is the usual one, and it is in its publisher's feed and the main one)."""
     base = _site_url(settings)
-    written = []
-    for url, title, link, lang, docs in feed_plan(pub, settings, langs):
-        _write(_feed(title, link, url, lang, docs, base), out, url)
-        written.append(urls.output_path(url))
-    return written
+    return [Feed(base, *planned) for planned in feed_plan(pub, settings, langs)]
