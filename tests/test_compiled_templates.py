@@ -11,7 +11,7 @@ from gazette.theme import _CompiledTemplates
 
 def _render(folder: Path, templates: dict[str, str]) -> tuple[str, int]:
     """The page, and how many templates the environment compiled (a new cache object: a new process)."""
-    env = jinja2.Environment(loader=jinja2.DictLoader(templates), bytecode_cache=_CompiledTemplates(folder))
+    env = jinja2.Environment(loader=jinja2.DictLoader(templates), bytecode_cache=_CompiledTemplates(folder=folder))
     compiled = 0
     real = env._compile
 

@@ -37,8 +37,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     tenth of a build after one edit. Jinja compares the checksum of a template's source (and its own and
     Python's versions), so an edited template is compiled again; the folder is named by the options."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self._code: dict[str, bytes] = {}
+    def __init__(self, code: dict[str, bytes] | None = None, folder: Path | None = None) -> None:
+        self._code: dict[str, bytes] = {} if code is None else code
         self._folder = folder
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -63,10 +63,16 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
 
 @cache
+def _in_memory(options: str) -> dict[str, bytes]:
+    """The process's compiled templates for these options, whichever build's cache they are kept in."""
+    return {}
+
+
+@cache
 def _compiled_templates(options: str, folder: str | None) -> _CompiledTemplates:
     if folder is None:
-        return _CompiledTemplates()
-    return _CompiledTemplates(Path(folder) / hashlib.sha256(options.encode()).hexdigest()[:32])
+        return _CompiledTemplates(_in_memory(options))
+    return _CompiledTemplates(_in_memory(options), Path(folder) / hashlib.sha256(options.encode()).hexdigest()[:32])
 
 
 def environment_options(settings: Mapping[str, Any], cache: Path | None = None) -> dict[str, Any]:
