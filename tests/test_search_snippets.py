@@ -71,17 +71,10 @@ def test_a_long_text_gives_the_snippet_of_its_whole_normalised_text():
     the whole text gives, wherever the first match falls, across full-width forms, Tibetan digits,
     invisible characters and affixes that normalisation changes."""
     def whole(text: str, wanted: list[tuple[str, str]]) -> Markup | None:
+        """The snippet as the whole text, normalised whole, gives it."""
         normalised, offsets = normalise_with_offsets(text)
         spans = highlight._spans(normalised, wanted)
-        if not spans:
-            return None
-        first = offsets[spans[0][0]]
-        lo = max(0, first - SNIPPET_CHARS // 4)
-        hi = min(len(text), lo + SNIPPET_CHARS)
-        lo = max(0, min(lo, hi - SNIPPET_CHARS))
-        lo, hi = highlight._start_of_syllable(text, lo, first), highlight._end_of_syllable(text, hi)
-        return Markup(("…" if lo > 0 else "") + highlight._marked(text, offsets, spans, (lo, hi))
-                      + ("…" if hi < len(text) else ""))
+        return highlight._window(text, offsets, spans, SNIPPET_CHARS) if spans else None
 
     rng = random.Random(5)
     odd = "Ａ１（༢༠༢６）\u200b㈱﹐ "

@@ -114,8 +114,11 @@ def snippet(text: str, wanted: list[tuple[str, str]], size: int = SNIPPET_CHARS)
     Cut between syllables only, never on a tsheg or inside a stack. Only the part of the text up to
     the window is normalised (see `_first_matches`)."""
     offsets, spans = _first_matches(text, wanted, size)
-    if not spans:
-        return None
+    return _window(text, offsets, spans, size) if spans else None
+
+
+def _window(text: str, offsets: list[int], spans: list[tuple[int, int]], size: int) -> Markup:
+    """About `size` characters of `text` around its first span, its spans marked."""
     first = offsets[spans[0][0]]
     lo = max(0, first - size // 4)
     hi = min(len(text), lo + size)
