@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache_rows import keep_only
 from .collector import paused
 from .frontmatter import LazySource, Source, file_digest
 from .model import Document
@@ -160,12 +161,8 @@ class PublicationCache:
         """Keep only the rows this build used: a document no longer public (or gone) leaves the file."""
         if self._db is None:
             return
-        self._db.execute("CREATE TEMP TABLE used (slug TEXT PRIMARY KEY)")
-        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((s,) for s in self._used))
-        self._db.execute("DELETE FROM document WHERE slug NOT IN (SELECT slug FROM used)")
-        self._db.execute("CREATE TEMP TABLE used_file (key TEXT PRIMARY KEY)")
-        self._db.executemany("INSERT OR IGNORE INTO used_file VALUES (?)", ((k,) for k in self._files_used))
-        self._db.execute("DELETE FROM file WHERE key NOT IN (SELECT key FROM used_file)")
+        keep_only(self._db, "document", "slug", self._used)
+        keep_only(self._db, "file", "key", self._files_used)
         self._db.commit()
         self._db.close()
         self._db = None

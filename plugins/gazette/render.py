@@ -13,6 +13,7 @@ from pathlib import Path
 import markdown
 import nh3
 
+from .cache_rows import keep_only
 from .table_numbers import TableNumbersExtension
 from .verse import VerseExtension
 
@@ -135,9 +136,7 @@ class MarkdownRenderer:
         """Keep only the entries this run used, so the cache does not grow with every edit."""
         if self._db is None:
             return
-        self._db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-        self._db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
-        self._db.execute("DELETE FROM bodies WHERE key NOT IN (SELECT key FROM used)")
+        keep_only(self._db, "bodies", "key", self._used)
         self._db.commit()
         self._db.close()
         self._db = None
