@@ -310,3 +310,30 @@ def test_interprets_cannot_name_a_path(private: ContentFactory) -> None:
     corpus, _ = load_corpus(private.root)  # the build's own view, the check left out
     publication = build_publication(corpus)
     assert publication.documents["jd2"].interprets == "" and "withheld" not in publication.documents
+
+
+# --- what builds keep for each other: a file published before is not read again while its bytes stand ---
+
+@pytest.mark.parametrize("attack", ["link to a host file", "source of a withheld document"])
+def test_a_published_attachment_swapped_for_a_link_after_a_good_build_is_refused(
+        content: ContentFactory, tmp_path: Path, attack: str) -> None:
+    """The Publication keeps a published file's size and SHA-256 by its input digest; a file made a link
+    since has no input digest to match, so it is judged again: refused, and its target reaches no output."""
+    from gazette.build import build
+
+    content.write("attachments/2026/public/a.pdf", PDF)
+    content.document("public", attachments=[{"file": "attachments/2026/public/a.pdf", "title": "附件"}])
+    content.document("closed", body="内部讨论稿不得公开的文字。", disclosure="不予公开", withheld_reason="内部事务信息")
+    output = tmp_path / "build"
+    assert build(content.root, output, ["site"]) == 0
+    host = tmp_path / "host-secret.txt"
+    host.write_bytes(b"%PDF-1.4\nhost file that must not be published\n")
+    target = host if attack.startswith("link") else next(content.root.rglob("closed.zh.md"))
+    attachment = content.root / "attachments/2026/public/a.pdf"
+    attachment.unlink()
+    attachment.symlink_to(target)
+    assert build(content.root, output, ["site"]) == 1
+    for path in output.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            assert b"host file that must not" not in data and "内部讨论稿".encode() not in data, path

@@ -97,3 +97,14 @@ def test_a_long_text_gives_the_snippet_of_its_whole_normalised_text():
         assert shown == whole(text, wanted)
         found += shown is not None
     assert found > 100
+
+
+def test_a_body_whose_only_cut_is_before_its_match_is_normalised_at_most_twice() -> None:
+    """A long body with nowhere to cut (syllables of stacked marks, no tsheg, no space) but just before its
+    match: the prefixes grow until the whole text, and the snippet is the whole text's."""
+    text = "ཀཱི" * 30_000 + "་ལྷ་སའི་ཁྲིམས"
+    wanted = needles(["ལྷ་ས"])
+    normalised, offsets = normalise_with_offsets(text)
+    shown = snippet(text, wanted)
+    assert shown is not None and "<mark>ལྷ་སའི</mark>" in shown
+    assert shown == highlight._window(text, offsets, highlight._spans(normalised, wanted), SNIPPET_CHARS)
