@@ -19,6 +19,7 @@ from gazette.checks.limits import (
     MAX_BLOCKS,
     MAX_HEADINGS,
     MAX_HTML_NESTING,
+    MAX_MARKS,
     MAX_NESTING,
     body_problems,
 )
@@ -68,8 +69,10 @@ def only(findings: list[Finding], code: str, path: str) -> Finding:
     ("第一条。\n\n" * (MAX_BLOCKS + 1), "LIMIT-BLOCKS", BODY_LINE + 2 * MAX_BLOCKS),
     ("| 县 | 数 |\n|---|---|\n" + "| 康定市 | 1 |\n" * MAX_BLOCKS, "LIMIT-BLOCKS", BODY_LINE + MAX_BLOCKS),
     ("甘" * (MAX_LINE_CHARS + 1) + "\n", "LIMIT-LINE", BODY_LINE),
+    ("正文。\n\n" + ("ཀ" + "\u0f71\u0f72" * 5_000 + "།\n\n") * 40, "LIMIT-MARKS", BODY_LINE + 2),
 ], ids=["8000 [", "8000 [a](", "100000 headings", "quote 200 deep", "300 nested div on a line",
-        "300 nested div", "lists 1000 deep", "unclosed tags", "emphasis", "paragraphs", "table rows", "long line"])
+        "300 nested div", "lists 1000 deep", "unclosed tags", "emphasis", "paragraphs", "table rows", "long line",
+        "a stack of 10000 marks"])
 def test_a_body_over_a_limit_is_an_error_with_its_line(content: ContentFactory, body: str, code: str,
                                                         line: int | None) -> None:
     path = content.document("x", body=body).relative_to(content.root).as_posix()
@@ -89,6 +92,7 @@ def test_bodies_just_under_the_limits_pass() -> None:
         "".join("    " * i + "- a\n" for i in range(MAX_NESTING)), ">" * MAX_NESTING + " a\n",
         "<div>" * MAX_HTML_NESTING + "a" + "</div>" * MAX_HTML_NESTING, "甘" * MAX_LINE_CHARS,
         "<p>一<p>二<li>三" * 100 + "<https://www.gzz.gov.cn/> <a@b.cn>" * 100,  # tags that do not nest
+        "ཀ" + "\u0f71" * MAX_MARKS + "་བསྒྲུབས་ཧཱུྂ་ཀྵྨྱཱ།",  # real stacks, and a run at the limit
     ]
     for body in bodies:
         assert body_problems(body) == [], body[:40]
