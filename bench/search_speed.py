@@ -172,7 +172,7 @@ def build_figures(n: int, procs: int, work: Path, engine: str = "whoosh") -> Pat
           f"entries in {t_entries:.1f} s) ==")
     full = work / f"full-{engine}-{n}"
     stats, t_full = timed(update_index, full, work / "none", wanted, procs, engine=engine)
-    write_facets(full, facets(pub, wanted))
+    write_facets(full, facets(pub))
     size = folder_size(full)
     print(f"full build ({procs} processes): {t_full:8.1f} s  {len(wanted) / t_full:7.0f} entries/s  "
           f"size {size / 1e6:.1f} MB ({size / len(wanted) / 1024:.1f} KB an entry)")
