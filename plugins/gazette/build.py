@@ -141,6 +141,21 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     return result
 
 
+def outdated(content: Path, output: Path, only: list[str], settings_path: str | None = None,
+             today: dt.date | None = None) -> bool:
+    """Whether a build now would do anything: False only when the last good build was made from these very
+    inputs (the test `run_build` makes first)."""
+    from .checks import beijing_today
+    from .settings import settings_file
+
+    _, previous = _recorded_inputs(output)
+    if previous is None:
+        return True
+    inputs = build_inputs.compute(content, settings_file(settings_path), [Path(f) for f in previous.folders],
+                                  only, (today or beijing_today()).isoformat(), previous)
+    return inputs is None or inputs.digest != previous.digest
+
+
 class _Failed(Exception):
     """A build that failed once it had begun to write; `message` is for the editor."""
 

@@ -84,7 +84,7 @@ def code_folders() -> list[Path]:
     return [Path(__file__).resolve().parent]
 
 
-def _libraries() -> list[str]:
+def libraries() -> list[str]:
     """The installed distributions (name and version, from their metadata folders' names) and Python's
     version: a new WeasyPrint or Markdown can change an output."""
     names: set[str] = {sys.version}  # not the executable's path: python and python3 are one interpreter
@@ -158,7 +158,7 @@ def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: 
         os.close(fd)
 
 
-def _folder_files(folder: Path) -> list[Path]:
+def folder_files(folder: Path) -> list[Path]:
     """Every regular file under `folder`, in a fixed order, links not followed; caches skipped."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
@@ -189,7 +189,7 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
     part("environment", repr(sorted((k, v) for k, v in os.environ.items()
                                     if k.startswith(ENVIRONMENT_PREFIXES)
                                     and not any(word in k.upper() for word in SECRET_NAMES))).encode())
-    part("libraries", "\n".join(_libraries()).encode())
+    part("libraries", "\n".join(libraries()).encode())
     content = content.resolve()
     history = _content_history(content)
     # One pass over the content: each file read through its folder's open descriptor as the walk lists it.
@@ -211,6 +211,6 @@ def compute(content: Path, settings_file: Path | None, folders: list[Path], only
         part("settings " + str(path), _file_digest(path, known, stats, now) or b"missing")
     for folder in all_folders:
         part("folder " + folder, b"")
-        for path in _folder_files(Path(folder)):
+        for path in folder_files(Path(folder)):
             part(str(path), _file_digest(path, known, stats, now) or b"unreadable")
     return Inputs(digest.hexdigest(), all_folders, stats, digests)

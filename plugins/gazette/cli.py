@@ -49,6 +49,10 @@ def _build(args: argparse.Namespace) -> int:
 
         logging.basicConfig(format="%(name)s: %(message)s")
         logging.getLogger("pelican").setLevel(logging.INFO)
+    if args.watch:
+        from .watch import watch
+
+        return watch(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose)
     return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
                  force=args.force)
 
@@ -118,6 +122,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--as-of", type=_date, help="按该日检查日期（默认今天，北京时间）/ judge dates as of this day")
     build.add_argument("--force", action="store_true",
                        help="即使无变化也重新检查和生成 / check and write again even when nothing changed")
+    build.add_argument("--watch", action="store_true",
+                       help="构建后监视内容、设置和主题，有修改即在同一进程中重新构建 / after building, build "
+                            "again in the same process whenever the content, the settings or the theme change")
     build.set_defaults(func=_build)
 
     serve = sub.add_parser("serve", help="本地预览 / preview on localhost")

@@ -1,0 +1,126 @@
+"""`gazette build --watch`: build, then build again each time the content, the settings or the theme change,
+in the same process (Pelican's `--autoreload`, for the whole build).
+
+The second and later builds skip what a new `gazette build` process pays before it reads a file: starting
+Python, importing Pelican, Markdown, Jinja and the checks, compiling templates, and reading what the caches
+keep in memory (`publication_cache`'s rows). Every build is still a whole `run_build`: the inputs' digest, the
+check, the Publication, every stage and the switch, with the same promises (a failed build leaves the last
+good output; nothing changed, nothing written).
+
+What a running process cannot take on is new code: its modules are the ones it imported. A change to this
+package's files or to the installed libraries stops the watch with a message, instead of a build whose
+record would name code it did not run. A change of the Beijing day builds again (the check judges dates by
+it). The settings files are compared by their stat each second (watching a single file misses an editor's
+save-by-rename); the content and theme folders are watched through the operating system (watchfiles, which
+Pelican itself uses).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from . import build_inputs
+from .build import BuildResult, outdated, run_build
+
+# Milliseconds: changes arriving closer together than STEP are one build (a `git pull` writes many files);
+# a stream of changes is cut after DEBOUNCE. IDLE: how often the settings and the day are looked at.
+STEP_MS = 50
+DEBOUNCE_MS = 1600
+IDLE_MS = 1000
+_SKIPPED_DIRS = frozenset({".git", "__pycache__", ".cache"})
+
+
+def _stamps(paths: list[Path]) -> list[tuple[int, int, int, int]]:
+    """What changes when a file is saved, in place or by rename."""
+    found = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            found.append((0, 0, 0, 0))
+            continue
+        found.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return found
+
+
+def _program(code: list[Path]) -> tuple[list[str], list[tuple[int, int, int, int]]]:
+    """The installed libraries and the stat of every file of this package: what the running process
+    cannot take on (a hundred files: looked at every second, whether or not a change was noticed)."""
+    files = [path for folder in code for path in build_inputs.folder_files(folder)]
+    return build_inputs.libraries() + [str(p) for p in files], _stamps(files)
+
+
+def _input_change(_change: object, path: str) -> bool:
+    """Every change counts but those in git's and Python's own folders (a build that finds nothing
+    changed costs a digest, a fraction of a second)."""
+    return not _SKIPPED_DIRS.intersection(Path(path).parts) and not path.endswith(".pyc")
+
+
+def _theme(settings_path: str | None, content: Path) -> Path | None:
+    from .config import ConfigError, GazetteConfig
+    from .settings import load_settings
+
+    try:
+        return GazetteConfig.from_settings(load_settings(settings_path, {"PATH": str(content.resolve())})).theme
+    except ConfigError:
+        return None
+
+
+def watch(content: Path, output: Path, only: list[str], settings_path: str | None = None,
+          today: dt.date | None = None, verbose: bool = False, *,
+          on_build: Callable[[BuildResult], None] | None = None,
+          stop: threading.Event | None = None) -> int:
+    """Build, then build after every change until stopped (Ctrl-C, or `stop`): 0; 1 when the code changed
+    under the running process (start it again). `on_build`: called with every build's result."""
+    from watchfiles import watch as changes_of
+
+    from .checks import beijing_today
+    from .settings import settings_file
+
+    code = [Path(f) for f in build_inputs.folders_of([])]
+    program = _program(code)
+    settings = build_inputs.settings_files(settings_file(settings_path))
+    while True:  # once, and again when the settings (and so perhaps the theme) change
+        result = run_build(content, output, only, settings_path, today, verbose)
+        if on_build is not None:
+            on_build(result)
+        theme = _theme(settings_path, content)
+        watched = [p for p in (content, theme, *code) if p is not None and p.is_dir()]
+        stamps, day = _stamps(settings), beijing_today()
+        # An edit saved while a build ran may have come before the watch began: once it has begun (its
+        # first pause), the inputs are compared with the last good build's once.
+        settled = False
+        print(f"等待修改（Ctrl-C 停止）/ watching {', '.join(map(str, watched[:2]))} for changes (Ctrl-C stops)",
+              file=sys.stderr)
+        again = False
+        for changes in changes_of(*watched, watch_filter=_input_change, step=STEP_MS, debounce=DEBOUNCE_MS,
+                                  rust_timeout=IDLE_MS, yield_on_timeout=True, stop_event=stop,
+                                  raise_interrupt=False):
+            if _program(code) != program:
+                print("程序（本系统的代码或已安装的库）已更改，请重新启动 gazette build --watch / the program (this "
+                      "system's code or the installed libraries) changed: start gazette build --watch again",
+                      file=sys.stderr)
+                return 1
+            if _stamps(settings) != stamps:
+                again = True
+                break
+            if not changes:
+                if settled:
+                    if today is not None or beijing_today() == day:
+                        continue
+                else:
+                    settled = True
+                    if not outdated(content, output, only, settings_path, today):
+                        continue
+            day = beijing_today()
+            result = run_build(content, output, only, settings_path, today, verbose)
+            settled = False
+            if on_build is not None:
+                on_build(result)
+        if not again:
+            return 0

@@ -1,0 +1,94 @@
+"""`gazette build --watch`: the watching process builds again after an edit (one saved while a build ran
+included), serves the new text and not the old, and stops when its own code changes under it."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from factory import ContentFactory
+from gazette import build_inputs
+from gazette.build import BuildResult
+from gazette.search.index import SearchIndex
+from gazette.search.query import parse_request, run
+from gazette.watch import watch
+
+
+class Watching:
+    """`watch` in a thread; each build's result, then the return value, in a queue."""
+
+    def __init__(self, content: Path, output: Path) -> None:
+        self.events: queue.Queue[tuple[str, object]] = queue.Queue()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(content, output), daemon=True)
+        self.thread.start()
+
+    def _run(self, content: Path, output: Path) -> None:
+        try:
+            ended = watch(content, output, ["search"], today=TODAY, stop=self.stop,
+                          on_build=lambda result: self.events.put(("built", result)))
+        except BaseException as exc:  # handed to the test, which waits on the queue
+            self.events.put(("raised", exc))
+            return
+        self.events.put(("ended", ended))
+
+    def next(self) -> tuple[str, object]:
+        return self.events.get(timeout=60)
+
+    def build(self) -> BuildResult:
+        kind, value = self.next()
+        assert kind == "built", value
+        assert isinstance(value, BuildResult)
+        return value
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=30)
+
+
+def found(output: Path, q: str) -> set[str]:
+    index = SearchIndex.open(output / "search-index")
+    assert index is not None
+    return {h.key for h in run(index, parse_request({"q": q})).hits}
+
+
+def test_an_edit_is_live_after_the_watching_process_builds_again(content: ContentFactory, tmp_path: Path):
+    content.document("doc-a", body="第一版，zqxold。")
+    output = tmp_path / "build"
+    watching = Watching(content.root, output)
+    try:
+        assert watching.build().status == 0
+        # Saved at once: perhaps before the watch has begun, and still built (the inputs are compared).
+        content.document("doc-a", body="第二版，zqxnew。")
+        second = watching.build()
+        assert second.status == 0 and not second.unchanged
+        assert found(output, "zqxnew") == {"doc:doc-a:zh"}
+        assert found(output, "zqxold") == set()
+        # A refused edit leaves the last good output as it was, and the watch goes on.
+        content.document("doc-a", body="第三版，zqxbad。", secrecy="秘密")
+        assert watching.build().status == 1
+        assert found(output, "zqxnew") == {"doc:doc-a:zh"}
+        assert found(output, "zqxbad") == set()
+    finally:
+        watching.close()
+    assert watching.next() == ("ended", 0)
+
+
+def test_the_watch_stops_when_its_code_changes(content: ContentFactory, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch):
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "module.py").write_text("A = 1\n")
+    monkeypatch.setattr(build_inputs, "code_folders", lambda: [code])
+    content.document("doc-a", body="正文。")
+    watching = Watching(content.root, tmp_path / "build")
+    try:
+        assert watching.build().status == 0
+        assert watching.events.empty()
+        (code / "module.py").write_text("A = 2\n")
+        assert watching.next() == ("ended", 1)
+    finally:
+        watching.close()
