@@ -17,7 +17,7 @@ recommends it from about 5,000 documents), through a settings file the bench wri
 (the project's pelicanconf.py with that engine and an absolute theme folder).
 
     .venv/bin/python bench/republish_speed.py [--documents 10000] [--rounds 3] [--keep DIR] [--pause 10]
-                                              [--engine tantivy|whoosh]
+                                              [--engine tantivy|whoosh] [--watch]
 """
 
 from __future__ import annotations
@@ -56,13 +56,13 @@ def settings_for(base: Path, engine: str) -> Path:
     return path
 
 
-def one_build(content: Path, output: Path, settings: str) -> None:
-    """In a process of its own: one build, with each stage's time written to stdout as JSON."""
+def _timed_stages() -> tuple[dict[str, float], dict[str, float]]:
+    """Wrap each stage's function to add its wall and CPU time to the dicts returned (cleared by the caller
+    between builds). Imports the package as `gazette` does, after tuning the process as it does."""
     import importlib
 
     sys.path.insert(0, str(ROOT / "plugins"))
     from gazette import cli
-    from gazette.build import run_build
 
     if hasattr(cli, "tune_process"):  # what `gazette` does first
         cli.tune_process()
@@ -84,12 +84,38 @@ def one_build(content: Path, output: Path, settings: str) -> None:
                 cpu[_label] = cpu.get(_label, 0.0) + time.process_time() - used
 
         setattr(module, name, timed)  # the build looks each one up in its module when it calls it
+    return times, cpu
+
+
+def _print_record(result, times: dict[str, float], cpu: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+    site = result.reports.get("site")
+    print(json.dumps({"status": result.status, "times": times, "cpu": cpu, "unchanged": result.unchanged,
+                      "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None)}),
+          flush=True)
+    times.clear()
+    cpu.clear()
+
+
+def one_build(content: Path, output: Path, settings: str) -> None:
+    """In a process of its own: one build, with each stage's time written to stdout as JSON."""
     import datetime as dt
 
+    times, cpu = _timed_stages()
+    from gazette.build import run_build
+
     result = run_build(content, output, ["site", "search"], settings, today=dt.date.fromisoformat(AS_OF))
-    site = result.reports.get("site")
-    print(json.dumps({"status": result.status, "times": times, "cpu": cpu,
-                      "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None)}))
+    _print_record(result, times, cpu)
+
+
+def watch_builds(content: Path, output: Path, settings: str) -> None:
+    """`gazette build --watch` in this process: each build's stage times written to stdout as JSON."""
+    import datetime as dt
+
+    times, cpu = _timed_stages()
+    from gazette.watch import watch
+
+    watch(content, output, ["site", "search"], settings, today=dt.date.fromisoformat(AS_OF),
+          on_build=lambda result: _print_record(result, times, cpu))
 
 
 def _public(text: str) -> bool:
@@ -110,6 +136,31 @@ def _build(content: Path, output: Path, settings: Path) -> tuple[float, dict[str
     return wall, json.loads(lines[-1])
 
 
+class _Watcher:
+    """One `gazette build --watch` process (its first build done: nothing changed since the cold one)."""
+
+    def __init__(self, content: Path, output: Path, settings: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--watch-builds", str(content), str(output), str(settings)], cwd=ROOT,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.next_build(time.perf_counter())
+
+    def next_build(self, since: float) -> tuple[float, dict[str, object]]:
+        """The next build's record, and the wall time from `since` to its end."""
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("{"):
+                record = json.loads(line)
+                if record["status"] != 0:
+                    sys.exit("a build of the watching process failed")
+                return time.perf_counter() - since, record
+        sys.exit("the watching process ended")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--documents", type=int, default=10_000)
@@ -120,10 +171,17 @@ def main() -> int:
                          "sooner than generations.REMOVAL_GRACE after the last switch waits for the rest)")
     ap.add_argument("--engine", choices=("tantivy", "whoosh"), default="tantivy",
                     help="the search engine the corpus is built with (default tantivy)")
+    ap.add_argument("--watch", action="store_true",
+                    help="the rounds' builds by one `gazette build --watch` process: the wall time is from the "
+                         "edit's write to the build's end, the wait for the change's notice included")
     ap.add_argument("--one-build", nargs=3, metavar=("CONTENT", "OUTPUT", "SETTINGS"), help=argparse.SUPPRESS)
+    ap.add_argument("--watch-builds", nargs=3, metavar=("CONTENT", "OUTPUT", "SETTINGS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one_build:
         one_build(Path(args.one_build[0]), Path(args.one_build[1]), args.one_build[2])
+        return 0
+    if args.watch_builds:
+        watch_builds(Path(args.watch_builds[0]), Path(args.watch_builds[1]), args.watch_builds[2])
         return 0
 
     from check_speed import generate
@@ -139,6 +197,7 @@ def main() -> int:
         print(f"cold build: {wall:.1f} s wall")
     print(f"load average {os.getloadavg()[0]:.1f}")
     edited = sorted(p for p in content.glob("documents/*/*.zh.md") if _public(p.read_text("utf-8")))
+    watcher = _Watcher(content, output, settings) if args.watch else None
     header = f"{'round':>5} {'wall':>6} " + " ".join(f"{label:>11}" for label in STAGES) + "  pages drawn"
     print(header)
     for number in range(args.rounds):
@@ -146,7 +205,10 @@ def main() -> int:
         path = edited[number * 7 % len(edited)]
         # No long number in the sentence: nineteen digits can pass for a bank card (PII-BANK-CARD)
         path.write_text(path.read_text("utf-8") + f"\n补充说明第{number + 1}段。\n", "utf-8")
-        wall, record = _build(content, output, settings)
+        if watcher is not None:
+            wall, record = watcher.next_build(time.perf_counter())
+        else:
+            wall, record = _build(content, output, settings)
         times = record["times"]
         assert isinstance(times, dict)
         print(f"{number + 1:>5} {wall:6.2f} " + " ".join(f"{times.get(label, 0.0):11.2f}" for label in STAGES)
@@ -155,6 +217,8 @@ def main() -> int:
         cpu = record.get("cpu") or {}
         assert isinstance(cpu, dict)
         print(f"{'cpu':>5} {'':>6} " + " ".join(f"{cpu.get(label, 0.0):11.2f}" for label in STAGES))
+    if watcher is not None:
+        watcher.stop()
     if not args.keep:
         import shutil
 
