@@ -14,7 +14,7 @@ from gazette import build_inputs
 from gazette.build import BuildResult
 from gazette.search.index import SearchIndex
 from gazette.search.query import parse_request, run
-from gazette.watch import watch
+from gazette.watch import _folders, watch
 
 
 class Watching:
@@ -92,3 +92,14 @@ def test_the_watch_stops_when_its_code_changes(content: ContentFactory, tmp_path
         assert watching.next() == ("ended", 1)
     finally:
         watching.close()
+
+
+def test_a_link_in_the_content_is_not_followed_by_the_watch(content: ContentFactory, tmp_path: Path):
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "deep").mkdir(parents=True)
+    (content.root / "documents" / "2026").mkdir(parents=True, exist_ok=True)
+    (content.root / "documents" / "2026" / "away").symlink_to(elsewhere)
+    (content.root / "root").symlink_to("/")
+    folders = _folders([content.root])
+    assert str(content.root / "documents" / "2026") in folders
+    assert not [f for f in folders if "away" in f or f.startswith(str(content.root / "root"))]

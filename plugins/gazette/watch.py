@@ -12,7 +12,7 @@ package's files or to the installed libraries stops the watch with a message, in
 record would name code it did not run. A change of the Beijing day builds again (the check judges dates by
 it). The settings files are compared by their stat each second (watching a single file misses an editor's
 save-by-rename); the content and theme folders are watched through the operating system (watchfiles, which
-Pelican itself uses).
+Pelican itself uses), folder by folder, never through a link.
 """
 
 from __future__ import annotations
@@ -71,6 +71,18 @@ def _theme(settings_path: str | None, content: Path) -> Path | None:
         return None
 
 
+def _folders(roots: list[Path]) -> list[str]:
+    """Every folder under the roots, reached without a link, each watched on its own. (A recursive watch
+    follows links: one to / in the content folder, which the check refuses, would have the watch walk
+    and hold the whole file system.)"""
+    found: list[str] = []
+    for root in roots:
+        for folder, names, _ in os.walk(root):  # links to folders are neither entered nor listed as folders
+            names[:] = sorted(n for n in names if n not in _SKIPPED_DIRS)
+            found.append(folder)
+    return found
+
+
 def watch(content: Path, output: Path, only: list[str], settings_path: str | None = None,
           today: dt.date | None = None, verbose: bool = False, *,
           on_build: Callable[[BuildResult], None] | None = None,
@@ -82,32 +94,34 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
     from .checks import beijing_today
     from .settings import settings_file
 
-    code = [Path(f) for f in build_inputs.folders_of([])]
-    program = _program(code)
+    program = _program([Path(f) for f in build_inputs.folders_of([])])
     settings = build_inputs.settings_files(settings_file(settings_path))
-    while True:  # once, and again when the settings (and so perhaps the theme) change
+
+    def build() -> None:
         result = run_build(content, output, only, settings_path, today, verbose)
         if on_build is not None:
             on_build(result)
+
+    build()
+    print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
+    while True:  # a new watch when folders come or go, or the settings (and so perhaps the theme) change
         theme = _theme(settings_path, content)
-        watched = [p for p in (content, theme, *code) if p is not None and p.is_dir()]
+        roots = [p for p in (content, theme) if p is not None and p.is_dir()]
+        folders = _folders(roots)
         stamps, day = _stamps(settings), beijing_today()
-        # An edit saved while a build ran may have come before the watch began: once it has begun (its
-        # first pause), the inputs are compared with the last good build's once.
+        # An edit saved while a build ran, or before this watch began, is found by comparing the inputs
+        # with the last good build's once the watch has begun (its first pause).
         settled = False
-        print(f"等待修改（Ctrl-C 停止）/ watching {', '.join(map(str, watched[:2]))} for changes (Ctrl-C stops)",
-              file=sys.stderr)
-        again = False
-        for changes in changes_of(*watched, watch_filter=_input_change, step=STEP_MS, debounce=DEBOUNCE_MS,
+        for changes in changes_of(*folders, watch_filter=_input_change, step=STEP_MS, debounce=DEBOUNCE_MS,
                                   rust_timeout=IDLE_MS, yield_on_timeout=True, stop_event=stop,
-                                  raise_interrupt=False):
-            if _program(code) != program:
+                                  raise_interrupt=False, recursive=False, ignore_permission_denied=True):
+            if _program([Path(f) for f in build_inputs.folders_of([])]) != program:
                 print("程序（本系统的代码或已安装的库）已更改，请重新启动 gazette build --watch / the program (this "
                       "system's code or the installed libraries) changed: start gazette build --watch again",
                       file=sys.stderr)
                 return 1
             if _stamps(settings) != stamps:
-                again = True
+                build()
                 break
             if not changes:
                 if settled:
@@ -118,9 +132,9 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
                     if not outdated(content, output, only, settings_path, today):
                         continue
             day = beijing_today()
-            result = run_build(content, output, only, settings_path, today, verbose)
+            build()
             settled = False
-            if on_build is not None:
-                on_build(result)
-        if not again:
+            if _folders(roots) != folders:
+                break
+        else:
             return 0
