@@ -378,3 +378,25 @@ def test_every_rule_that_reads_the_day_is_declared_dated() -> None:
     _load_rule_modules()
     reading = {r.__name__ for r in ordered_rules() if "today" in inspect.getsource(r)}
     assert reading and reading <= {r.__name__ for r in DATED}
+
+
+def test_a_first_build_keeps_its_check_for_the_next_one_and_a_refused_one_writes_nothing(tmp_path: Path) -> None:
+    from gazette.build import build
+    from gazette.checks.incremental import CACHE_NAME
+
+    content = ContentFactory(tmp_path / "content")
+    for n in range(6):
+        content.document(f"doc-{n}")
+    refused = tmp_path / "refused"
+    bad = content.document("secret", secrecy="秘密")
+    assert build(content.root, refused, ["search"], today=TODAY) == 1
+    assert not refused.exists()
+    bad.unlink()
+    output = tmp_path / "build"
+    assert build(content.root, output, ["search"], today=TODAY) == 0
+    assert (output / ".cache" / CACHE_NAME).is_file()
+    body = next(iter(_documents(content.root)))
+    body.write_text(body.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    findings, context = _check(content.root, load_settings(None, {"PATH": str(content.root)}), output / ".cache")
+    assert context.cache["units_judged"] == 1 and context.cache["units_kept"] >= 5
+    assert findings == _check(content.root, load_settings(None, {"PATH": str(content.root)}), None)[0]

@@ -47,15 +47,15 @@ def check_content(content: Path, settings: dict[str, Any] | None = None,
                   today: dt.date | None = None, cache: Path | None = None,
                   digests: Mapping[str, str] | None = None) -> tuple[Corpus, list[Finding]]:
     """Read and check the content folder. `today`: the day to judge dates by (default: today in Beijing;
-    `--as-of` checks the content as it stood on another day). `cache` (an existing folder: the build's):
-    read and judge again only what changed since the last check that found no error
-    (`incremental.py`); `digests`: every content file's digest, where the caller has made them."""
+    `--as-of` checks the content as it stood on another day). `cache` (the build's cache folder, made by the
+    first check that finds no error): read and judge again only what changed since the last check that
+    found no error (`incremental.py`); `digests`: every content file's digest, where the caller has made them."""
     if settings is None:
         from ..settings import load_settings
 
         settings = load_settings(None, {"PATH": str(content.resolve())})
     context = CheckContext(today=today or beijing_today(), settings=settings)
-    if cache is not None and cache.is_dir():
+    if cache is not None:
         import sqlite3
 
         from .incremental import check_incrementally

@@ -467,7 +467,8 @@ def _check(content: Path, context: CheckContext, cache: Path, rules: list[Rule],
     if refused or any(f.is_error for f in findings):
         return corpus, findings  # a refused build changes nothing under its output, its caches included
 
-    # Keep what this check found, for the next one.
+    # Keep what this check found, for the next one (a first build's too: its next build is an editor's edit).
+    cache.mkdir(parents=True, exist_ok=True)
     vis = corpus_visibility(_sub(corpus, loaded))
     if valid:  # the readings of the units that changed or went, unless read again now
         dropped = {k for keys in kept.column("fm", [*(by_name[n].hname for n in changed), *removed]).values()
