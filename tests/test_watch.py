@@ -11,10 +11,17 @@ import pytest
 from conftest import TODAY
 from factory import ContentFactory
 from gazette import build_inputs
+from gazette import watch as watch_module
 from gazette.build import BuildResult
 from gazette.search.index import SearchIndex
 from gazette.search.query import parse_request, run
 from gazette.watch import _folders, watch
+
+
+@pytest.fixture(autouse=True)
+def _short_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The watch's idle pause (when the inputs are compared after a build) shortened for the tests."""
+    monkeypatch.setattr(watch_module, "IDLE_MS", 200)
 
 
 class Watching:

@@ -52,7 +52,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.watch:
         from .watch import watch
 
-        return watch(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose)
+        return watch(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
+                     force=args.force)
     return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
                  force=args.force)
 

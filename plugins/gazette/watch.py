@@ -85,10 +85,11 @@ def _folders(roots: list[Path]) -> list[str]:
 
 def watch(content: Path, output: Path, only: list[str], settings_path: str | None = None,
           today: dt.date | None = None, verbose: bool = False, *,
-          on_build: Callable[[BuildResult], None] | None = None,
+          force: bool = False, on_build: Callable[[BuildResult], None] | None = None,
           stop: threading.Event | None = None) -> int:
-    """Build, then build after every change until stopped (Ctrl-C, or `stop`): 0; 1 when the code changed
-    under the running process (start it again). `on_build`: called with every build's result."""
+    """Build (`force`: the first build even when nothing changed), then build after every change until
+    stopped (Ctrl-C, or `stop`): 0; 1 when the code changed under the running process (start it again).
+    `on_build`: called with every build's result."""
     from watchfiles import watch as changes_of
 
     from .checks import beijing_today
@@ -97,12 +98,12 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
     program = _program([Path(f) for f in build_inputs.folders_of([])])
     settings = build_inputs.settings_files(settings_file(settings_path))
 
-    def build() -> None:
-        result = run_build(content, output, only, settings_path, today, verbose)
+    def build(force: bool = False) -> None:
+        result = run_build(content, output, only, settings_path, today, verbose, force=force)
         if on_build is not None:
             on_build(result)
 
-    build()
+    build(force)
     print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
     while True:  # a new watch when folders come or go, or the settings (and so perhaps the theme) change
         theme = _theme(settings_path, content)
