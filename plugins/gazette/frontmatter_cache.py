@@ -3,7 +3,9 @@
 Reading the YAML of ten thousand documents is most of what reading the content costs; a document whose
 front matter did not change need not be parsed again. Only public documents' front matter is kept (the
 loader says which, by `visibility.py`): what a withheld, on-request, draft or secret document says about
-itself is never kept under the output. Values are stored in a tagged JSON form that cannot be confused with
+itself is never kept under the output. Nor is the front matter of a file that names its release chain
+(`review`): who did each step appears in no output, the cache under the output folder included (such a
+file is parsed again when it is read). Values are stored in a tagged JSON form that cannot be confused with
 what an editor writes (every mapping, list and date is tagged), so a kept value is exactly the parsed one.
 The key includes this module's and the parser's code, so a changed parser never serves an old reading.
 """
@@ -141,7 +143,7 @@ class FrontMatterCache:
         documents it did not read), those of `dropped` this build did not use again."""
         new: dict[str, str] = {}
         for path, (key, meta, lines) in self.pending.items():
-            if path in public_paths:
+            if path in public_paths and not meta.get("review"):
                 try:
                     new[key] = json.dumps([_encode(meta), lines], ensure_ascii=False)
                 except TypeError:
