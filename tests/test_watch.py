@@ -33,9 +33,13 @@ class Watching:
         self.thread = threading.Thread(target=self._run, args=(content, output), daemon=True)
         self.thread.start()
 
+    def _renew(self) -> None:
+        self.events.put(("renew", None))
+        self.stop.set()
+
     def _run(self, content: Path, output: Path) -> None:
         try:
-            ended = watch(content, output, ["search"], today=TODAY, stop=self.stop,
+            ended = watch(content, output, ["search"], today=TODAY, stop=self.stop, renew=self._renew,
                           on_build=lambda result: self.events.put(("built", result)))
         except BaseException as exc:  # handed to the test, which waits on the queue
             self.events.put(("raised", exc))
@@ -110,3 +114,16 @@ def test_a_link_in_the_content_is_not_followed_by_the_watch(content: ContentFact
     folders = _folders([content.root])
     assert str(content.root / "documents" / "2026") in folders
     assert not [f for f in folders if "away" in f or f.startswith(str(content.root / "root"))]
+
+
+def test_a_watch_grown_past_its_limit_is_renewed_between_builds(content: ContentFactory, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(watch_module, "RENEW_AFTER_MB", -1)  # any size is past it
+    content.document("doc-a", body="正文。")
+    watching = Watching(content.root, tmp_path / "build")
+    try:
+        assert watching.build().status == 0
+        assert watching.next() == ("renew", None)  # after the build was live and reported
+        assert watching.next() == ("ended", 0)
+    finally:
+        watching.close()

@@ -53,9 +53,19 @@ def _build(args: argparse.Namespace) -> int:
         from .watch import watch
 
         return watch(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
-                     force=args.force)
+                     force=args.force, renew=_start_afresh)
     return build(Path(args.content), Path(args.output), only, args.settings, args.as_of, args.verbose,
                  force=args.force)
+
+
+def _start_afresh() -> None:
+    """Replace this process with the same command (a watch whose memory has grown: `watch.RENEW_AFTER_MB`);
+    its first build finds nothing changed. `--force` is not repeated."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [arg for arg in sys.orig_argv if arg != "--force"])
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -348,6 +348,12 @@ def _spawn_removal(folder: Path, grace: float = 0.0) -> None:
         start_new_session=True, close_fds=True))
 
 
+def reap_removals() -> None:
+    """Forget the removals that have finished (a process that builds again and again, `gazette build
+    --watch`, would otherwise keep each one's exit status, a zombie process, until it ends)."""
+    _removals[:] = [process for process in _removals if process.poll() is None]
+
+
 def wait_for_removals() -> None:
     """Wait until the replaced generations this process set to be removed are gone (for a caller that
     goes on to read the whole output folder)."""

@@ -17,7 +17,10 @@ Pelican itself uses), folder by folder, never through a link.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import gc
 import os
 import sys
 import threading
@@ -26,12 +29,16 @@ from pathlib import Path
 
 from . import build_inputs
 from .build import BuildResult, outdated, run_build
+from .generations import reap_removals
 
 # Milliseconds: changes arriving closer together than STEP are one build (a `git pull` writes many files);
 # a stream of changes is cut after DEBOUNCE. IDLE: how often the settings and the day are looked at.
 STEP_MS = 50
 DEBOUNCE_MS = 1600
 IDLE_MS = 1000
+# A long watch grows a few MB a build even so (memory C code keeps in its own pools): past this growth the
+# process starts itself afresh, as a web server's worker is renewed after so many requests.
+RENEW_AFTER_MB = 300
 _SKIPPED_DIRS = frozenset({".git", "__pycache__", ".cache"})
 
 
@@ -71,6 +78,26 @@ def _theme(settings_path: str | None, content: Path) -> Path | None:
         return None
 
 
+def _resident_mb() -> float:
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _tidy() -> None:
+    """What one short `gazette build` leaves to its exit, done after each build of the watch (once its output is
+    live, so no edit waits for it). The build's corpus and Publication hold reference cycles, which the
+    command's collector thresholds (`cli.tune_process`) would leave for a long time; the memory C code
+    freed (the JSON records, tantivy's and SQLite's buffers) stays with the process until it is trimmed;
+    finished removals of old generations are reaped. Measured at 10,000 documents: without this the
+    process grew by 25–35 MB a build, with it by 3–4."""
+    gc.collect()
+    reap_removals()
+    with contextlib.suppress(OSError, AttributeError):  # glibc's; elsewhere freed memory is only reused
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _folders(roots: list[Path]) -> list[str]:
     """Every folder under the roots, reached without a link, each watched on its own. (A recursive watch
     follows links: one to / in the content folder, which the check refuses, would have the watch walk
@@ -86,10 +113,11 @@ def _folders(roots: list[Path]) -> list[str]:
 def watch(content: Path, output: Path, only: list[str], settings_path: str | None = None,
           today: dt.date | None = None, verbose: bool = False, *,
           force: bool = False, on_build: Callable[[BuildResult], None] | None = None,
-          stop: threading.Event | None = None) -> int:
+          stop: threading.Event | None = None, renew: Callable[[], None] | None = None) -> int:
     """Build (`force`: the first build even when nothing changed), then build after every change until
     stopped (Ctrl-C, or `stop`): 0; 1 when the code changed under the running process (start it again).
-    `on_build`: called with every build's result."""
+    `on_build`: called with every build's result. `renew`: called (between builds) once the process has
+    grown by RENEW_AFTER_MB since its first build; `gazette build --watch` starts itself afresh there."""
     from watchfiles import watch as changes_of
 
     from .checks import beijing_today
@@ -98,10 +126,21 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
     program = _program([Path(f) for f in build_inputs.folders_of([])])
     settings = build_inputs.settings_files(settings_file(settings_path))
 
+    first: list[float] = []
+
     def build(force: bool = False) -> None:
         result = run_build(content, output, only, settings_path, today, verbose, force=force)
+        result.publication = None
+        _tidy()
         if on_build is not None:
             on_build(result)
+        resident = _resident_mb()
+        first[:] = first or [resident]
+        grown = resident - first[0]
+        if renew is not None and grown > RENEW_AFTER_MB:
+            print(f"进程内存已增长 {grown:.0f} MB，重新启动监视 / the process grew by {grown:.0f} MB since its first "
+                  "build: the watch starts afresh", file=sys.stderr)
+            renew()
 
     build(force)
     print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
