@@ -89,9 +89,11 @@ def _timed_stages() -> tuple[dict[str, float], dict[str, float]]:
 
 def _print_record(result, times: dict[str, float], cpu: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
     site = result.reports.get("site")
+    # The process's resident memory now: a watching process must not grow from one build to the next.
+    rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
     print(json.dumps({"status": result.status, "times": times, "cpu": cpu, "unchanged": result.unchanged,
-                      "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None)}),
-          flush=True)
+                      "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None),
+                      "rss_mb": round(rss)}), flush=True)
     times.clear()
     cpu.clear()
 
@@ -221,7 +223,7 @@ def main() -> int:
         assert isinstance(times, dict)
         print(f"{number + 1:>5} {wall:6.2f} " + " ".join(f"{times.get(label, 0.0):11.2f}" for label in STAGES)
               + f"  {record['drawn']} of {int(record['drawn'] or 0) + int(record['reused'] or 0)}"
-              + f"   (load {os.getloadavg()[0]:.1f})")
+              + f"   (load {os.getloadavg()[0]:.1f}, {record.get('rss_mb', '?')} MB resident)")
         cpu = record.get("cpu") or {}
         assert isinstance(cpu, dict)
         print(f"{'cpu':>5} {'':>6} " + " ".join(f"{cpu.get(label, 0.0):11.2f}" for label in STAGES))
