@@ -84,8 +84,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     record, previous = _recorded_inputs(output)
     inputs = None
     if previous is not None and not force:
-        inputs = build_inputs.compute(content, settings_file(settings_path), [Path(f) for f in previous.folders],
-                                      only, day.isoformat(), previous)
+        inputs = _inputs_now(content, settings_path, only, day, previous)
         if inputs is not None and inputs.digest == previous.digest:
             print(_unchanged(record), file=sys.stderr)
             return BuildResult(0, unchanged=True)
@@ -146,14 +145,21 @@ def outdated(content: Path, output: Path, only: list[str], settings_path: str | 
     """Whether a build now would do anything: False only when the last good build was made from these very
     inputs (the test `run_build` makes first)."""
     from .checks import beijing_today
-    from .settings import settings_file
 
     _, previous = _recorded_inputs(output)
     if previous is None:
         return True
-    inputs = build_inputs.compute(content, settings_file(settings_path), [Path(f) for f in previous.folders],
-                                  only, (today or beijing_today()).isoformat(), previous)
+    inputs = _inputs_now(content, settings_path, only, today or beijing_today(), previous)
     return inputs is None or inputs.digest != previous.digest
+
+
+def _inputs_now(content: Path, settings_path: str | None, only: list[str], day: dt.date,
+                previous: build_inputs.Inputs) -> build_inputs.Inputs | None:
+    """The inputs' digest now, over the folders the last good build hashed (before the settings are read)."""
+    from .settings import settings_file
+
+    return build_inputs.compute(content, settings_file(settings_path), [Path(f) for f in previous.folders],
+                                only, day.isoformat(), previous)
 
 
 class _Failed(Exception):
