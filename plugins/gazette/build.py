@@ -80,6 +80,15 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     if not content.is_dir():
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
         return BuildResult(1)
+    folder, written = content.resolve(), output.resolve()
+    inside, around = written.is_relative_to(folder), folder.is_relative_to(written)
+    if inside or around:
+        # Written into the content, the output would be read back as content (and watched: build on build).
+        where_zh, where_en = ("在内容目录之内", "is inside") if inside else ("包含内容目录", "contains")
+        print(f"输出目录 {output} {where_zh}，未写入任何文件；用 --output 指定内容目录以外的目录 / the output folder "
+              f"{output} {where_en} the content folder {content}; nothing was written: choose an --output outside "
+              "it", file=sys.stderr)
+        return BuildResult(1)
     day = today or beijing_today()
     record, previous = _recorded_inputs(output)
     inputs = None
