@@ -127,3 +127,51 @@ def test_a_watch_grown_past_its_limit_is_renewed_between_builds(content: Content
         assert watching.next() == ("ended", 0)
     finally:
         watching.close()
+
+
+def test_a_folder_nested_a_thousand_deep_is_watched_without_error(content: ContentFactory, tmp_path: Path):
+    folder = content.root / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    for _ in range(1100):  # deeper than Python's recursion limit
+        folder = folder / "a"
+        folder.mkdir()
+    found = _folders([content.root])
+    assert str(folder) in found and len(found) >= 1101
+
+
+def test_a_watch_the_system_refuses_falls_back_to_scanning(content: ContentFactory, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch):
+    """A tree past the system's limit of watched folders (inotify's max_user_watches) is scanned instead."""
+    import watchfiles
+
+    real = watchfiles.watch
+
+    def refusing(*paths, force_polling=None, **kwargs):  # type: ignore[no-untyped-def]
+        if not force_polling:
+            raise OSError(28, "inotify watch limit reached")
+        yield from real(*paths, force_polling=True, poll_delay_ms=50, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", refusing)
+    content.document("doc-a", body="第一版，zqxold。")
+    output = tmp_path / "build"
+    watching = Watching(content.root, output)
+    try:
+        assert watching.build().status == 0
+        content.document("doc-a", body="第二版，zqxnew。")
+        assert watching.build().status == 0
+        assert found(output, "zqxnew") == {"doc:doc-a:zh"}
+    finally:
+        watching.close()
+
+
+@pytest.mark.parametrize("where", ["inside", "around"])
+def test_an_output_folder_inside_the_content_or_around_it_is_refused(content: ContentFactory, tmp_path: Path,
+                                                                     where: str, capsys: pytest.CaptureFixture):
+    from gazette.build import build
+
+    content.document("doc-a")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    output = content.root / "build" if where == "inside" else tmp_path
+    assert build(content.root, output, ["search"], today=TODAY) == 1
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written
+    assert "--output" in capsys.readouterr().err

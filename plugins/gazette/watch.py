@@ -2,8 +2,8 @@
 in the same process (Pelican's `--autoreload`, for the whole build).
 
 The second and later builds skip what a new `gazette build` process pays before it reads a file: starting
-Python, importing Pelican, Markdown, Jinja and the checks, compiling templates, and reading what the caches
-keep in memory (`publication_cache`'s rows). Every build is still a whole `run_build`: the inputs' digest, the
+Python, importing Pelican, Markdown, Jinja and the checks, setting up Pelican, and loading the compiled
+templates (kept in memory by `theme.py`). Every build is still a whole `run_build`: the inputs' digest, the
 check, the Publication, every stage and the switch, with the same promises (a failed build leaves the last
 good output; nothing changed, nothing written).
 
@@ -21,6 +21,7 @@ import contextlib
 import ctypes
 import datetime as dt
 import gc
+import itertools
 import os
 import sys
 import threading
@@ -101,12 +102,21 @@ def _tidy() -> None:
 def _folders(roots: list[Path]) -> list[str]:
     """Every folder under the roots, reached without a link, each watched on its own. (A recursive watch
     follows links: one to / in the content folder, which the check refuses, would have the watch walk
-    and hold the whole file system.)"""
+    and hold the whole file system.) Walked with a list, not by recursion: a folder nested a thousand deep
+    is no error of the content's, and must not end the watch."""
     found: list[str] = []
     for root in roots:
-        for folder, names, _ in os.walk(root):  # links to folders are neither entered nor listed as folders
-            names[:] = sorted(n for n in names if n not in _SKIPPED_DIRS)
+        pending = [str(root)]
+        while pending:
+            folder = pending.pop()
             found.append(folder)
+            try:
+                with os.scandir(folder) as entries:
+                    inner = sorted(e.path for e in entries
+                                   if e.name not in _SKIPPED_DIRS and e.is_dir(follow_symlinks=False))
+            except OSError:  # gone, or unreadable: the build says so
+                continue
+            pending.extend(reversed(inner))
     return found
 
 
@@ -144,6 +154,7 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
 
     build(force)
     print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
+    polling = False
     while True:  # a new watch when folders come or go, or the settings (and so perhaps the theme) change
         theme = _theme(settings_path, content)
         roots = [p for p in (content, theme) if p is not None and p.is_dir()]
@@ -152,9 +163,19 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
         # An edit saved while a build ran, or before this watch began, is found by comparing the inputs
         # with the last good build's once the watch has begun (its first pause).
         settled = False
-        for changes in changes_of(*folders, watch_filter=_input_change, step=STEP_MS, debounce=DEBOUNCE_MS,
-                                  rust_timeout=IDLE_MS, yield_on_timeout=True, stop_event=stop,
-                                  raise_interrupt=False, recursive=False, ignore_permission_denied=True):
+        watching = changes_of(*folders, watch_filter=_input_change, step=STEP_MS, debounce=DEBOUNCE_MS,
+                              rust_timeout=IDLE_MS, yield_on_timeout=True, stop_event=stop, raise_interrupt=False,
+                              recursive=False, ignore_permission_denied=True, force_polling=polling)
+        try:
+            begun = next(watching, None)  # the watch begins here: a refused one says so now
+        except OSError as exc:  # the system's limit of watched folders (inotify's), reached by a huge tree
+            if polling:
+                raise
+            print(f"无法由系统监视 {len(folders)} 个目录（{exc}），改为定时扫描 / the system cannot watch "
+                  f"{len(folders)} folders ({exc}): they are scanned in turn instead", file=sys.stderr)
+            polling = True
+            continue
+        for changes in itertools.chain([begun] if begun is not None else [], watching):
             if _program([Path(f) for f in build_inputs.folders_of([])]) != program:
                 print("程序（本系统的代码或已安装的库）已更改，请重新启动 gazette build --watch / the program (this "
                       "system's code or the installed libraries) changed: start gazette build --watch again",
