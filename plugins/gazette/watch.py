@@ -92,7 +92,7 @@ def _tidy() -> None:
     command's collector thresholds (`cli.tune_process`) would leave for a long time; the memory C code
     freed (the JSON records, tantivy's and SQLite's buffers) stays with the process until it is trimmed;
     finished removals of old generations are reaped. Measured at 10,000 documents: without this the
-    process grew by 25–35 MB a build, with it by 3–4."""
+    process grew by about 35 MB a build, with it by 3–5 MB."""
     gc.collect()
     reap_removals()
     with contextlib.suppress(OSError, AttributeError):  # glibc's; elsewhere freed memory is only reused
