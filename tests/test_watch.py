@@ -164,14 +164,15 @@ def test_a_watch_the_system_refuses_falls_back_to_scanning(content: ContentFacto
         watching.close()
 
 
-@pytest.mark.parametrize("where", ["inside", "around"])
+@pytest.mark.parametrize("where", ["inside", "around", "dotdot"])
 def test_an_output_folder_inside_the_content_or_around_it_is_refused(content: ContentFactory, tmp_path: Path,
                                                                      where: str, capsys: pytest.CaptureFixture):
     from gazette.build import build
 
     content.document("doc-a")
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
-    output = content.root / "build" if where == "inside" else tmp_path
+    output = {"inside": content.root / "build", "around": tmp_path,
+              "dotdot": content.root / "documents" / ".."}[where]  # the content folder itself, by another name
     assert build(content.root, output, ["search"], today=TODAY) == 1
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written
     assert "--output" in capsys.readouterr().err
