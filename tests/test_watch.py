@@ -130,13 +130,19 @@ def test_a_watch_grown_past_its_limit_is_renewed_between_builds(content: Content
 
 
 def test_a_folder_nested_a_thousand_deep_is_watched_without_error(content: ContentFactory, tmp_path: Path):
-    folder = content.root / "images"
-    folder.mkdir(parents=True, exist_ok=True)
-    for _ in range(1100):  # deeper than Python's recursion limit
-        folder = folder / "a"
-        folder.mkdir()
-    found = _folders([content.root])
-    assert str(folder) in found and len(found) >= 1101
+    top = content.root / "images"
+    top.mkdir(parents=True, exist_ok=True)
+    folder = top
+    try:
+        for _ in range(1100):  # deeper than Python's recursion limit
+            folder = folder / "a"
+            folder.mkdir()
+        found = _folders([content.root])
+        assert str(folder) in found and len(found) >= 1101
+    finally:  # from the bottom up: pytest removes its old temporary folders by recursion
+        while folder != top:
+            folder.rmdir()
+            folder = folder.parent
 
 
 def test_a_watch_the_system_refuses_falls_back_to_scanning(content: ContentFactory, tmp_path: Path,
