@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from .file_memo import FileMemo, identity
 from .labels import PART_WORDS, TIBETAN_DIGITS, Labels
 
 if TYPE_CHECKING:
@@ -197,12 +198,19 @@ class SyllableCache:
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        try:
-            self.old: dict[str, str] = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.old = {}
-        if not isinstance(self.old, dict) or not all(isinstance(v, str) for v in self.old.values()):
-            self.old = {}
+        seen = identity(file)
+        remembered = _syllable_files.get(file, seen) if seen is not None else None
+        if remembered is not None:  # written or read by this process, and unchanged since
+            self.old: dict[str, str] = dict(remembered)
+        else:
+            try:
+                self.old = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.old = {}
+            if not isinstance(self.old, dict) or not all(isinstance(v, str) for v in self.old.values()):
+                self.old = {}
+            if seen is not None:
+                _syllable_files.put(file, dict(self.old), seen)
         self.kept = set(self.old)
         self.new: dict[str, str] = {}
 
@@ -223,6 +231,10 @@ class SyllableCache:
         partial = self.file.with_suffix(".part")
         partial.write_text(json.dumps(self.new, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(partial, self.file)
+        _syllable_files.put(self.file, dict(self.new))
+
+
+_syllable_files = FileMemo(1)  # the syllables file this process last wrote or read
 
 
 def _label_words(settings: Mapping[str, Any]) -> Iterator[str]:

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from ..file_memo import FileMemo, identity
+
 VERSION = 2
 
 
@@ -70,6 +72,10 @@ def plan_base(environment: str, registry: str, conversion: str, renderer: str, l
 def read_plan(path: Path) -> Plan | None:
     """The plan recorded at `path`; None when missing or not of the expected shape (it vouches for nothing
     then: every page is keyed)."""
+    seen = identity(path)
+    remembered = _plans.get(path, seen) if seen is not None else None
+    if remembered is not None:  # written or read by this process, and unchanged since
+        return _copy(remembered)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("version") != VERSION:
@@ -87,6 +93,8 @@ def read_plan(path: Path) -> Plan | None:
                         ] if listing else []
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+    if seen is not None:
+        _plans.put(path, _copy(plan), seen)
     return plan
 
 
@@ -95,3 +103,13 @@ def write_plan(path: Path, plan: Plan) -> None:
             "pages": [[p.url, p.lang, p.key, p.entities] for p in plan.pages],
             "listing": "\n".join(f"{url}\t{lang}" for url, lang in plan.listing)}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    _plans.put(path, _copy(plan))
+
+
+def _copy(plan: Plan) -> Plan:
+    """A plan whose lists and mapping the caller may change (their items are immutable)."""
+    return Plan(plan.base, plan.structure, dict(plan.entities), list(plan.pages), list(plan.listing))
+
+
+# The plans this process last wrote or read (the live tree's is read by the next build).
+_plans = FileMemo(2)
