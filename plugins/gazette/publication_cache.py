@@ -31,12 +31,19 @@ made it (`build_inputs.py` hashes every content file): an unchanged attachment i
 
 Rows no build used are deleted at the end of the build, with SQLite's secure_delete on, so a document
 that stops being public leaves no text in the file.
+
+A process that builds again and again (`gazette build --watch`) keeps the rows it left in the file in
+memory too, and takes them from there instead of reading and unpickling ten thousand rows again, while the
+file is the one it left: each build that changes the table writes a new random `token` into it in the same
+transaction, and the rows in memory are used only under the same base and token (another process's build,
+or a table emptied for another base, changes one of them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import pickle
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -94,9 +101,12 @@ class PublicationCache:
 
     def __init__(self, file: Path | None, base: str) -> None:
         self._db: sqlite3.Connection | None = None
-        self._used: set[str] = set()
+        self._file = str(file)
+        self._used: dict[str, tuple[str, Derived]] = {}  # hidden slug → (key, row) of each row this build uses
         self._files: dict[str, tuple[int, str]] = {}  # hidden(path, digest) → (size, SHA-256)
         self._files_used: set[str] = set()
+        # The rows this process left in the file at its last build, when the file still holds exactly them.
+        self._remembered: dict[str, tuple[str, Derived]] | None = None
         if file is None:
             return
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -107,12 +117,17 @@ class PublicationCache:
                          "data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE IF NOT EXISTS file (key TEXT PRIMARY KEY, size INTEGER NOT NULL, "
                          "sha256 TEXT NOT NULL)")
-        row = self._db.execute("SELECT value FROM meta WHERE name = 'base'").fetchone()
-        base = f"{SCHEMA}:{base}"
-        if row is None or row[0] != base:
+        meta = dict(self._db.execute("SELECT name, value FROM meta WHERE name IN ('base', 'token')").fetchall())
+        self._base = base = f"{SCHEMA}:{base}"
+        if meta.get("base") != base:
             self._db.execute("DELETE FROM document")
             self._db.execute("DELETE FROM file")  # the sniff is code too
+            self._db.execute("DELETE FROM meta WHERE name = 'token'")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
+        elif _memory.get("file") == self._file and (_memory.get("base"), _memory.get("token")) == (
+                base, meta.get("token")):
+            self._remembered = _memory["rows"]
+        _memory.clear()  # this build changes the file: what was remembered is this build's to set again
         self._files = {key: (size, sha) for key, size, sha in self._db.execute("SELECT key, size, sha256 FROM file")}
 
     def find(self, keys: dict[str, str]) -> dict[str, Derived]:
@@ -123,6 +138,13 @@ class PublicationCache:
         # a slug of a withheld document is not kept in readable form either
         wanted = {hidden(slug): (slug, key) for slug, key in keys.items()}
         found: dict[str, Derived] = {}
+        if self._remembered is not None:
+            for name, (slug, key) in wanted.items():
+                row = self._remembered.get(name)
+                if row is not None and row[0] == key:
+                    found[slug] = row[1]
+                    self._used[name] = row
+            return found
         with paused():
             for name, key, data in self._db.execute("SELECT slug, key, data FROM document"):
                 slug, wanted_key = wanted.get(name, ("", ""))
@@ -130,14 +152,14 @@ class PublicationCache:
                     derived = pickle.loads(data)
                     if isinstance(derived, Derived):
                         found[slug] = derived
-                        self._used.add(name)
+                        self._used[name] = (key, derived)
         return found
 
     def put(self, slug: str, key: str, derived: Derived) -> None:
         if self._db is None:
             return
         slug = hidden(slug)
-        self._used.add(slug)
+        self._used[slug] = (key, derived)
         self._db.execute("INSERT OR REPLACE INTO document VALUES (?, ?, ?)",
                          (slug, key, pickle.dumps(derived, protocol=pickle.HIGHEST_PROTOCOL)))
 
@@ -161,11 +183,25 @@ class PublicationCache:
         """Keep only the rows this build used: a document no longer public (or gone) leaves the file."""
         if self._db is None:
             return
-        keep_only(self._db, "document", "slug", self._used)
+        if self._remembered is not None:  # the table holds exactly these: delete the ones not used
+            self._db.executemany("DELETE FROM document WHERE slug = ?",
+                                 ((name,) for name in self._remembered.keys() - self._used.keys()))
+        else:
+            keep_only(self._db, "document", "slug", self._used)
         keep_only(self._db, "file", "key", self._files_used)
+        token = secrets.token_hex(16)
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
         self._db.commit()
         self._db.close()
         self._db = None
+        # The rows are the Publication's documents, completed in place by each build (`publication.py`
+        # sets again everything it adds to them), so the next build can take them as they are.
+        _memory.update(file=self._file, base=self._base, token=token, rows=self._used)
+
+
+# What the last PublicationCache closed by this process left in its file (one file: a process builds one
+# output at a time).
+_memory: dict[str, Any] = {}
 
 
 def base_key(registry_bytes: Iterable[bytes], renderer_version: str) -> str:
