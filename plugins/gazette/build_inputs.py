@@ -12,8 +12,9 @@ contents instead of times).
 
 Large files that rarely change (the fonts: tens of megabytes) are not read again while their device,
 inode, size, modification and change times are those recorded with their digest, as git's index does:
-the change time cannot be set back by a program, and a file modified in the same second as it was
-recorded is read again.
+the change time cannot be set back by a program, and a file changed less than `RACY_SECONDS` before it
+is looked at is read again (and its stamp not kept). A process that builds again and again keeps the
+same stamps of the small files it read (in memory only), and reads again only those whose stamp changed.
 """
 
 from __future__ import annotations
@@ -122,10 +123,35 @@ def _content_history(content: Path) -> Callable[[], bytes]:
 _SEEN: dict[str, list[int | str]] = {}
 
 
+# The small files this process has read, by the same stamp (not recorded: a new process reads them all
+# once). A process that builds again and again (`gazette build --watch`) then reads only the files that
+# changed: ten thousand documents are ten thousand reads otherwise.
+_SEEN_SMALL: dict[str, tuple[int, int, int, int, int, bytes]] = {}
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _racy(st: os.stat_result, now: float) -> bool:
+    """Changed so recently that another change within the same tick of the file system's clock would
+    leave the same stamp: its digest is neither taken from nor kept by its stamp."""
+    return now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
+
+
 def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: dict[str, list[int | str]],
                  now: float, dir_fd: int | None = None, key: str = "") -> bytes | None:
     """The file's digest, or None when it is not a regular file reached without a link. `dir_fd`: the
     open folder `path` (a name) is in; `key`: then the file's whole path, which its stat is kept by."""
+    key = key or str(path)
+    small = _SEEN_SMALL.get(key)
+    if small is not None:
+        try:
+            st = os.stat(path, dir_fd=dir_fd, follow_symlinks=False)
+        except OSError:
+            return None
+        if S_ISREG(st.st_mode) and small[:5] == _stamp(st) and not _racy(st, now):
+            return small[5]
     try:
         fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
     except OSError:
@@ -134,17 +160,19 @@ def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: 
         st = os.fstat(fd)
         if not S_ISREG(st.st_mode):
             return None
-        key = key or str(path)
         if st.st_size < STAT_CACHED:
             # Most content files: one read of the whole file, one call into the hash. (A read cut short
             # gives a digest of other bytes: the file counts as changed, and whoever reads it compares.)
             data = os.read(fd, st.st_size + 1)
             if len(data) > st.st_size:  # it grew since fstat: read the rest
                 data += b"".join(iter(lambda: os.read(fd, 1 << 20), b""))
-            return FILE_HASH(data).digest()
-        stamp: list[int | str] = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+            value = FILE_HASH(data).digest()
+            if len(data) == st.st_size and not _racy(st, now):
+                _SEEN_SMALL[key] = (*_stamp(st), value)
+            return value
+        stamp: list[int | str] = list(_stamp(st))
         known = previous.get(key) or _SEEN.get(key)
-        racy = now - max(st.st_mtime_ns, st.st_ctime_ns) / 1e9 < RACY_SECONDS
+        racy = _racy(st, now)
         if known is not None and known[:5] == stamp and not racy:
             stats[key] = known
             return bytes.fromhex(str(known[5]))
@@ -152,7 +180,8 @@ def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: 
         while chunk := os.read(fd, 1 << 20):
             digest.update(chunk)
         value = digest.digest()
-        stats[key] = _SEEN[key] = [*stamp, value.hex(), digest.name]
+        if not racy:  # a stamp that another change could leave as it is vouches for nothing
+            stats[key] = _SEEN[key] = [*stamp, value.hex(), digest.name]
         return value
     finally:
         os.close(fd)

@@ -101,7 +101,7 @@ def walk(content: Path, visit: Callable[[int, str, str], None] | None = None) ->
                 os.close(fd)
     finally:
         os.close(root)
-    files.sort(key=lambda rel: rel.split("/"))
+    files.sort(key=lambda rel: rel.replace("/", "\0"))  # by path parts: "/" before any character of a name
     return files, findings
 
 
