@@ -18,6 +18,10 @@ def _tree(folder: Path) -> dict[str, bytes]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
 def _drawn(content: ContentFactory, output: Path, *, force: bool = False) -> tuple[int, int]:
     result = run_build(content.root, output, ["site"], force=force)
     assert result.status == 0
@@ -28,6 +32,8 @@ def _same_as_fresh(content: ContentFactory, output: Path, fresh: Path) -> dict[s
     assert build(content.root, fresh, ["site"]) == 0
     incremental_tree, fresh_tree = _tree(output / "site"), _tree(fresh / "site")
     assert incremental_tree.keys() == fresh_tree.keys()
+    # no folder left behind either (an attachment's folder is named by its document's slug)
+    assert _folders(output / "site") == _folders(fresh / "site")
     assert [name for name in fresh_tree if incremental_tree[name] != fresh_tree[name]] == []
     return fresh_tree
 
@@ -75,3 +81,37 @@ def test_incremental_build_equals_fresh_build(content: ContentFactory, tmp_path:
     leaks = [p for p in output.rglob("*") if p.is_file() and not p.is_relative_to(output / ".cache")
              and (b"zqxcountybody" in p.read_bytes() or b"zqxaddedbody" in p.read_bytes())]
     assert leaks == []
+
+
+def test_the_spare_trees_copied_files_are_kept_replaced_or_removed(content: ContentFactory, tmp_path: Path) -> None:
+    """The spare tree keeps the attachments it holds with the listed bytes; one with other bytes is replaced
+    (never written through: it may be a link to the live tree's file), and one no longer published goes
+    with its folder."""
+    rel = "attachments/2026/att-doc/表.csv"
+    attached = {"attachments": [{"file": rel, "title": "统计表"}]}
+    content.document("att-doc", **attached)
+    content.document("other-doc")
+    content.write(rel, "县,条数\n康定,1 zqxoldbytes\n")
+    output = tmp_path / "out"
+    assert build(content.root, output, ["site"]) == 0  # A
+    content.document("other-doc", body="改动一。\n")
+    assert build(content.root, output, ["site"]) == 0  # B, a new tree; A kept as the spare
+    spare = generations.spare(output)
+    assert spare is not None and (spare / "site" / rel).is_file()
+    b_file = (output / "site" / rel).resolve()  # a link to A's file: the same bytes, one inode
+    assert b_file.stat().st_ino == (spare / "site" / rel).stat().st_ino
+    content.write(rel, "县,条数\n康定,2 zqxnewbytes\n")
+    assert build(content.root, output, ["site"]) == 0  # C: A updated in place
+    assert not spare.exists()
+    assert b"zqxnewbytes" in (output / "site" / rel).read_bytes()
+    assert b"zqxoldbytes" in b_file.read_bytes()  # B's file, not written through
+    _same_as_fresh(content, output, tmp_path / "fresh-1")
+    content.document("other-doc", body="改动二。\n")
+    assert build(content.root, output, ["site"]) == 0  # D: B updated (it holds the old bytes)
+    assert b"zqxnewbytes" in (output / "site" / rel).read_bytes()
+    _same_as_fresh(content, output, tmp_path / "fresh-2")
+    content.document("att-doc", disclosure="不予公开", withheld_reason="内部事务信息", secrecy_review=None,
+                     **attached)
+    assert build(content.root, output, ["site"]) == 0  # E: C updated (it holds the attachment)
+    assert not (output / "site" / "attachments" / "2026" / "att-doc").exists()
+    _same_as_fresh(content, output, tmp_path / "fresh-3")

@@ -218,9 +218,10 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     # The spare tree is updated only by a build that writes the site: the site stage is what knows
     # which of its files are still right.
     spare = generations.take_spare(output) if previous is not None and "site" in only and not force else None
-    generation, held = spare or (generations.new_generation(output), {})
+    generation = spare.generation if spare is not None else generations.new_generation(output)
     dirs = BuildDirs(site=generation / "site", search_index=generation / "search-index", cache=cache,
-                     previous=previous if previous is not None else generation / "none", held=held)
+                     previous=previous if previous is not None else generation / "none",
+                     held=spare.pages if spare is not None else {}, held_files=spare.files if spare is not None else {})
     reports: dict[str, StageReport] = {}
     try:
         publication = build_publication(corpus, cache=cache, digests=digests)

@@ -35,6 +35,8 @@ class BuildDirs:
     # (`generations.take_spare`); empty for a new tree. A held file may be a link shared with the live
     # tree: it is replaced, never written through.
     held: dict[str, str] = field(default_factory=dict)
+    # The files copied from content/ that `site` already holds (path → SHA-256), likewise.
+    held_files: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -177,15 +177,7 @@ class _PageWriter:
     def remove_unlisted(self) -> None:
         """Remove the held pages this build does not list, and the folders they leave empty."""
         for url in self.held.keys() - self.new_keys.keys():
-            path = self.out / urls.output_path(url)
-            path.unlink(missing_ok=True)
-            for folder in path.parents:
-                if folder == self.out:
-                    break
-                try:
-                    folder.rmdir()
-                except OSError:
-                    break
+            _remove_file(self.out, urls.output_path(url))
 
     def _write(self, name: str, html: str) -> None:
         path = self.out / name
@@ -211,13 +203,34 @@ class GazetteFilesGenerator(_RunGenerator):
             pub, out = self.run.publication, Path(self.output_path)
             generation = self.run.dirs.site.parent
             copied = read_copied(self.run.dirs.previous / COPIED)
+            held = self.run.dirs.held_files
+            # A file the tree being written holds (the spare) with the SHA-256 listed stays; one it holds
+            # with other bytes, or that is no longer listed, goes, with the folders it leaves empty (their
+            # names are slugs). A held file may be a link shared with the live tree: unlinked, never
+            # written through.
+            for rel, digest in held.items():
+                if pub.static_files.get(rel) != digest:
+                    _remove_file(out, rel)
             # A file the last good build copied with the same SHA-256 is linked from there: its bytes are
             # the ones listed. Any other is copied from content/.
-            fresh = [rel for rel, digest in pub.static_files.items()
-                     if copied.get(rel) != digest or not _reuse(self.run.dirs.previous / "site" / rel, out / rel)]
+            fresh = [rel for rel, digest in pub.static_files.items() if held.get(rel) != digest and (
+                     copied.get(rel) != digest or not _reuse(self.run.dirs.previous / "site" / rel, out / rel))]
             copy_plain_files(pub.content_root, fresh, out)
             write_copied(generation / COPIED, pub.static_files)
             self.run.images.write(pub, out)
+
+
+def _remove_file(out: Path, rel: str) -> None:
+    """Remove `rel` under `out`, and the folders that leaves empty."""
+    path = out / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == out:
+            break
+        try:
+            folder.rmdir()
+        except OSError:
+            break
 
 
 def _derived(key: str, what: str) -> str:
