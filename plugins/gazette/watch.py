@@ -141,9 +141,9 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
     def build(force: bool = False) -> None:
         result = run_build(content, output, only, settings_path, today, verbose, force=force)
         result.publication = None
-        _tidy()
-        if on_build is not None:
+        if on_build is not None:  # the build's output is live now: what follows is the watch's own
             on_build(result)
+        _tidy()
         resident = _resident_mb()
         first[:] = first or [resident]
         grown = resident - first[0]
