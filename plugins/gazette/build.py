@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from . import build_inputs, generations
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
-from .forked import ForkedCall, can_fork
 from .generations import PAGE_KEYS, PAGE_PLAN, BuildLocked, MadeFrom
 from .stages import BuildDirs, Stage, StageReport, progress
 
@@ -224,7 +223,6 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
                      previous=previous if previous is not None else generation / "none",
                      held=spare.pages if spare is not None else {}, held_files=spare.files if spare is not None else {})
     reports: dict[str, StageReport] = {}
-    beside: ForkedCall | None = None
     try:
         publication = build_publication(corpus, cache=cache, digests=digests)
         # The corpus and the Publication live until the build ends: set aside from the cycle collector,
@@ -237,13 +235,11 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
         made_from = generations.read_manifest(previous) if previous is not None else {}
         fingerprint = publication.fingerprint()
         records: dict[str, MadeFrom] = {}
-        beside = _search_beside(publication, dirs, settings, only)
         for name in STAGES:
             record = made_from.get(name)
             if name in only:
                 progress(f"生成 {name} / writing {name} …")
-                reports[name] = (beside.result() if name == "search" and beside is not None
-                                 else _stage(name)(publication, dirs, settings, progress, reports))
+                reports[name] = _stage(name)(publication, dirs, settings, progress, reports)
                 records[name] = MadeFrom(fingerprint, reports[name].files)
             elif record is not None and record.fingerprint == fingerprint and previous is not None:
                 _carry_over(name, previous, dirs)
@@ -268,33 +264,16 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     except (Exception, KeyboardInterrupt) as exc:
         # A failed build leaves nothing of its own; the last good output stays as it was. (A killed one
         # cannot clean up: the next build does.)
-        if beside is not None:
-            beside.cancel()  # before its generation goes
         generations.discard(output, generation)
         if not isinstance(exc, Exception):
             raise
         raise _Failed(_failure(exc, output, cache)) from exc
-    finally:
-        if beside is not None:  # however the build ends, the search stage's process does not outlive it
-            beside.cancel()
     # The replaced tree is kept as the next build's spare only when it shows nothing this one does not:
     # a document withdrawn or made 依申请公开 leaves no copy of its text behind.
     before = generations.read_disclosed(previous) if previous is not None else None
     generations.switch(output, generation, remove_in_background=True,
                        keep_replaced=before is not None and before <= disclosed)
     return BuildResult(0, publication, reports)
-
-
-def _search_beside(publication: Publication, dirs: BuildDirs, settings: dict[str, Any],
-                   only: list[str]) -> ForkedCall | None:
-    """The search stage started in a process of its own, when another stage runs in this one and the
-    machine has a second CPU (`GAZETTE_PARALLEL_STAGES = False` turns it off): the index is written while
-    the site is (it takes no other stage's report)."""
-    if "search" not in only or not {"site", "pdf"} & set(only) or not settings.get("GAZETTE_PARALLEL_STAGES", True):
-        return None
-    if not can_fork():
-        return None
-    return ForkedCall(_stage("search"), publication, dirs, settings, progress, {})
 
 
 def _failure(exc: Exception, output: Path, cache: Path) -> str:
