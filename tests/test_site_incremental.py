@@ -115,3 +115,48 @@ def test_the_spare_trees_copied_files_are_kept_replaced_or_removed(content: Cont
     assert build(content.root, output, ["site"]) == 0  # E: C updated (it holds the attachment)
     assert not (output / "site" / "attachments" / "2026" / "att-doc").exists()
     _same_as_fresh(content, output, tmp_path / "fresh-3")
+
+
+def test_page_records_that_cannot_be_written_after_the_switch(content: ContentFactory, tmp_path: Path,
+                                                              monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """The page records are written once the output is live: when they cannot be (a full disk), the new
+    output stands, the build says so, no half record is left, and the next builds (the tree without a
+    record is no spare) equal a fresh one."""
+    import errno
+    import os
+
+    content.document("first-doc", body="第一版。zqxfirst\n")
+    output = tmp_path / "out"
+    assert build(content.root, output, ["site"]) == 0
+    content.document("other-doc", body="另一份。\n")
+    assert build(content.root, output, ["site"]) == 0  # the first tree kept as the spare
+    real = generations.write_record_file
+
+    def full(path: Path, text: str) -> None:
+        if path.name not in (generations.PAGE_KEYS, generations.PAGE_PLAN):
+            return real(path, text)
+
+        def no_space(*args: object) -> None:  # the whole text written, not renamed into place
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+        with monkeypatch.context() as during:
+            during.setattr(os, "replace", no_space)
+            real(path, text)
+
+    monkeypatch.setattr(generations, "write_record_file", full)
+    import gazette.site.page_plan as page_plan
+
+    monkeypatch.setattr(page_plan, "write_record_file", full)
+    content.document("first-doc", body="第二版。zqxsecond\n")
+    capsys.readouterr()
+    assert build(content.root, output, ["site"]) == 0
+    assert "zqxsecond" in (output / "site/zh/documents/first-doc/index.html").read_text(encoding="utf-8")
+    assert "page records could not be written" in capsys.readouterr().err
+    live = (output / "current").resolve()
+    assert not (live / generations.PAGE_KEYS).exists() and not list(live.glob("*.part"))
+    monkeypatch.setattr(generations, "write_record_file", real)
+    monkeypatch.setattr(page_plan, "write_record_file", real)
+    for step in ("第三版。zqxthird\n", "第四版。zqxfourth\n"):
+        content.document("first-doc", body=step)
+        assert build(content.root, output, ["site"]) == 0
+        _same_as_fresh(content, output, tmp_path / f"fresh-{step[:3]}")

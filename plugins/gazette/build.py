@@ -60,6 +60,7 @@ class BuildResult:
     publication: Publication | None = None
     reports: dict[str, StageReport] = field(default_factory=dict)
     unchanged: bool = False  # nothing changed since the last good build: nothing was checked or written
+    live: float | None = None  # time.monotonic() when the output became live (the switch)
 
 
 def build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
@@ -273,7 +274,22 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     before = generations.read_disclosed(previous) if previous is not None else None
     generations.switch(output, generation, remove_in_background=True,
                        keep_replaced=before is not None and before <= disclosed)
-    return BuildResult(0, publication, reports)
+    live = time.monotonic()
+    _write_later(reports, output)
+    return BuildResult(0, publication, reports, live=live)
+
+
+def _write_later(reports: dict[str, StageReport], output: Path) -> None:
+    """The records the stages left for after the switch. The output is live: one that cannot be written
+    is said, and only costs the next build time."""
+    try:
+        for report in reports.values():
+            for write in report.later:
+                write()
+    except OSError as exc:
+        print(f"警告：输出已更新，但页面记录未能写入（{exc}）；下次构建会重新生成更多页面 / warning: the output is "
+              f"live, but its page records could not be written ({exc}): the next build redraws more pages",
+              file=sys.stderr)
 
 
 def _failure(exc: Exception, output: Path, cache: Path) -> str:

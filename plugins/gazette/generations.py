@@ -245,7 +245,8 @@ def take_spare(output: Path) -> Spare | None:
     held = read_page_keys(folder / PAGE_KEYS)
     files = read_copied(folder / COPIED)
     live = read_page_keys(current / PAGE_KEYS)
-    if len(live.items() - held.items()) > max(SPARE_OUT_OF_DATE, len(live) // 2):
+    spare_key = held.get
+    if sum(1 for url, key in live.items() if spare_key(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
         # Mostly out of date (the theme or the code changed since): replacing most of its files costs more
         # than linking them all into a new tree; it is removed after the switch.
         return None
@@ -323,8 +324,19 @@ _records = FileMemo(8)
 
 
 def write_page_keys(path: Path, keys: dict[str, str]) -> None:
-    path.write_text(json.dumps(keys, separators=(",", ":")), encoding="utf-8")
+    write_record_file(path, json.dumps(keys, separators=(",", ":")))
     _records.put(path, dict(keys))
+
+
+def write_record_file(path: Path, text: str) -> None:
+    """A site record, whole or not at all (written beside it, then renamed): a record cut short by a full
+    disk would vouch for files it does not list."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def read_copied(path: Path) -> dict[str, str]:

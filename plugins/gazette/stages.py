@@ -51,6 +51,9 @@ class StageReport:
     removed: int = 0
     rebuilt: bool = False  # made from scratch rather than updated
     seconds: float = 0.0
+    # Records that only make later builds faster (the site's page records), written once the output is
+    # live, in order; a build stopped before them leaves a live output that the next build redraws more of.
+    later: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Stage(Protocol):

@@ -79,9 +79,14 @@ class GazetteSiteGenerator(_RunGenerator):
             plan.entities = pages.keys.entities(shown)
         plan.listing = list(run.pages)
         pages.remove_unlisted()
-        write_page_keys(run.dirs.site.parent / PAGE_KEYS, pages.new_keys)
-        write_plan(run.dirs.site.parent / PAGE_PLAN, plan)
-        (run.dirs.site.parent / HELD).unlink(missing_ok=True)  # the record above replaces it
+        generation = run.dirs.site.parent
+        # The page records only make later builds faster (they vouch for the pages this tree holds): the
+        # build writes them once the output is live. Until they are, the tree is no spare (it has no page
+        # record); `HELD` goes only once the record replacing it is whole.
+        keys, held = pages.new_keys, generation / HELD
+        run.report.later += [lambda: write_page_keys(generation / PAGE_KEYS, keys),
+                             lambda: write_plan(generation / PAGE_PLAN, plan),
+                             lambda: held.unlink(missing_ok=True)]
         self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
                           page_url="/", pub=pub, pdfs=run.pdfs, images=run.images, settings=self.settings,
@@ -134,8 +139,9 @@ class _PageWriter:
         it with that key, else linked from there (a page whose file is missing there is drawn)."""
         missing: set[str] = set()
         keyed = self.new_keys
-        for url, _ in self.old_keys.items() - self.held.items():  # what this tree does not hold as it is
-            if url in keyed:
+        held = self.held.get
+        for url, key in self.old_keys.items():
+            if url in keyed or held(url) == key:  # keyed again, or held as it is
                 continue
             name = urls.output_path(url)
             if url in self.held:

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..file_memo import FileMemo, identity
+from ..generations import write_record_file
 
 VERSION = 2
 
@@ -102,7 +103,7 @@ def write_plan(path: Path, plan: Plan) -> None:
     data = {"version": VERSION, "base": plan.base, "structure": plan.structure, "entities": plan.entities,
             "pages": [[p.url, p.lang, p.key, p.entities] for p in plan.pages],
             "listing": "\n".join(f"{url}\t{lang}" for url, lang in plan.listing)}
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    write_record_file(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     _plans.put(path, _copy(plan))
 
 
