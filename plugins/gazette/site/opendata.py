@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import urls
+from ..file_memo import FileMemo, identity
 from ..publication import Publication
 
 FIELDS = ("index_no", "title_zh", "title_bo", "publisher", "publisher_id", "issuers", "doc_number", "signed",
@@ -78,12 +79,20 @@ class RecordDigests:
 
     def __init__(self, file: Path, environment: str) -> None:
         self.file, self.environment = file, environment
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-            kept = data["records"] if data["environment"] == environment else {}
-            self.old = {str(k): str(v) for k, v in kept.items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            self.old = {}
+        seen = identity(file)
+        remembered = _record_files.get(file, seen) if seen is not None else None
+        if remembered is not None:  # written or read by this process, and unchanged since
+            kept_environment, kept = remembered
+            self.old = dict(kept) if kept_environment == environment else {}
+        else:
+            try:
+                data = json.loads(file.read_text(encoding="utf-8"))
+                kept = {str(k): str(v) for k, v in data["records"].items()}
+                if seen is not None:
+                    _record_files.put(file, (str(data["environment"]), kept), seen)
+                self.old = dict(kept) if data["environment"] == environment else {}
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                self.old = {}
         self.new: dict[str, str] = {}
 
     def of(self, doc: Any, base: str) -> str:
@@ -102,6 +111,10 @@ class RecordDigests:
         partial = self.file.with_suffix(".part")
         partial.write_text(json.dumps({"environment": self.environment, "records": self.new}), encoding="utf-8")
         os.replace(partial, self.file)
+        _record_files.put(self.file, (self.environment, dict(self.new)))
+
+
+_record_files = FileMemo(1)  # the records file this process last wrote or read: (environment, records)
 
 
 def fingerprint(pub: Publication, settings: dict[str, Any], digests: dict[str, str] | None = None,
