@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from factory import ContentFactory
-from gazette import build_inputs
+from gazette import build_inputs, publication_cache
 from gazette.frontmatter import LazySource
 from gazette.labels import Labels
 from gazette.loader import load_corpus
@@ -138,7 +138,18 @@ SEEDS = range(1, 1 + int(os.environ.get("GAZETTE_PUBLICATION_SEEDS", "1")))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_path: Path, seed: int) -> None:
+def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_path: Path, seed: int,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rows this process left in the file are taken from memory (as `gazette build --watch` does):
+    # counted, so that the comparison below covers them.
+    remembered = []
+    real_find = publication_cache.PublicationCache.find
+
+    def find(self: publication_cache.PublicationCache, keys: dict[str, str]) -> dict[str, Any]:
+        remembered.append(self._remembered is not None)
+        return real_find(self, keys)
+
+    monkeypatch.setattr(publication_cache.PublicationCache, "find", find)
     content = ContentFactory(tmp_path / "content")
     build_site_corpus(content)
     snapshot = {p.relative_to(content.root).as_posix(): p.read_bytes()
@@ -165,6 +176,8 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
             edits[-1] += " (undone)"
             continue
         corpus, digests = _as_a_build_gives(content.root)
+        if round_ % 2:  # as a new process would: the rows read from the file (their bodies decoded lazily)
+            publication_cache._memory.clear()
         cached = build_publication(corpus, cache=cache, digests=digests)
         lazy += _undecoded(cached)  # compared below, field by field, once decoded
         # The search stage's entries: held by the last record where it matches, made where it does not;
@@ -190,6 +203,7 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
     assert unread > 0  # documents taken from the cache were not read
     assert lazy > 0  # and their bodies not decoded until asked for
     assert held > 0  # search entries known by the last record were not made again
+    assert sum(remembered) >= 3  # the other cached builds after the first, from memory
 
 
 CANARY = "zqxpubcachecanary"
@@ -280,3 +294,22 @@ def test_a_file_published_before_is_not_read_again_until_its_bytes_change(tmp_pa
     content.write("attachments/2026/with-file/表.pdf", "<html><script>alert(1)</script>\n")
     with pytest.raises(Unpublishable):  # sniffed again: its bytes are not the ones that passed
         _built(content.root, cache)
+
+
+def test_rows_remembered_are_not_trusted_once_another_build_changed_the_file(tmp_path: Path) -> None:
+    """Another process's build changes the file (its token): this process's memory of it is not used, and
+    a row the other build added for a document since removed is deleted all the same."""
+    content = ContentFactory(tmp_path / "content")
+    content.document("plain-doc")
+    cache = tmp_path / "out" / ".cache"
+    _built(content.root, cache)
+    ours = dict(publication_cache._memory)  # what this process remembers of the file
+    path = content.document("canary-doc", body=f"{CANARY}body 正文。")
+    _built(content.root, cache)  # as another process would: its rows and token in the file
+    assert CANARY.encode() in (cache / "publication.sqlite").read_bytes()
+    publication_cache._memory.clear()
+    publication_cache._memory.update(ours)  # this process knows nothing of that build
+    path.unlink()  # gone: no row is written for it, its old one must be deleted
+    pub = _built(content.root, cache)
+    assert "canary-doc" not in pub.documents
+    assert CANARY.encode() not in (cache / "publication.sqlite").read_bytes()

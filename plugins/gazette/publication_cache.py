@@ -124,10 +124,10 @@ class PublicationCache:
             self._db.execute("DELETE FROM file")  # the sniff is code too
             self._db.execute("DELETE FROM meta WHERE name = 'token'")
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('base', ?)", (base,))
-        elif _memory.get("file") == self._file and (_memory.get("base"), _memory.get("token")) == (
-                base, meta.get("token")):
-            self._remembered = _memory["rows"]
-        _memory.clear()  # this build changes the file: what was remembered is this build's to set again
+        elif (remembered := _memory.get(self._file)) is not None and remembered[:2] == (base, meta.get("token")):
+            self._remembered = remembered[2]
+        # This build changes the file: what was remembered of it is this build's to set again.
+        _memory.pop(self._file, None)
         self._files = {key: (size, sha) for key, size, sha in self._db.execute("SELECT key, size, sha256 FROM file")}
 
     def find(self, keys: dict[str, str]) -> dict[str, Derived]:
@@ -196,12 +196,15 @@ class PublicationCache:
         self._db = None
         # The rows are the Publication's documents, completed in place by each build (`publication.py`
         # sets again everything it adds to them), so the next build can take them as they are.
-        _memory.update(file=self._file, base=self._base, token=token, rows=self._used)
+        _memory[self._file] = (self._base, token, self._used)
+        while len(_memory) > REMEMBERED_FILES:
+            del _memory[next(iter(_memory))]
 
 
-# What the last PublicationCache closed by this process left in its file (one file: a process builds one
-# output at a time).
-_memory: dict[str, Any] = {}
+# What the last PublicationCaches closed by this process left in their files: file → (base, token, rows).
+# A process builds one output, or a build and a preview beside it.
+REMEMBERED_FILES = 2
+_memory: dict[str, tuple[str, str, dict[str, tuple[str, Derived]]]] = {}
 
 
 def base_key(registry_bytes: Iterable[bytes], renderer_version: str) -> str:
