@@ -18,6 +18,7 @@ and stops rather than copy anything the check did not see.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
@@ -116,6 +117,7 @@ def document_files(doc: Document) -> tuple[list[str], str]:
             f"{ATTACHMENTS}{doc.signed.year}/{doc.slug}/" if doc.signed else "")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same slugs and paths, build after build of a watching process
 def hidden(name: str) -> str:
     """What a cache keeps of a name of what is not public (a slug, a file, a folder): its hash."""
     return hashlib.blake2b(name.encode(), digest_size=16).hexdigest()

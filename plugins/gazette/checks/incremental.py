@@ -79,6 +79,7 @@ STATIC_FOLDERS = (ATTACHMENTS, IMAGES)  # files whose bytes the rules read (`Sta
 Run = Callable[[list[Rule], Corpus, CheckContext], list[Finding]]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same paths and names, build after build of a watching process
 def _h(text: str) -> str:
     """What is kept of a name, a path or a tie: its hash."""
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
