@@ -88,14 +88,15 @@ def _timed_stages() -> tuple[dict[str, float], dict[str, float]]:
     return times, cpu
 
 
-def _print_record(result, times: dict[str, float], cpu: dict[str, float]) -> None:  # type: ignore[no-untyped-def]
+def _print_record(result, times: dict[str, float], cpu: dict[str, float],  # type: ignore[no-untyped-def]
+                  idle_mb: int | None = None) -> None:
     site = result.reports.get("site")
     # The process's resident memory now: a watching process must not grow from one build to the next.
     rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
     # From the switch (the output live) to now: the page records written after it
     after_live = time.monotonic() - result.live if getattr(result, "live", None) is not None else 0.0
     print(json.dumps({"status": result.status, "times": times, "cpu": cpu, "unchanged": result.unchanged,
-                      "after_live": after_live,
+                      "after_live": after_live, "idle_mb": idle_mb,
                       "drawn": getattr(site, "written", None), "reused": getattr(site, "reused", None),
                       "rss_mb": round(rss)}), flush=True)
     times.clear()
@@ -122,14 +123,18 @@ def watch_builds(content: Path, output: Path, settings: str) -> None:
 
     real = watching.run_build
 
+    idle: list[int] = []
+
     def run_build(*args, **kwargs):  # type: ignore[no-untyped-def]
         times.clear()  # what the watch did while idle (the inputs compared after a build) is no build's
         cpu.clear()
+        # The resident memory between builds, once the watch has tidied after the last one
+        idle[:] = [int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 10**6]
         return real(*args, **kwargs)
 
     watching.run_build = run_build
     watching.watch(content, output, ["site", "search"], settings, today=dt.date.fromisoformat(AS_OF),
-                   on_build=lambda result: _print_record(result, times, cpu))
+                   on_build=lambda result: _print_record(result, times, cpu, idle[0] if idle else None))
 
 
 def _public(text: str) -> bool:
@@ -230,7 +235,8 @@ def main() -> int:
         print(f"{number + 1:>5} {wall:6.2f} {live:6.2f} "
               + " ".join(f"{times.get(label, 0.0):11.2f}" for label in STAGES)
               + f"  {record['drawn']} of {int(record['drawn'] or 0) + int(record['reused'] or 0)}"
-              + f"   (load {os.getloadavg()[0]:.1f}, {record.get('rss_mb', '?')} MB resident)")
+              + f"   (load {os.getloadavg()[0]:.1f}, {record.get('rss_mb', '?')} MB resident at its end"
+              + (f", {record['idle_mb']} MB before it" if record.get("idle_mb") else "") + ")")
         cpu = record.get("cpu") or {}
         assert isinstance(cpu, dict)
         print(f"{'cpu':>5} {'':>6} {'':>6} " + " ".join(f"{cpu.get(label, 0.0):11.2f}" for label in STAGES))

@@ -12,7 +12,7 @@ from conftest import TODAY
 from factory import ContentFactory
 from gazette import build_inputs
 from gazette import watch as watch_module
-from gazette.build import BuildResult
+from gazette.build import BuildResult, run_build
 from gazette.search.index import SearchIndex
 from gazette.search.query import parse_request, run
 from gazette.watch import _folders, watch
@@ -125,6 +125,23 @@ def test_a_watch_grown_past_its_limit_is_renewed_between_builds(content: Content
         assert watching.build().status == 0
         assert watching.next() == ("renew", None)  # after the build was live and reported
         assert watching.next() == ("ended", 0)
+    finally:
+        watching.close()
+
+
+def test_a_watch_whose_first_build_wrote_nothing_is_not_renewed_for_it(content: ContentFactory, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    """Its growth counts from the first build that wrote (which fills what the process keeps), not from a
+    build that found nothing changed."""
+    content.document("doc-a", body="正文。")
+    assert run_build(content.root, tmp_path / "build", ["search"], today=TODAY).status == 0
+    monkeypatch.setattr(watch_module, "RENEW_AFTER_MB", -1)
+    watching = Watching(content.root, tmp_path / "build")
+    try:
+        assert watching.build().unchanged
+        content.document("doc-a", body="正文，改过。")
+        assert not watching.build().unchanged
+        assert watching.next() == ("renew", None)  # measured from this one: any size is past the limit
     finally:
         watching.close()
 

@@ -127,7 +127,8 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
     """Build (`force`: the first build even when nothing changed), then build after every change until
     stopped (Ctrl-C, or `stop`): 0; 1 when the code changed under the running process (start it again).
     `on_build`: called with every build's result. `renew`: called (between builds) once the process has
-    grown by RENEW_AFTER_MB since its first build; `gazette build --watch` starts itself afresh there."""
+    grown by RENEW_AFTER_MB since its first build that wrote anything; `gazette build --watch` starts itself
+    afresh there."""
     from watchfiles import watch as changes_of
 
     from .checks import beijing_today
@@ -144,12 +145,16 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
         if on_build is not None:  # the build's output is live now: what follows is the watch's own
             on_build(result)
         _tidy()
+        if result.status != 0 or (result.unchanged and not first):
+            return
+        # Measured from the first build that wrote: it fills what the process keeps for the next builds
+        # (the Publication's rows, the records), which is working memory, not growth.
         resident = _resident_mb()
         first[:] = first or [resident]
         grown = resident - first[0]
         if renew is not None and grown > RENEW_AFTER_MB:
             print(f"进程内存已增长 {grown:.0f} MB，重新启动监视 / the process grew by {grown:.0f} MB since its first "
-                  "build: the watch starts afresh", file=sys.stderr)
+                  "build that wrote: the watch starts afresh", file=sys.stderr)
             renew()
 
     build(force)
