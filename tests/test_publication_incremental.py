@@ -313,3 +313,43 @@ def test_rows_remembered_are_not_trusted_once_another_build_changed_the_file(tmp
     pub = _built(content.root, cache)
     assert "canary-doc" not in pub.documents
     assert CANARY.encode() not in (cache / "publication.sqlite").read_bytes()
+
+
+def test_rows_read_ahead_by_a_watching_process_equal_a_fresh_derivation(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build.warm` (a watch waiting for its first edit) reads the rows as a build that used them all
+    leaves them; the build after an edit takes them from memory and equals a fresh derivation. A file with
+    a row this code did not write is not read ahead."""
+    from gazette.build import warm
+
+    content = ContentFactory(tmp_path / "content")
+    build_site_corpus(content)
+    output = tmp_path / "out"
+    from gazette.build import run_build
+
+    assert run_build(content.root, output, ["search"]).status == 0
+    publication_cache._memory.clear()  # as in a new process
+    warm(content.root, output)
+    file = str(output / ".cache" / "publication.sqlite")
+    assert file in publication_cache._memory and len(publication_cache._memory[file][2]) > 5
+    used = []
+    real_find = publication_cache.PublicationCache.find
+
+    def find(self: publication_cache.PublicationCache, keys: dict[str, str]) -> dict[str, Any]:
+        used.append(self._remembered is not None)
+        return real_find(self, keys)
+
+    monkeypatch.setattr(publication_cache.PublicationCache, "find", find)
+    _edit(next(content.root.glob("documents/*/*.zh.md")), r"\n---\n", "\n---\n补充一句。\n")
+    cached = _built(content.root, output / ".cache")
+    assert used == [True]
+    assert _publication(cached) == _publication(build_publication(load_corpus(content.root)[0]))
+
+    import pickle
+    import sqlite3
+
+    with sqlite3.connect(file) as db:
+        db.execute("INSERT INTO document VALUES ('planted', 'key', ?)", (pickle.dumps({"not": "a row"}),))
+    publication_cache._memory.clear()
+    warm(content.root, output)
+    assert file not in publication_cache._memory

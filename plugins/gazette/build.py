@@ -163,6 +163,30 @@ def outdated(content: Path, output: Path, only: list[str], settings_path: str | 
     return inputs is None or inputs.digest != previous.digest
 
 
+def warm(content: Path, output: Path) -> None:
+    """Read into this process's memory what the next build takes from the last good output and its caches
+    (the Publication's rows, the site's records), as a build that wrote them would have left them: a
+    watching process does this while it waits for the first edit, so that edit costs what the later ones
+    do. Whatever cannot be read is left to the build."""
+    from .findings import Finding
+    from .publication_cache import base_key, remember
+    from .registry import load_registry
+    from .render import MarkdownRenderer
+    from .site.page_plan import read_plan
+
+    current = generations.current_generation(output)
+    if current is None:
+        return
+    for record in (PAGE_KEYS, generations.COPIED):
+        generations.read_page_keys(current / record)
+    read_plan(current / PAGE_PLAN)
+    problems: list[Finding] = []
+    registry = load_registry(content.resolve(), problems)
+    if not problems:
+        base = base_key((raw.raw for _, raw in sorted(registry.sources.items())), MarkdownRenderer.VERSION)
+        remember(output / ".cache" / "publication.sqlite", base)
+
+
 def _inputs_now(content: Path, settings_path: str | None, only: list[str], day: dt.date,
                 previous: build_inputs.Inputs) -> build_inputs.Inputs | None:
     """The inputs' digest now, over the folders the last good build hashed (before the settings are read)."""

@@ -201,6 +201,35 @@ class PublicationCache:
             del _memory[next(iter(_memory))]
 
 
+def remember(file: Path, base: str) -> int:
+    """Read every row of `file` into this process's memory, as a build that used them all leaves them (a
+    watching process does this while it waits for the first edit); the number of rows. Nothing when the
+    file is of another base or was written without a token."""
+    if str(file) in _memory or not file.is_file():
+        return 0
+    db = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+    try:
+        meta = dict(db.execute("SELECT name, value FROM meta WHERE name IN ('base', 'token')").fetchall())
+        base = f"{SCHEMA}:{base}"
+        if meta.get("base") != base or "token" not in meta:
+            return 0
+        rows: dict[str, tuple[str, Derived]] = {}
+        with paused():
+            for name, key, data in db.execute("SELECT slug, key, data FROM document"):
+                derived = pickle.loads(data)
+                if not isinstance(derived, Derived):  # not this code's row: left to a build to delete
+                    return 0
+                rows[name] = (key, derived)
+    except sqlite3.Error:
+        return 0
+    finally:
+        db.close()
+    _memory[str(file)] = (base, meta["token"], rows)
+    while len(_memory) > REMEMBERED_FILES:
+        del _memory[next(iter(_memory))]
+    return len(rows)
+
+
 # What the last PublicationCaches closed by this process left in their files: file → (base, token, rows).
 # A process builds one output, or a build and a preview beside it.
 REMEMBERED_FILES = 2

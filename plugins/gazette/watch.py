@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import build_inputs
-from .build import BuildResult, outdated, run_build
+from .build import BuildResult, outdated, run_build, warm
 from .generations import reap_removals
 
 # Milliseconds: changes arriving closer together than STEP are one build (a `git pull` writes many files);
@@ -158,6 +158,8 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
             renew()
 
     build(force)
+    with contextlib.suppress(Exception):  # a head start only: the next build reads what it needs, and says
+        warm(content, output)  # what is wrong
     print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
     polling = False
     while True:  # a new watch when folders come or go, or the settings (and so perhaps the theme) change
