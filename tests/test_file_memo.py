@@ -32,3 +32,17 @@ def test_only_the_last_few_are_kept(tmp_path: Path) -> None:
         file.write_text(str(number), encoding="utf-8")
         memo.put(file, number)
     assert memo.get(files[0]) is None and memo.get(files[1]) == 1 and memo.get(files[2]) == 2
+
+
+def test_a_record_is_written_whole_and_never_through_a_link(tmp_path: Path) -> None:
+    from gazette.generations import write_record_file
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("kept", encoding="utf-8")
+    record = tmp_path / "gen" / ".site-pages.json"
+    record.parent.mkdir()
+    (record.parent / ".site-pages.json.part").symlink_to(outside)
+    write_record_file(record, '{"/": "key"}')
+    assert record.read_text(encoding="utf-8") == '{"/": "key"}' and not record.is_symlink()
+    assert outside.read_text(encoding="utf-8") == "kept"
+    assert not (record.parent / ".site-pages.json.part").exists()

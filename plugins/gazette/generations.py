@@ -333,6 +333,7 @@ def write_record_file(path: Path, text: str) -> None:
     disk would vouch for files it does not list."""
     partial = path.with_name(path.name + ".part")
     try:
+        partial.unlink(missing_ok=True)  # whatever stands there (a planted link) is not written through
         partial.write_text(text, encoding="utf-8")
         os.replace(partial, path)
     finally:
