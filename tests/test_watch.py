@@ -88,6 +88,30 @@ def test_an_edit_is_live_after_the_watching_process_builds_again(content: Conten
     assert watching.next() == ("ended", 0)
 
 
+def test_a_tree_git_is_writing_is_not_built_until_it_has_finished(content: ContentFactory, tmp_path: Path):
+    """A `git pull` into the watched checkout: no build of the half-written tree while git holds its lock."""
+    import subprocess
+    import time
+
+    content.document("doc-a", body="第一版，zqxold。")
+    subprocess.run(["git", "init", "-q", str(content.root)], check=True)
+    output = tmp_path / "build"
+    watching = Watching(content.root, output)
+    try:
+        assert watching.build().status == 0
+        lock = content.root / ".git" / "index.lock"
+        lock.write_text("", encoding="utf-8")  # as git holds it while it checks files out
+        content.document("doc-a", body="第二版，zqxnew。")
+        time.sleep(1.0)
+        assert watching.events.empty()
+        assert found(output, "zqxold") == {"doc:doc-a:zh"}
+        lock.unlink()
+        assert watching.build().status == 0
+        assert found(output, "zqxnew") == {"doc:doc-a:zh"}
+    finally:
+        watching.close()
+
+
 def test_the_watch_stops_when_its_code_changes(content: ContentFactory, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
     code = tmp_path / "code"

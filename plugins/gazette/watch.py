@@ -23,8 +23,10 @@ import datetime as dt
 import gc
 import itertools
 import os
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +39,8 @@ from .generations import reap_removals
 STEP_MS = 50
 DEBOUNCE_MS = 1600
 IDLE_MS = 1000
+# Seconds a build waits for git to finish writing the content's working tree (its index lock).
+GIT_WAIT_S = 120.0
 # A long watch grows a few MB a build even so (memory C code keeps in its own pools): past this growth the
 # process starts itself afresh, as a web server's worker is renewed after so many requests.
 RENEW_AFTER_MB = 300
@@ -77,6 +81,32 @@ def _theme(settings_path: str | None, content: Path) -> Path | None:
         return GazetteConfig.from_settings(load_settings(settings_path, {"PATH": str(content.resolve())})).theme
     except ConfigError:
         return None
+
+
+def _git_index_lock(content: Path) -> Path | None:
+    """The lock git holds on the content's repository while it writes the working tree (a `git pull`, a
+    checkout): None outside a repository."""
+    try:
+        found = subprocess.run(["git", "-C", str(content), "rev-parse", "--absolute-git-dir"], capture_output=True,
+                               text=True, timeout=30, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    folder = found.stdout.strip()
+    return Path(folder) / "index.lock" if found.returncode == 0 and folder else None
+
+
+def _wait_while_git_writes(lock: Path | None, stop: threading.Event | None) -> None:
+    """Build no tree that git is half-way through writing (a pull on the publishing server): wait until its
+    lock is gone, or GIT_WAIT_S (a lock a crashed git left behind is said, then built past)."""
+    waited = 0.0
+    while lock is not None and lock.exists() and not (stop is not None and stop.is_set()):
+        if waited >= GIT_WAIT_S:
+            print(f"git 的锁 {lock} 已存在 {GIT_WAIT_S:.0f} 秒，仍然构建；若没有 git 命令在运行，删除该文件 / "
+                  f"git's lock {lock} has stood for {GIT_WAIT_S:.0f} s: building all the same; if no git command "
+                  "is running, remove it", file=sys.stderr)
+            return
+        time.sleep(0.05)
+        waited += 0.05
 
 
 def _resident_mb() -> float:
@@ -139,7 +169,10 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
 
     first: list[float] = []
 
+    git_lock = _git_index_lock(content)
+
     def build(force: bool = False) -> None:
+        _wait_while_git_writes(git_lock, stop)
         result = run_build(content, output, only, settings_path, today, verbose, force=force)
         result.publication = None
         if on_build is not None:  # the build's output is live now: what follows is the watch's own
