@@ -14,6 +14,8 @@ import pytest
 from factory import ContentFactory
 from gazette import build_inputs
 from gazette.checks import CheckContext, run_rules
+from gazette.checks import incremental as incremental_module
+from gazette.checks.incremental import CACHE_NAME, remember
 from gazette.findings import warning
 from gazette.loader import load_corpus
 from gazette.model import parse_date
@@ -221,13 +223,18 @@ def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Pat
     cache = tmp_path / "cache"
     cache.mkdir()
     rng = random.Random(seed)
-    kept_total, edits, day = 0, ["start"], TODAY
+    kept_total, edits, day, remembered = 0, ["start"], TODAY, 0
     for round_ in range(10):
         full, _ = _check(content.root, settings, None, day=day)
         # as a build gives it the digests its input digest made, or as a check makes them itself
         incremental, context = _check(content.root, settings, cache, with_digests=round_ % 2 == 0, day=day)
         assert incremental == full, edits
         kept_total += context.cache.get("units_kept", 0)
+        if round_ % 3 != 2:  # as a watching process does once a build is live: the next check reads it from memory
+            remember(cache)
+            remembered += str(cache / CACHE_NAME) in incremental_module._read
+        else:  # as a new process would: read from the file
+            incremental_module._read.clear()
         edits.append(_mutate(content, rng, round_, snapshot))
         # the day the check judges by moves too: mostly on (a day, past a review date, past the future
         # date of `_mutate`), sometimes back (`--as-of`)
@@ -239,6 +246,29 @@ def test_an_incremental_check_equals_a_full_one_after_random_edits(tmp_path: Pat
             _edit(rng.choice(zh_files(content.root)), r"(?m)^slug:",
                   f"printed: {{by: 甘孜州人民政府办公室, date: '{printed}'}}\nslug:")
     assert kept_total > 0  # units were taken from the cache, not judged again
+    assert remembered >= 5  # and the kept check read from memory, in most rounds
+
+
+def test_a_kept_check_read_again_once_another_check_wrote_it(tmp_path: Path) -> None:
+    """What this process remembers of the kept check stands only under the token the file still holds."""
+    content = ContentFactory(tmp_path / "content")
+    content.document("doc-a")
+    settings = load_settings(None, {"PATH": str(content.root)})
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    _check(content.root, settings, cache)
+    remember(cache)
+    ours = dict(incremental_module._read)
+    content.document("doc-b")
+    _check(content.root, settings, cache)  # as another process would: new rows, a new token
+    incremental_module._read.clear()
+    incremental_module._read.update(ours)
+    kept = incremental_module._Kept.read(cache / CACHE_NAME)
+    kept.close()
+    incremental_module._read.clear()
+    fresh = incremental_module._Kept.read(cache / CACHE_NAME)
+    fresh.close()
+    assert kept.nodes == fresh.nodes and len(kept.nodes) == 2 and kept.files == fresh.files
 
 
 def zh_files(root: Path) -> list[Path]:

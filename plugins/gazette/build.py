@@ -165,15 +165,17 @@ def outdated(content: Path, output: Path, only: list[str], settings_path: str | 
 
 def warm(content: Path, output: Path) -> None:
     """Read into this process's memory what the next build takes from the last good output and its caches
-    (the Publication's rows, the site's records), as a build that wrote them would have left them: a
-    watching process does this while it waits for the first edit, so that edit costs what the later ones
-    do. Whatever cannot be read is left to the build."""
+    (the Publication's rows, the site's records, the check's findings), as a build that wrote them would
+    have left them: a watching process does this after each build, once the output is live, so that the
+    next edit does not wait for it. Whatever cannot be read is left to the build."""
+    from .checks.incremental import remember as remember_check
     from .findings import Finding
     from .publication_cache import base_key, remember
     from .registry import load_registry
     from .render import MarkdownRenderer
     from .site.page_plan import read_plan
 
+    remember_check(output / ".cache")
     current = generations.current_generation(output)
     if current is None:
         return

@@ -177,6 +177,8 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
         result.publication = None
         if on_build is not None:  # the build's output is live now: what follows is the watch's own
             on_build(result)
+        with contextlib.suppress(Exception):  # a head start only: the next build reads what it needs, and
+            warm(content, output)  # says what is wrong
         _tidy()
         if result.status != 0 or (result.unchanged and not first):
             return
@@ -191,8 +193,6 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
             renew()
 
     build(force)
-    with contextlib.suppress(Exception):  # a head start only: the next build reads what it needs, and says
-        warm(content, output)  # what is wrong
     print(f"等待修改（Ctrl-C 停止）/ watching {content} for changes (Ctrl-C stops)", file=sys.stderr)
     polling = False
     while True:  # a new watch when folders come or go, or the settings (and so perhaps the theme) change

@@ -55,6 +55,7 @@ import hashlib
 import json
 import posixpath
 import re
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
@@ -314,10 +315,20 @@ class _Kept:
             db.close()
             return kept
         kept.base, kept.day, kept.db = meta.get("base", ""), meta.get("day", ""), db
+        # What this process read of the file under the same token (each write sets a new one) and base (a
+        # build of other code sets its own): the same rows, not read again. Shared: never changed here.
+        stamp = (meta.get("token"), kept.base, kept.day)
+        remembered = _read.get(str(path))
+        if stamp[0] and remembered is not None and remembered[0] == stamp:
+            kept.dated, kept.files, kept.nodes, kept.findings = remembered[1]
+            return kept
         kept.dated = {name for name, in db.execute("SELECT name FROM node WHERE dated = 1")}
         kept.files = dict(db.execute("SELECT path, digest FROM file"))
         kept.nodes = {n: (k, a) for n, k, a in db.execute("SELECT name, key, across FROM node")}
         kept.findings = dict(db.execute("SELECT key, findings FROM unit"))
+        if stamp[0]:
+            _read.clear()  # one file: a process checks one content folder at a time
+            _read[str(path)] = (stamp, (kept.dated, kept.files, kept.nodes, kept.findings))
         return kept
 
     def close(self) -> None:
@@ -347,6 +358,17 @@ class _Kept:
 
     def file_ties(self, paths: Iterable[str]) -> dict[str, str]:
         return dict(self._select("SELECT path, ties FROM file WHERE path IN ({})", paths))
+
+
+# What `_Kept.read` last read: file → ((token, base, day), (dated, files, nodes, findings)).
+_read: dict[str, tuple[tuple[str | None, str, str], tuple[set[str], dict[str, str], dict[str, tuple[str, str | None]],
+                                                          dict[str, str]]]] = {}
+
+
+def remember(cache: Path) -> None:
+    """Read the kept check into this process's memory ahead of the next build (a watching process, once
+    its output is live)."""
+    _Kept.read(cache / CACHE_NAME).close()
 
 
 def _load(sources: Iterable[Source]) -> list[Finding]:
@@ -520,7 +542,8 @@ def _write(path: Path, base: str, day: dt.date, units: list[_Unit], by_name: dic
         db.execute("CREATE INDEX IF NOT EXISTS rel_tie ON rel (tie)")
         db.execute("CREATE INDEX IF NOT EXISTS rel_name ON rel (name)")
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("schema", str(SCHEMA)), ("base", base),
-                                                                    ("day", day.isoformat())])
+                                                                    ("day", day.isoformat()),
+                                                                    ("token", secrets.token_hex(16))])
         hashed_files = {path_hash.get(rel) or _h(rel): rel for rel in files}
         db.executemany("DELETE FROM file WHERE path = ?", [(p,) for p in kept.files if p not in hashed_files])
         db.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?)", [
