@@ -112,6 +112,26 @@ def test_a_tree_git_is_writing_is_not_built_until_it_has_finished(content: Conte
         watching.close()
 
 
+def test_content_the_check_refused_is_not_checked_again_until_it_changes(content: ContentFactory, tmp_path: Path):
+    """After a refused build the watch waits for the next change: it does not check the same content again
+    every second (and print the same errors again)."""
+    import time
+
+    content.document("doc-a", body="第一版。")
+    watching = Watching(content.root, tmp_path / "build")
+    try:
+        assert watching.build().status == 0
+        content.document("doc-a", body="第二版。", secrecy="秘密")
+        assert watching.build().status == 1
+        time.sleep(2.5)  # past the watch's idle step, twice
+        assert watching.events.empty()
+        content.document("doc-a", body="第三版，zqxfixed。")
+        assert watching.build().status == 0
+        assert found(tmp_path / "build", "zqxfixed") == {"doc:doc-a:zh"}
+    finally:
+        watching.close()
+
+
 def test_the_watch_stops_when_its_code_changes(content: ContentFactory, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch):
     code = tmp_path / "code"

@@ -61,6 +61,9 @@ class BuildResult:
     reports: dict[str, StageReport] = field(default_factory=dict)
     unchanged: bool = False  # nothing changed since the last good build: nothing was checked or written
     live: float | None = None  # time.monotonic() when the output became live (the switch)
+    # Refused by the check: the digest of the inputs it refused ("" when they had none), which the same
+    # content is refused for again
+    refused: str | None = None
 
 
 def build(content: Path, output: Path, only: list[str], settings_path: str | None = None,
@@ -119,7 +122,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     if errors:
         print(f"构建已拒绝：{errors} 个错误，未写入任何文件 / build refused: {errors} errors, nothing written",
               file=sys.stderr)
-        return BuildResult(1)
+        return BuildResult(1, refused=inputs.digest if inputs is not None else "")
     made_from = {"inputs": inputs.to_json() if inputs is not None else None,
                  "warnings": dict(sorted(Counter(f.code for f in findings if f.level == "warning").items()))}
     lock = None
@@ -151,16 +154,19 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
 
 
 def outdated(content: Path, output: Path, only: list[str], settings_path: str | None = None,
-             today: dt.date | None = None) -> bool:
-    """Whether a build now would do anything: False only when the last good build was made from these very
-    inputs (the test `run_build` makes first)."""
+             today: dt.date | None = None, refused: str | None = None) -> bool:
+    """Whether a build now would do anything: False when the last good build was made from these very
+    inputs (the test `run_build` makes first), and when they are the ones a build was just refused for
+    (`refused`: `BuildResult.refused`, "" when its inputs had no digest): the check would refuse them again."""
     from .checks import beijing_today
 
     _, previous = _recorded_inputs(output)
     if previous is None:
-        return True
+        return refused is None
     inputs = _inputs_now(content, settings_path, only, today or beijing_today(), previous)
-    return inputs is None or inputs.digest != previous.digest
+    if inputs is None:
+        return refused is None
+    return inputs.digest != previous.digest and inputs.digest != refused
 
 
 def warm(content: Path, output: Path) -> None:

@@ -171,9 +171,12 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
 
     git_lock = _git_index_lock(content)
 
+    refused: list[str | None] = [None]  # the inputs the last build was refused for: not built again as they are
+
     def build(force: bool = False) -> None:
         _wait_while_git_writes(git_lock, stop)
         result = run_build(content, output, only, settings_path, today, verbose, force=force)
+        refused[0] = result.refused
         result.publication = None
         if on_build is not None:  # the build's output is live now: what follows is the watch's own
             on_build(result)
@@ -230,7 +233,7 @@ def watch(content: Path, output: Path, only: list[str], settings_path: str | Non
                         continue
                 else:
                     settled = True
-                    if not outdated(content, output, only, settings_path, today):
+                    if not outdated(content, output, only, settings_path, today, refused[0]):
                         continue
             day = beijing_today()
             build()
