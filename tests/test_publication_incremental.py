@@ -133,6 +133,19 @@ def _restore(root: Path, saved: dict[str, bytes]) -> None:
             path.write_bytes(data)
 
 
+def _from_memory(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each PublicationCache from now on takes its rows from this process's memory, in order."""
+    taken: list[bool] = []
+    real_find = publication_cache.PublicationCache.find
+
+    def find(self: publication_cache.PublicationCache, keys: dict[str, str]) -> dict[str, Any]:
+        taken.append(self._remembered is not None)
+        return real_find(self, keys)
+
+    monkeypatch.setattr(publication_cache.PublicationCache, "find", find)
+    return taken
+
+
 # More seeds: GAZETTE_PUBLICATION_SEEDS=40 (each seed is 12 rounds of random edits).
 SEEDS = range(1, 1 + int(os.environ.get("GAZETTE_PUBLICATION_SEEDS", "1")))
 
@@ -142,14 +155,7 @@ def test_a_publication_from_its_cache_equals_a_fresh_one_after_random_edits(tmp_
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     # The rows this process left in the file are taken from memory (as `gazette build --watch` does):
     # counted, so that the comparison below covers them.
-    remembered = []
-    real_find = publication_cache.PublicationCache.find
-
-    def find(self: publication_cache.PublicationCache, keys: dict[str, str]) -> dict[str, Any]:
-        remembered.append(self._remembered is not None)
-        return real_find(self, keys)
-
-    monkeypatch.setattr(publication_cache.PublicationCache, "find", find)
+    remembered = _from_memory(monkeypatch)
     content = ContentFactory(tmp_path / "content")
     build_site_corpus(content)
     snapshot = {p.relative_to(content.root).as_posix(): p.read_bytes()
@@ -332,14 +338,7 @@ def test_rows_read_ahead_by_a_watching_process_equal_a_fresh_derivation(tmp_path
     warm(content.root, output)
     file = str(output / ".cache" / "publication.sqlite")
     assert file in publication_cache._memory and len(publication_cache._memory[file][2]) > 5
-    used = []
-    real_find = publication_cache.PublicationCache.find
-
-    def find(self: publication_cache.PublicationCache, keys: dict[str, str]) -> dict[str, Any]:
-        used.append(self._remembered is not None)
-        return real_find(self, keys)
-
-    monkeypatch.setattr(publication_cache.PublicationCache, "find", find)
+    used = _from_memory(monkeypatch)
     _edit(next(content.root.glob("documents/*/*.zh.md")), r"\n---\n", "\n---\n补充一句。\n")
     cached = _built(content.root, output / ".cache")
     assert used == [True]

@@ -66,18 +66,28 @@ def found(output: Path, q: str) -> set[str]:
     return {h.key for h in run(index, parse_request({"q": q})).hits}
 
 
-def test_an_edit_is_live_after_the_watching_process_builds_again(content: ContentFactory, tmp_path: Path):
+def built_then_edited(content: ContentFactory, output: Path) -> Watching:
+    """A watch over a first version of doc-a, and the build of its second, saved right after the first
+    build (perhaps before the watch has begun: still built, as the inputs are compared)."""
     content.document("doc-a", body="第一版，zqxold。")
-    output = tmp_path / "build"
     watching = Watching(content.root, output)
     try:
         assert watching.build().status == 0
-        # Saved at once: perhaps before the watch has begun, and still built (the inputs are compared).
         content.document("doc-a", body="第二版，zqxnew。")
         second = watching.build()
         assert second.status == 0 and not second.unchanged
         assert found(output, "zqxnew") == {"doc:doc-a:zh"}
         assert found(output, "zqxold") == set()
+    except BaseException:
+        watching.close()
+        raise
+    return watching
+
+
+def test_an_edit_is_live_after_the_watching_process_builds_again(content: ContentFactory, tmp_path: Path):
+    output = tmp_path / "build"
+    watching = built_then_edited(content, output)
+    try:
         # A refused edit leaves the last good output as it was, and the watch goes on.
         content.document("doc-a", body="第三版，zqxbad。", secrecy="秘密")
         assert watching.build().status == 1
@@ -219,16 +229,7 @@ def test_a_watch_the_system_refuses_falls_back_to_scanning(content: ContentFacto
         yield from real(*paths, force_polling=True, poll_delay_ms=50, **kwargs)
 
     monkeypatch.setattr(watchfiles, "watch", refusing)
-    content.document("doc-a", body="第一版，zqxold。")
-    output = tmp_path / "build"
-    watching = Watching(content.root, output)
-    try:
-        assert watching.build().status == 0
-        content.document("doc-a", body="第二版，zqxnew。")
-        assert watching.build().status == 0
-        assert found(output, "zqxnew") == {"doc:doc-a:zh"}
-    finally:
-        watching.close()
+    built_then_edited(content, tmp_path / "build").close()
 
 
 @pytest.mark.parametrize("where", ["inside", "around", "dotdot"])
