@@ -160,3 +160,50 @@ def test_page_records_that_cannot_be_written_after_the_switch(content: ContentFa
         content.document("first-doc", body=step)
         assert build(content.root, output, ["site"]) == 0
         _same_as_fresh(content, output, tmp_path / f"fresh-{step[:3]}")
+
+
+def test_a_spare_tree_altered_by_hand_is_not_taken_on_its_word(content: ContentFactory, tmp_path: Path) -> None:
+    """A held attachment made a link to a host file is replaced by the attachment's own bytes; a spare whose
+    records name paths out of the site (`..`) is not updated at all; nothing outside the output is removed."""
+    import json
+
+    rel = "attachments/2026/att-doc/表.csv"
+    content.document("att-doc", attachments=[{"file": rel, "title": "统计表"}])
+    content.document("other-doc")
+    content.write(rel, "县,条数\n康定,1\n")
+    output = tmp_path / "out"
+    assert build(content.root, output, ["site"]) == 0
+    content.document("other-doc", body="改动一。\n")
+    assert build(content.root, output, ["site"]) == 0  # the first tree kept as the spare
+    host = tmp_path / "host.txt"
+    host.write_text("zqxhostfile\n", encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text("kept\n", encoding="utf-8")
+
+    def leaks() -> list[Path]:
+        return [p for p in (output / "site").rglob("*")
+                if p.is_symlink() or (p.is_file() and b"zqxhostfile" in p.read_bytes())]
+
+    spare = generations.spare(output)
+    assert spare is not None
+    held = spare / "site" / rel
+    held.unlink()
+    held.symlink_to(host)  # recorded with the right SHA-256, but a link to a host file
+    content.document("other-doc", body="改动二。\n")
+    assert build(content.root, output, ["site"]) == 0
+    assert not spare.exists()  # taken up
+    live = output / "site" / rel
+    assert not live.is_symlink() and live.read_text(encoding="utf-8") == "县,条数\n康定,1\n"
+    assert leaks() == [] and host.read_text(encoding="utf-8") == "zqxhostfile\n"
+
+    spare = generations.spare(output)
+    assert spare is not None
+    for record, name in ((generations.COPIED, "../../../other.txt"), (generations.PAGE_KEYS, "/../../../other.txt")):
+        data = json.loads((spare / record).read_text(encoding="utf-8"))
+        data[name] = "0" * 32
+        (spare / record).write_text(json.dumps(data), encoding="utf-8")
+    content.document("other-doc", body="改动三。\n")
+    assert build(content.root, output, ["site"]) == 0  # a new tree: that spare is not updated
+    assert other.read_text(encoding="utf-8") == "kept\n"
+    assert leaks() == []
+    _same_as_fresh(content, output, tmp_path / "fresh")

@@ -33,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -244,6 +245,8 @@ def take_spare(output: Path) -> Spare | None:
         return None
     held = read_page_keys(folder / PAGE_KEYS)
     files = read_copied(folder / COPIED)
+    if _leads_out(held, urls=True) or _leads_out(files, urls=False):  # altered by hand: not updated, replaced
+        return None
     live = read_page_keys(current / PAGE_KEYS)
     spare_key = held.get
     if sum(1 for url, key in live.items() if spare_key(url) != key) > max(SPARE_OUT_OF_DATE, len(live) // 2):
@@ -288,6 +291,17 @@ def take_spare(output: Path) -> Spare | None:
         else:
             shutil.rmtree(holder, ignore_errors=True)
     return Spare(generation, held, files)
+
+
+_OUT = re.compile(r"(?:^|/)\.\.?(?:/|$)|//", re.MULTILINE)  # a "." or ".." part, or an empty one
+
+
+def _leads_out(record: dict[str, str], urls: bool) -> bool:
+    """Whether a record names what is not a plain place under the site: a URL not starting with "/", a
+    file's path starting with it, or either with a ".", ".." or empty part."""
+    if _OUT.search("\n".join(record)):
+        return True
+    return any(not name.startswith("/") for name in record) if urls else any(n.startswith("/") for n in record)
 
 
 def discard(output: Path, generation: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -209,13 +210,15 @@ class GazetteFilesGenerator(_RunGenerator):
             pub, out = self.run.publication, Path(self.output_path)
             generation = self.run.dirs.site.parent
             copied = read_copied(self.run.dirs.previous / COPIED)
-            held = self.run.dirs.held_files
-            # A file the tree being written holds (the spare) with the SHA-256 listed stays; one it holds
-            # with other bytes, or that is no longer listed, goes, with the folders it leaves empty (their
-            # names are slugs). A held file may be a link shared with the live tree: unlinked, never
-            # written through.
-            for rel, digest in held.items():
-                if pub.static_files.get(rel) != digest:
+            recorded = self.run.dirs.held_files
+            # What the tree being written holds (the spare), as its record says, where that is a plain
+            # file inside the site (a record or a tree altered by hand is not taken on its word).
+            held = {rel: digest for rel, digest in recorded.items() if _plain_file_inside(out, rel)}
+            # A held file with the SHA-256 listed stays; one with other bytes, or no longer listed, goes,
+            # with the folders it leaves empty (their names are slugs). A held file may be a link shared
+            # with the live tree: unlinked, never written through.
+            for rel in recorded:
+                if pub.static_files.get(rel) != held.get(rel):
                     _remove_file(out, rel)
             # A file the last good build copied with the same SHA-256 is linked from there: its bytes are
             # the ones listed. Any other is copied from content/.
@@ -226,8 +229,27 @@ class GazetteFilesGenerator(_RunGenerator):
             self.run.images.write(pub, out)
 
 
+def _inside(out: Path, rel: str) -> bool:
+    """`rel` names a place under `out`: relative, no `..`, and no folder on the way a link out of it."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or ".." in parts or "" in parts:
+        return False
+    return (out / rel).parent.resolve().is_relative_to(out.resolve())
+
+
+def _plain_file_inside(out: Path, rel: str) -> bool:
+    if not _inside(out, rel):
+        return False
+    try:
+        return stat.S_ISREG(os.lstat(out / rel).st_mode)
+    except OSError:
+        return False
+
+
 def _remove_file(out: Path, rel: str) -> None:
-    """Remove `rel` under `out`, and the folders that leaves empty."""
+    """Remove `rel` under `out`, and the folders that leaves empty; nothing when `rel` leads out of it."""
+    if not _inside(out, rel):
+        return
     path = out / rel
     path.unlink(missing_ok=True)
     for folder in path.parents:
