@@ -122,7 +122,7 @@ def test_converter_keeps_what_is_not_text() -> None:
     page = ('<html lang="zh"><a href="/attachments/2026/x/统计表.csv">统计表</a>'
             '<span lang="zh" translate="no">这里不变</span><p>根据泸府发〔2026〕7号和泸定县人民政府令第3号，'
             '泸定县人民政府发布通知。</p><link rel="canonical" href="https://example.gov.cn/zh/about/">'
-            '<a href="/zh/search/">搜索</a></html>')
+            '<a href="/zh/search/">搜索</a><a href="/zh/about/" hreflang="zh">中文</a></html>')
     out = converter.page(page)
     assert '<html lang="zh-Hant">' in out
     assert 'href="/attachments/2026/x/统计表.csv">統計表</a>' in out
@@ -130,6 +130,7 @@ def test_converter_keeps_what_is_not_text() -> None:
     assert "根據泸府发〔2026〕7号和泸定县人民政府令第3号，瀘定縣政府（示例）發佈通知。" in out
     assert 'href="https://example.gov.cn/zh-hant/about/"' in out
     assert '<a href="/zh/search/">搜索</a>' in out  # no Traditional search page: the link stays, the text converts
+    assert '<a href="/zh/about/" hreflang="zh">中文</a>' in out  # `hreflang` is no `lang`: leads where it says
 
 
 # --- side by side ------------------------------------------------------------------------------------
