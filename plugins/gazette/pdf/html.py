@@ -24,7 +24,7 @@ from ..config import GazetteConfig
 from ..fonts import PRINT_FACES, font_path
 from ..model import ORIGINAL_LANG
 from ..publication import Part, Publication, PublicDocument, PublicIssue
-from ..theme import translations
+from ..theme import install_ui_strings, translations
 from .furniture import Furniture
 from .official import embedded_titles, listed, title_html
 from .render import CONTENT_URL, FONTS_URL
@@ -288,7 +288,7 @@ class HtmlBuilder:
     def form_job(self, lang: str) -> PdfJob:
         """The 政府信息公开申请表 on one A4 page, in the words of the site's form (the theme's UI strings)."""
         furniture = Furniture(lang, self.settings)
-        self.env.install_gettext_translations(translations(self.settings, lang), newstyle=True)  # type: ignore[attr-defined]
+        install_ui_strings(self.env, lang, self.settings)
         office = application_form.office(dict(self.settings), lang)
         office["postcode"] = furniture.digits(office["postcode"])
         site_name = self.settings.get("GAZETTE_SITE_NAME", {}).get(lang) or self._name(lang)

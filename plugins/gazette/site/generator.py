@@ -31,7 +31,7 @@ from .. import urls
 from ..generations import COPIED, HELD, PAGE_KEYS, PAGE_PLAN, read_copied, read_page_keys, write_copied, write_page_keys
 from ..render import MarkdownRenderer
 from ..static_files import copy_plain_files
-from ..theme import translations
+from ..theme import install_ui_strings
 from . import traditional
 from .large_print import large_print_page
 from .page_keys import KEY_LENGTH, PageKeys
@@ -88,7 +88,7 @@ class GazetteSiteGenerator(_RunGenerator):
         run.report.later += [lambda: write_page_keys(generation / PAGE_KEYS, keys),
                              lambda: write_plan(generation / PAGE_PLAN, plan),
                              lambda: held.unlink(missing_ok=True)]
-        self.env.install_gettext_translations(translations(self.settings, "zh"), newstyle=True)
+        install_ui_strings(self.env, "zh", self.settings)
         writer.write_file("index.html", self.get_template("language_choice"), self.context, lang="zh",
                           page_url="/", pub=pub, pdfs=run.pdfs, images=run.images, settings=self.settings,
                           available=set(langs), **pages.proof)
@@ -195,7 +195,7 @@ class _PageWriter:
 
     def _draw(self, name: str, spec: PageSpec, context: dict[str, Any]) -> None:
         generator, run = self.generator, self.run
-        generator.env.install_gettext_translations(translations(generator.settings, spec.lang), newstyle=True)
+        install_ui_strings(generator.env, spec.lang, generator.settings)
         self.writer.write_file(name, generator.get_template(spec.template.removesuffix(".html")),
                                generator.context, lang=spec.lang, page_url=spec.url, pub=run.publication,
                                pdfs=run.pdfs, images=run.images, settings=generator.settings, **self.proof,
