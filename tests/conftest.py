@@ -34,6 +34,12 @@ from gazette.cli import tune_process  # noqa: E402  (after the bytecode settings
 
 tune_process()
 
+# The suite's workers use every core already: a build here draws its pages in its own process, as a build
+# of few pages does (tests/test_site_workers.py draws over several processes on purpose).
+from gazette.site import workers  # noqa: E402
+
+workers.SHARED_FROM = 10**9
+
 
 @pytest.fixture(autouse=True, scope="session")
 def fixed_today() -> Iterator[None]:

@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,12 +33,13 @@ from ..generations import COPIED, HELD, PAGE_KEYS, PAGE_PLAN, read_copied, read_
 from ..render import MarkdownRenderer
 from ..static_files import copy_plain_files
 from ..theme import install_ui_strings
-from . import traditional
+from . import traditional, workers
 from .large_print import large_print_page
 from .page_keys import KEY_LENGTH, PageKeys
 from .page_plan import SEPARATOR, Plan, PlannedPage, plan_base, read_plan, write_plan
 from .pages import PageSpec, seal_page, site_pages, structure
 from .run import SiteRun, run_for
+from .workers import Job
 
 
 class _RunGenerator(Generator):
@@ -65,6 +67,7 @@ class GazetteSiteGenerator(_RunGenerator):
             for spec in site_pages(pub, langs, seal, run.histories, only=kept.touched(digests)):
                 pages.page(spec)
             pages.keep_the_rest()
+            pages.draw()
             plan.pages = [pages.planned.get(p.url, p) for p in kept.pages]
             run.pages[:] = kept.listing
             # What the pages keyed again show besides (an entity no page shows any more stays, harmlessly).
@@ -74,7 +77,8 @@ class GazetteSiteGenerator(_RunGenerator):
             for number, spec in enumerate(site_pages(pub, langs, seal, run.histories), 1):
                 pages.page(spec)
                 if number % 1000 == 0:
-                    run.progress(f"  {number} pages ({pages.drawn} drawn)")
+                    run.progress(f"  {number} pages ({pages.drawn} to draw)")
+            pages.draw()
             plan.pages = list(pages.planned.values())
             shown = {name for p in plan.pages for name in p.entities.split(SEPARATOR)} - {""}
             plan.entities = pages.keys.entities(shown)
@@ -96,7 +100,9 @@ class GazetteSiteGenerator(_RunGenerator):
 
 
 class _PageWriter:
-    """Writes one listed page and the copies made from it, each drawn only when its key changed."""
+    """Writes one listed page and the copies made from it, each drawn only when its key changed. Every page
+    is planned first (its key, the link from the last build, its place in the listing); the drawing is
+    then done together (`draw`), over several processes when there is much of it (`workers.py`)."""
 
     def __init__(self, generator: GazetteSiteGenerator, writer, run: SiteRun, out: Path) -> None:
         self.generator, self.writer, self.run, self.out = generator, writer, run, out
@@ -112,6 +118,8 @@ class _PageWriter:
         self.planned: dict[str, PlannedPage] = {}
         self.proof = {"digests": run.digests, "sealed": sealed}
         self.drawn = 0
+        self.jobs: list[Job] = []  # per listed page that needs drawing: its drawing and its copies', in order
+        self.processes = workers.processes(settings)
         self.converter = traditional.TraditionalConverter(
             pub.registry, (d.doc_number for d in pub.documents.values()), run.config.public_url)
         self.plan_base = plan_base(self.keys.base, self.keys.registry, self.converter.fingerprint,
@@ -128,12 +136,24 @@ class _PageWriter:
         context = {"available": set(langs), **spec.context}
         key, entities = self.keys.key_and_entities(spec.url, spec.lang, context)
         self.planned[spec.url] = PlannedPage(spec.url, spec.lang, key, SEPARATOR.join(sorted(entities)))
-        self._one(spec.url, spec.lang, key, lambda name: self._draw(name, spec, context))
+        work: list[Job] = []
+        self._one(spec.url, spec.lang, key, lambda name: self._draw(name, spec, context), work)
         if urls.has_traditional(spec.url):
             # Made from the Chinese page's HTML: it shows what that page shows, converted.
             source = self.out / urls.output_path(spec.url)
             self._one(urls.traditional(spec.url), urls.TRADITIONAL_LANG, _derived(key, self.converter.fingerprint),
-                      lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))))
+                      lambda name: self._write(name, self.converter.page(source.read_text(encoding="utf-8"))),
+                      work)
+        if work:
+            self.jobs.append(work[0] if len(work) == 1 else partial(_in_order, work))
+
+    def draw(self) -> None:
+        """Draw what the planned pages need; the copies of a page in the same process, after it."""
+        jobs, self.jobs = self.jobs, []
+        shared = workers.run_jobs(jobs, self.processes,
+                                  lambda done, total: self.run.progress(f"  {done} of {total} pages drawn"))
+        if shared > 1:
+            self.run.progress(f"  {len(jobs)} pages drawn by {shared} processes")
 
     def keep_the_rest(self) -> None:
         """Every file of the last good build not keyed again keeps its key: left alone when this tree holds
@@ -156,17 +176,19 @@ class _PageWriter:
                                    only=missing):
                 self.page(spec)
 
-    def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None]) -> None:
-        """The page at `url` (drawn, or taken from the last build), then its large-print copy."""
+    def _one(self, url: str, lang: str, key: str, draw: Callable[[str], None], work: list[Job]) -> None:
+        """The page at `url` (to draw, or taken from the last build now), then its large-print copy (made from
+        the page's file, once it is drawn)."""
         name = urls.output_path(url)
         if self._needed(url, key):
-            draw(name)
+            work.append(lambda: draw(name))
             self.drawn += 1
         self.run.pages.append((url, lang))
         if urls.has_large_print(url):
             large = urls.large_print(url)
             if self._needed(large, _derived(key, "large")):
-                self._write(urls.output_path(large), large_print_page((self.out / name).read_text(encoding="utf-8")))
+                work.append(lambda: self._write(urls.output_path(large),
+                                                large_print_page((self.out / name).read_text(encoding="utf-8"))))
 
     def _needed(self, url: str, key: str) -> bool:
         """Whether the file at `url` must be made: not when this tree holds it with `key` (nothing to do),
@@ -259,6 +281,11 @@ def _remove_file(out: Path, rel: str) -> None:
             folder.rmdir()
         except OSError:
             break
+
+
+def _in_order(jobs: list[Job]) -> None:
+    for job in jobs:
+        job()
 
 
 def _derived(key: str, what: str) -> str:

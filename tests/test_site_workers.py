@@ -1,0 +1,121 @@
+"""Pages drawn by several processes: every job run once, the same site as one process draws, and a failure
+in any process fails the build with its own error, the last good output untouched."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+from factory import ContentFactory
+from gazette.build import run_build
+from gazette.site import generator, workers
+from site_corpus import build_site_corpus
+from test_site_incremental import _tree
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Share from a few jobs on; and fork although a module run before in this test process left a server's
+    thread waiting (the fallback for other threads is tested on its own)."""
+    monkeypatch.setattr(workers, "SHARED_FROM", 4)
+    monkeypatch.setattr(workers, "_may_fork", lambda: True)
+
+
+def _jobs(folder: Path, count: int, fail: int = -1, how: str = "") -> list[workers.Job]:
+    parent = os.getpid()
+
+    def job(number: int) -> None:
+        if number == fail and os.getpid() != parent:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise OSError(errno.ENOSPC, "No space left on device") if how == "disk" else ValueError("zqx-broken")
+        with (folder / f"{number}.txt").open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()}\n")
+
+    return [lambda number=number: job(number) for number in range(count)]
+
+
+def test_every_job_runs_once_over_the_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    progress: list[tuple[int, int]] = []
+    assert workers.run_jobs(_jobs(tmp_path, 3004), 3, lambda done, total: progress.append((done, total))) == 3
+    pids = [(tmp_path / f"{n}.txt").read_text(encoding="utf-8").splitlines() for n in range(3004)]
+    assert all(len(p) == 1 for p in pids)  # each once
+    assert len({p[0] for p in pids}) == 3 and [str(os.getpid())] in pids
+    assert progress == [(3000, 1001 * 3)]  # this process's share, counted for all
+
+
+def test_few_jobs_or_other_threads_keep_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "SHARED_FROM", 200)
+    (tmp_path / "few").mkdir()
+    assert workers.run_jobs(_jobs(tmp_path / "few", 199), 4) == 1
+    monkeypatch.undo()  # the real check of threads
+    monkeypatch.setattr(workers, "SHARED_FROM", 4)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        (tmp_path / "threads").mkdir()
+        assert workers.run_jobs(_jobs(tmp_path / "threads", 40), 4) == 1
+    finally:
+        stop.set()
+        other.join()
+    pids = {p.read_text(encoding="utf-8").strip() for p in tmp_path.rglob("*.txt")}
+    assert pids == {str(os.getpid())} and len(list(tmp_path.rglob("*.txt"))) == 239
+
+
+@pytest.mark.parametrize("how", ["error", "disk", "kill"])
+def test_a_failed_process_fails_the_run_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       how: str) -> None:
+    expected = {"error": ValueError, "disk": OSError, "kill": workers.DrawingFailed}[how]
+    with pytest.raises(expected) as raised:
+        workers.run_jobs(_jobs(tmp_path, 40, fail=6, how=how), 2)  # job 6: the child's share
+    if how == "disk":
+        assert raised.value.errno == errno.ENOSPC  # said as a full disk, as in one process
+    if how != "kill":
+        assert any("zqx-broken" in note or "No space" in note for note in raised.value.__notes__)
+
+
+def _settings(tmp_path: Path, processes: int) -> str:
+    conf = tmp_path / f"workers{processes}.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+                    f"THEME = {str(ROOT / 'themes/gazette')!r}\nGAZETTE_SITE_WORKERS = {processes}\n",
+                    encoding="utf-8")
+    return str(conf)
+
+
+def test_pages_drawn_by_three_processes_equal_one_process_s(content: ContentFactory, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    build_site_corpus(content)
+    shared = run_build(content.root, tmp_path / "three", ["site"], _settings(tmp_path, 3))
+    assert shared.status == 0 and "pages drawn by 3 processes" in capsys.readouterr().err
+    assert run_build(content.root, tmp_path / "one", ["site"], _settings(tmp_path, 1)).status == 0
+    assert "pages drawn by" not in capsys.readouterr().err
+    three, one = _tree(tmp_path / "three" / "site"), _tree(tmp_path / "one" / "site")
+    assert three.keys() == one.keys() and len(three) > 100
+    assert [name for name in one if three[name] != one[name]] == []
+
+    # A page that fails in another process fails the build; the last good output stays as it was.
+    parent, draw = os.getpid(), generator._PageWriter._draw
+
+    def failing(self: generator._PageWriter, name: str, *args: object) -> None:
+        if os.getpid() != parent and "notice-a" in name:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        draw(self, name, *args)
+
+    monkeypatch.setattr(generator._PageWriter, "_draw", failing)
+    content.document("notice-a", body="改过的正文。zqxnewbody", doc_number="甘府发〔2026〕3号",
+                     catalogue="rules.normative", title="甘孜藏族自治州人民政府关于进一步加强政府信息公开工作的通知")
+    failed = run_build(content.root, tmp_path / "three", ["site"], _settings(tmp_path, 3))
+    assert failed.status == 1
+    err = capsys.readouterr().err
+    assert "磁盘" in err or "disk" in err
+    assert _tree(tmp_path / "three" / "site") == three
+    assert [p.name for p in (tmp_path / "three" / ".generations").iterdir()] == [
+        os.readlink(tmp_path / "three" / "current").split("/")[-1]]
