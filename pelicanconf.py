@@ -77,9 +77,9 @@ GAZETTE_TIBETAN_DIGITS = True
 GAZETTE_FEED_LIMIT = 50
 # Processes that render PDFs at once; unset: one per core.
 # GAZETTE_PDF_WORKERS = 2
-# Processes that draw the site's pages at once when a build draws many (200 pages or more: a first
-# build, a new theme); unset: one per core.
-# GAZETTE_SITE_WORKERS = 2
+# Processes that share a build's Markdown rendering and page drawing when it has much of it (200 bodies or
+# pages or more: a first build, a new theme or code); unset: one per core.
+# GAZETTE_BUILD_WORKERS = 2
 
 # --- Search (plugins/gazette/search, docs/search.md) -------------------------------------------------
 # Processes writing a full rebuild of the search index; None: one per core (at most 4).

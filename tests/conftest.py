@@ -34,9 +34,9 @@ from gazette.cli import tune_process  # noqa: E402  (after the bytecode settings
 
 tune_process()
 
-# The suite's workers use every core already: a build here draws its pages in its own process, as a build
-# of few pages does (tests/test_site_workers.py draws over several processes on purpose).
-from gazette.site import workers  # noqa: E402
+# The suite's workers use every core already: a build here renders and draws in its own process, as a build
+# of few pages does (tests/test_site_workers.py shares the work over processes on purpose).
+from gazette import workers  # noqa: E402
 
 workers.SHARED_FROM = 10**9
 

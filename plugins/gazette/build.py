@@ -242,6 +242,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     have been altered by hand, so the spare's record is not taken on its word). `digests`: each content
     file's input digest (a file published before with the same bytes is not read again)."""
     # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
+    from . import workers
     from .pdf.cache import drop_unpublished
     from .publication import build_publication
     from .seal import apply_seals, write_record
@@ -257,7 +258,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
                      held=spare.pages if spare is not None else {}, held_files=spare.files if spare is not None else {})
     reports: dict[str, StageReport] = {}
     try:
-        publication = build_publication(corpus, cache=cache, digests=digests)
+        publication = build_publication(corpus, cache=cache, digests=digests, processes=workers.processes(settings))
         # The corpus and the Publication live until the build ends: set aside from the cycle collector,
         # whose full collections would otherwise walk their hundreds of thousands of objects again each
         # time the writers' work triggers one (half a second each at 10,000 documents).

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
-from .frontmatter import FILE_HASH
+from .frontmatter import FILE_HASH, Source
 from .model import LANGS, OFFICIAL_GENRES, ORIGINAL_LANG, Corpus, Document, Photo
 from .publication_cache import Derived, PublicationCache, base_key, document_key
 from .registry import Agency, CatalogueClass, Entry, Registry
@@ -320,25 +320,26 @@ class _Links:
 
 
 def build_publication(corpus: Corpus, cache: Path | None = None,
-                      digests: Mapping[str, str] | None = None) -> Publication:
+                      digests: Mapping[str, str] | None = None, processes: int = 1) -> Publication:
     """Derive the public view. Call only on a corpus that passed the checks.
 
     `cache`: a folder for the Markdown cache (rendered bodies keyed by their text) and the Publication's
     own (each 主动公开 document's part, `publication_cache.py`). `digests`: every content file's input
-    digest (`build_inputs.Inputs.content`), by which a file published before is not read again."""
+    digest (`build_inputs.Inputs.content`), by which a file published before is not read again.
+    `processes`: how many may share the rendering of many bodies (`workers.py`)."""
     renderer = MarkdownRenderer(cache / "markdown.sqlite" if cache else None)
     kept = PublicationCache(cache / "publication.sqlite" if cache else None,
                             base_key((raw.raw for _, raw in sorted(corpus.registry.sources.items())),
                                      renderer.VERSION))
     try:
-        return _build_publication(corpus, renderer, kept, digests or {})
+        return _build_publication(corpus, renderer, kept, digests or {}, processes)
     finally:
         kept.close()
         renderer.close()
 
 
 def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: PublicationCache,
-                       inputs: Mapping[str, str]) -> Publication:
+                       inputs: Mapping[str, str], processes: int) -> Publication:
     registry = corpus.registry
     content_root = Path(corpus.root)
     # The documents whose files are the ones an earlier build derived its part from: their visibility
@@ -362,6 +363,11 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: Publica
                 and all(static.refusal(file) is None for file in derived.static)
                 and all(digests.of(a.file)[1] == a.sha256 for a in derived.document.attachments))
 
+    stale = {slug for slug in corpus.documents if public[slug] is not Visibility.NONE
+             and ((derived := found.get(slug)) is None or not still(derived))}
+    # The bodies to render, rendered together: shared by processes when there are many (a first build).
+    renderer.prepare((source.body for slug in stale if public[slug] is Visibility.FULL
+                      for source in _sources(corpus.documents[slug])), processes)
     for slug, doc in corpus.documents.items():
         vis = public[slug]
         derived = found.get(slug)
@@ -371,7 +377,7 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: Publica
                 kept.put(slug, keys[slug], Derived(vis, files=[hidden(f) for f in files],
                                                    folder=hidden(folder) if folder else ""))
             continue
-        if derived is None or not still(derived):
+        if slug in stale:
             derived = _derive(doc, vis, registry, public, published_pages, static, renderer, digests)
             kept.put(slug, keys[slug], derived)
         else:
@@ -420,6 +426,11 @@ def _build_publication(corpus: Corpus, renderer: MarkdownRenderer, kept: Publica
     ordered = dict(sorted(documents.items(), key=lambda kv: (kv[1].published, kv[1].signed, kv[0]), reverse=True))
     file_digests = {rel: digests.of(rel)[1] for rel in static_files}
     return Publication(registry, content_root, ordered, issues, pages, file_digests)
+
+
+def _sources(doc: Document) -> list[Source]:
+    """The document's files: the original, then its translations."""
+    return [doc.source, *(t.source for t in doc.translations.values())]
 
 
 def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str, Visibility],

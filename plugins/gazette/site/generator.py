@@ -28,18 +28,18 @@ from typing import Any
 
 from pelican.generators import Generator
 
-from .. import urls
+from .. import urls, workers
 from ..generations import COPIED, HELD, PAGE_KEYS, PAGE_PLAN, read_copied, read_page_keys, write_copied, write_page_keys
 from ..render import MarkdownRenderer
 from ..static_files import copy_plain_files
 from ..theme import install_ui_strings
-from . import traditional, workers
+from ..workers import Job
+from . import traditional
 from .large_print import large_print_page
 from .page_keys import KEY_LENGTH, PageKeys
 from .page_plan import SEPARATOR, Plan, PlannedPage, plan_base, read_plan, write_plan
 from .pages import PageSpec, seal_page, site_pages, structure
 from .run import SiteRun, run_for
-from .workers import Job
 
 
 class _RunGenerator(Generator):

@@ -1,5 +1,6 @@
-"""Pages drawn by several processes: every job run once, the same site as one process draws, and a failure
-in any process fails the build with its own error, the last good output untouched."""
+"""Work shared by processes forked from the build: every job run once, results in order, the same bodies
+and site as one process makes, and a failure in any process fails the build with its own error, the last
+good output untouched."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from factory import ContentFactory
+from gazette import workers
 from gazette.build import run_build
-from gazette.site import generator, workers
+from gazette.render import MarkdownRenderer
+from gazette.site import generator
 from site_corpus import build_site_corpus
 from test_site_incremental import _tree
 
@@ -72,7 +75,7 @@ def test_few_jobs_or_other_threads_keep_to_this_process(tmp_path: Path, monkeypa
 @pytest.mark.parametrize("how", ["error", "disk", "kill"])
 def test_a_failed_process_fails_the_run_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        how: str) -> None:
-    expected = {"error": ValueError, "disk": OSError, "kill": workers.DrawingFailed}[how]
+    expected = {"error": ValueError, "disk": OSError, "kill": workers.WorkerFailed}[how]
     with pytest.raises(expected) as raised:
         workers.run_jobs(_jobs(tmp_path, 40, fail=6, how=how), 2)  # job 6: the child's share
     if how == "disk":
@@ -81,10 +84,33 @@ def test_a_failed_process_fails_the_run_with_its_error(tmp_path: Path, monkeypat
         assert any("zqx-broken" in note or "No space" in note for note in raised.value.__notes__)
 
 
+def test_results_come_back_in_order_from_every_process() -> None:
+    got = workers.map_shared(lambda n: (n * n, os.getpid()), list(range(1001)), 3)
+    assert [square for square, _ in got] == [n * n for n in range(1001)]
+    assert len({pid for _, pid in got}) == 3
+
+
+def test_bodies_rendered_ahead_by_processes_are_those_one_process_renders(tmp_path: Path) -> None:
+    bodies = [f"## 第{n}条\n\n正文 **{n}**，见[附件](/attachments/2026/x/{n}.pdf)。\n\n| 项 | 数 |\n|---|---|\n"
+              f"| a | {n} |\n" for n in range(300)]
+    shared = MarkdownRenderer(tmp_path / "shared.sqlite")
+    assert shared.prepare([*bodies, bodies[0]], 2) == 300  # each once
+    assert shared.prepare(bodies, 2) == 0  # remembered now
+    one = MarkdownRenderer(tmp_path / "one.sqlite")
+    assert [shared.render(b) for b in bodies] == [one.render(b) for b in bodies]
+    assert [shared.text(b) for b in bodies] == [one.text(b) for b in bodies]
+    shared.close()
+    # kept in the cache like any other: a new run renders nothing again
+    again = MarkdownRenderer(tmp_path / "shared.sqlite")
+    assert again.prepare(bodies, 2) == 0
+    again.markdown = None  # type: ignore[assignment,method-assign]  # would fail if a body were rendered
+    assert again.render(bodies[7]) == one.render(bodies[7])
+
+
 def _settings(tmp_path: Path, processes: int) -> str:
     conf = tmp_path / f"workers{processes}.py"
     conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
-                    f"THEME = {str(ROOT / 'themes/gazette')!r}\nGAZETTE_SITE_WORKERS = {processes}\n",
+                    f"THEME = {str(ROOT / 'themes/gazette')!r}\nGAZETTE_BUILD_WORKERS = {processes}\n",
                     encoding="utf-8")
     return str(conf)
 
