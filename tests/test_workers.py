@@ -49,8 +49,9 @@ def test_every_job_runs_once_over_the_processes(tmp_path: Path, monkeypatch: pyt
     assert workers.run_jobs(_jobs(tmp_path, 3004), 3, lambda done, total: progress.append((done, total))) == 3
     pids = [(tmp_path / f"{n}.txt").read_text(encoding="utf-8").splitlines() for n in range(3004)]
     assert all(len(p) == 1 for p in pids)  # each once
-    assert len({p[0] for p in pids}) == 3 and [str(os.getpid())] in pids
-    assert progress == [(3000, 1001 * 3)]  # this process's share, counted for all
+    # two batches after the first job, each shared with two processes of its own
+    assert len({p[0] for p in pids}) == 5 and [str(os.getpid())] in pids
+    assert progress == [(2001, 3004)]
 
 
 def test_few_jobs_or_other_threads_keep_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,9 +86,9 @@ def test_a_failed_process_fails_the_run_with_its_error(tmp_path: Path, monkeypat
 
 
 def test_results_come_back_in_order_from_every_process() -> None:
-    got = workers.map_shared(lambda n: (n * n, os.getpid()), list(range(1001)), 3)
-    assert [square for square, _ in got] == [n * n for n in range(1001)]
-    assert len({pid for _, pid in got}) == 3
+    got = workers.map_shared(lambda n: (n * n, os.getpid()), list(range(4005)), 3)
+    assert [square for square, _ in got] == [n * n for n in range(4005)]
+    assert len({pid for _, pid in got}) == 7  # this process, and two new ones for each of three batches
 
 
 def test_bodies_rendered_ahead_by_processes_are_those_one_process_renders(tmp_path: Path) -> None:

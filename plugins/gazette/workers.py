@@ -36,6 +36,10 @@ R = TypeVar("R")
 # Below this many jobs one process does them: starting another costs more than it saves (an edit draws a
 # few dozen pages and renders one or two bodies).
 SHARED_FROM = 200
+# Items shared out at a time: the forked processes end after each batch. A process that runs long copies,
+# page by page, nearly all the memory it shares with the build (reading an object writes its reference
+# count); one per batch copies only what its batch reads, and gives it back when it ends.
+BATCH = 2000
 
 
 class WorkerFailed(RuntimeError):
@@ -50,38 +54,48 @@ def processes(settings: Mapping[str, Any]) -> int:
 
 
 def run_jobs(jobs: Sequence[Job], count: int, progress: Callable[[int, int], None] | None = None) -> int:
-    """Run every job, over `count` processes (this one and `count - 1` forked from it) when there are enough
-    jobs and this process may fork; returns how many processes ran them. `progress(done, total)` is called
-    by this process now and then, its share's progress counted for all."""
-
-    def share(part: Sequence[Job], shares: int) -> None:
-        for done, job in enumerate(part, 1):
-            job()
-            if progress is not None and done % 1000 == 0:
-                progress(done * shares, len(part) * shares)  # the shares are equal: about right
-
+    """Run every job, over `count` processes (this one and `count - 1` forked from it, a batch at a time)
+    when there are enough jobs and this process may fork; returns how many processes ran them.
+    `progress(done, total)` is called after each batch."""
     count = _shared_by(len(jobs), count)
-    if count == 1:
-        share(jobs, 1)
-        return 1
-    # The first job in this process, before forking: what every page uses once (templates compiled, the
-    # drawn language names, OpenCC's dictionaries) is then made once and shared, not made in each process.
-    jobs[0]()
-    _forked(jobs[1:], count, lambda part: share(part, count), lambda part: share(part, count))
+    done = 0
+    if count > 1:
+        # The first job in this process, before forking: what every page uses once (templates compiled, the
+        # drawn language names, OpenCC's dictionaries) is then made once and shared, not made in each process.
+        jobs[0]()
+        done = 1
+    while done < len(jobs):
+        batch = jobs[done:done + BATCH]
+        if count > 1 and len(batch) >= SHARED_FROM:
+            _forked(batch, count, _run_all)
+        else:
+            _run_all(batch)
+        done += len(batch)
+        if progress is not None and done < len(jobs):
+            progress(done, len(jobs))
     return count
 
 
 def map_shared(function: Callable[[T], R], items: Sequence[T], count: int) -> list[R]:
-    """`[function(item) for item in items]`, over `count` processes when there are enough items."""
+    """`[function(item) for item in items]`, over `count` processes (a batch at a time) when there are
+    enough items."""
     count = _shared_by(len(items), count)
-    if count == 1:
-        return [function(item) for item in items]
-    results: list[Any] = [None] * len(items)
-    shares = _forked(items, count, lambda part: [function(item) for item in part],
-                     lambda part: [function(item) for item in part])
-    for number, share in enumerate(shares):
-        results[number::count] = share
+    results: list[Any] = []
+    for start in range(0, len(items), BATCH):
+        batch = items[start:start + BATCH]
+        if count == 1 or len(batch) < SHARED_FROM:
+            results += [function(item) for item in batch]
+            continue
+        ordered: list[Any] = [None] * len(batch)
+        for number, share in enumerate(_forked(batch, count, lambda part: [function(item) for item in part])):
+            ordered[number::count] = share
+        results += ordered
     return results
+
+
+def _run_all(jobs: Sequence[Job]) -> None:
+    for job in jobs:
+        job()
 
 
 def _shared_by(jobs: int, count: int) -> int:
@@ -95,10 +109,9 @@ def _may_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-def _forked(items: Sequence[Any], count: int, mine: Callable[[Sequence[Any]], Any],
-            theirs: Callable[[Sequence[Any]], Any]) -> list[Any]:
+def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], Any]) -> list[Any]:
     """Share `items` out (this process takes every `count`-th from the first, each child its own stride) and
-    return each share's result, this process's first."""
+    return `work`'s result for each share, this process's first."""
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the collector's passes would write to every shared page and copy it
@@ -109,10 +122,10 @@ def _forked(items: Sequence[Any], count: int, mine: Callable[[Sequence[Any]], An
             pid = os.fork()
             if pid == 0:  # the child: its share, then out without running the parent's exit handlers
                 os.close(read)
-                _child(lambda number=number: theirs(items[number::count]), write)
+                _child(lambda number=number: work(items[number::count]), write)
             os.close(write)
             children.append((pid, read))
-        results = [mine(items[0::count])]
+        results = [work(items[0::count])]
     except BaseException:
         for pid, read in children:
             os.kill(pid, signal.SIGKILL)
