@@ -13,7 +13,8 @@ language. Then, in one run, interleaved (each system in turn in every round), it
             first build after a cold one writes a new output tree, the next ones update the spare tree)
 
 and prints the medians over the rounds (wall time, CPU time, peak memory of the process tree: the sum of
-the resident sets of the build's processes, sampled, or the largest one's maximum if higher), with the
+the proportional set sizes of the build's processes, sampled, so that pages forked processes share count
+once; or the largest one's maximum resident set if higher), with the
 ratios project / Hugo and project / Pelican. The project's side is `gazette build --only site` (the check
 included: every build runs it). Its full build (site, PDFs, search index) is timed once beside them, on
 `--full-documents` documents (PDFs are a render each: thousands at 10,000 documents), with the time per
@@ -238,12 +239,20 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident bytes of `pid` and all its descendants, now."""
+def _tree_memory(pid: int) -> int:
+    """Bytes of memory `pid` and all its descendants hold, now: the sum of their proportional set sizes
+    (a page that forked processes share is counted once, divided among them; the resident set where
+    /proc has no `smaps_rollup`)."""
     tree, todo, total = _children(), [pid], 0
     while todo:
         current = todo.pop()
         todo.extend(tree.get(current, ()))
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+            continue
+        except (OSError, IndexError, ValueError, StopIteration):
+            pass
         try:
             with open(f"/proc/{current}/statm") as statm:
                 total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -263,7 +272,7 @@ def timed(command: list[str], cwd: Path, log: Path) -> Run:
         def sample() -> None:
             nonlocal peak
             while not stop.wait(0.1):
-                peak = max(peak, _tree_rss(process.pid))
+                peak = max(peak, _tree_memory(process.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
