@@ -78,7 +78,7 @@ GAZETTE_FEED_LIMIT = 50
 # Processes that render PDFs at once; unset: one per core.
 # GAZETTE_PDF_WORKERS = 2
 # Processes that share a build's Markdown rendering and page drawing when it has much of it (200 bodies or
-# pages or more: a first build, a new theme or code); unset: one per core.
+# pages or more: a first build, a new theme or code); unset: one per core; 1 to 64.
 # GAZETTE_BUILD_WORKERS = 2
 
 # --- Search (plugins/gazette/search, docs/search.md) -------------------------------------------------

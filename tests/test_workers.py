@@ -146,3 +146,16 @@ def test_pages_drawn_by_three_processes_equal_one_process_s(content: ContentFact
     assert _tree(tmp_path / "three" / "site") == three
     assert [p.name for p in (tmp_path / "three" / ".generations").iterdir()] == [
         os.readlink(tmp_path / "three" / "current").split("/")[-1]]
+
+
+@pytest.mark.parametrize("value", ["2", 0, 65, True])
+def test_a_setting_that_cannot_be_used_is_said_before_anything_is_written(
+        content: ContentFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str], value: object) -> None:
+    content.document("notice-a")
+    conf = tmp_path / "bad.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa\n"
+                    f"THEME = {str(ROOT / 'themes/gazette')!r}\nGAZETTE_BUILD_WORKERS = {value!r}\n", encoding="utf-8")
+    assert run_build(content.root, tmp_path / "out", ["site"], str(conf)).status == 1
+    err = capsys.readouterr().err
+    assert "GAZETTE_BUILD_WORKERS" in err and "whole number from 1 to 64" in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "site").exists()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import build_inputs, generations
+from . import build_inputs, generations, workers
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, PAGE_PLAN, BuildLocked, MadeFrom
@@ -104,6 +104,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
     settings = load_settings(settings_path, {"PATH": str(content.resolve())})
     try:
         config = GazetteConfig.from_settings(settings)
+        workers.processes(settings)  # a setting that cannot be used is said before anything is read
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return BuildResult(1)
@@ -242,7 +243,6 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
     have been altered by hand, so the spare's record is not taken on its word). `digests`: each content
     file's input digest (a file published before with the same bytes is not read again)."""
     # Imported here: a build with nothing changed never needs them (Markdown, Jinja, the PDF stage).
-    from . import workers
     from .pdf.cache import drop_unpublished
     from .publication import build_publication
     from .seal import apply_seals, write_record

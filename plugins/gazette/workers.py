@@ -36,6 +36,7 @@ R = TypeVar("R")
 # Below this many jobs one process does them: starting another costs more than it saves (an edit draws a
 # few dozen pages and renders one or two bodies).
 SHARED_FROM = 200
+MOST = 64  # processes at most: each may need a share of the build's memory
 # Items shared out at a time: the forked processes end after each batch. A process that runs long copies,
 # page by page, nearly all the memory it shares with the build (reading an object writes its reference
 # count); one per batch copies only what its batch reads, and gives it back when it ends.
@@ -48,9 +49,17 @@ class WorkerFailed(RuntimeError):
 
 def processes(settings: Mapping[str, Any]) -> int:
     """`GAZETTE_BUILD_WORKERS`, or one process per core this process may use."""
+    from .config import ConfigError
+
     configured = settings.get("GAZETTE_BUILD_WORKERS")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, int(configured or cores))
+    if configured is None:
+        return cores
+    if isinstance(configured, bool) or not isinstance(configured, int) or not 1 <= configured <= MOST:
+        raise ConfigError(f"GAZETTE_BUILD_WORKERS = {configured!r}：应为 1 到 {MOST} 的整数，或删去这一行（每个处理器"
+                          f"核一个进程）/ GAZETTE_BUILD_WORKERS = {configured!r}: write a whole number from 1 to "
+                          f"{MOST}, or remove the line (one process per core)")
+    return configured
 
 
 def run_jobs(jobs: Sequence[Job], count: int, progress: Callable[[int, int], None] | None = None) -> int:
