@@ -33,7 +33,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -293,13 +292,18 @@ def take_spare(output: Path) -> Spare | None:
     return Spare(generation, held, files)
 
 
-_OUT = re.compile(r"(?:^|/)\.\.?(?:/|$)|//", re.MULTILINE)  # a "." or ".." part, or an empty one
+# A "." or ".." part (between the start or end of a name and "/"), or an empty one ("//"): looked for as
+# plain substrings of the names joined by newlines, since `str.__contains__` runs at memory speed where a
+# pattern beginning with an alternation tries each place in turn (0.1 s for the 42,000 names of 10,000
+# documents, on every build that takes the spare).
+_OUT = [f"{before}{dots}{after}" for before in ("\n", "/") for dots in (".", "..") for after in ("/", "\n")] + ["//"]
 
 
 def _leads_out(record: dict[str, str], urls: bool) -> bool:
     """Whether a record names what is not a plain place under the site: a URL not starting with "/", a
     file's path starting with it, or either with a ".", ".." or empty part."""
-    if _OUT.search("\n".join(record)):
+    names = "\n" + "\n".join(record) + "\n"
+    if any(part in names for part in _OUT):
         return True
     return any(not name.startswith("/") for name in record) if urls else any(n.startswith("/") for n in record)
 
