@@ -4,6 +4,7 @@ when it updates the spare tree (the build before last) in place."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from factory import ContentFactory
@@ -206,4 +207,45 @@ def test_a_spare_tree_altered_by_hand_is_not_taken_on_its_word(content: ContentF
     assert build(content.root, output, ["site"]) == 0  # a new tree: that spare is not updated
     assert other.read_text(encoding="utf-8") == "kept\n"
     assert leaks() == []
+    _same_as_fresh(content, output, tmp_path / "fresh")
+
+
+def test_a_link_planted_on_the_way_in_a_spare_tree_is_cut_not_followed(content: ContentFactory,
+                                                                       tmp_path: Path) -> None:
+    """A folder of the spare made a link (to a folder outside the output holding a file of the same name,
+    or to another page's folder): the build neither writes nor removes through it; it cuts the link."""
+    rel = "attachments/2026/att-doc/表.csv"
+    content.document("att-doc", attachments=[{"file": rel, "title": "统计表"}])
+    content.document("other-doc")
+    content.document("third-doc")
+    content.write(rel, "县,条数\n康定,1\n")
+    output = tmp_path / "out"
+    assert build(content.root, output, ["site"]) == 0
+    content.document("other-doc", body="改动一。\n")
+    assert build(content.root, output, ["site"]) == 0  # the first tree kept as the spare
+    spare = generations.spare(output)
+    assert spare is not None
+    site = spare / "site"
+    outside = {}
+    for folder, name in (("attachments/2026/att-doc", "表.csv"), ("zh/documents/other-doc", "index.html")):
+        host = tmp_path / "host" / folder.replace("/", "-")
+        host.mkdir(parents=True)
+        (host / name).write_text("zqxhostfile\n", encoding="utf-8")
+        outside[host / name] = "zqxhostfile\n"
+        shutil.rmtree(site / folder)
+        (site / folder).symlink_to(host, target_is_directory=True)
+    shutil.rmtree(site / "bo/documents/other-doc")  # the Tibetan page's folder: a link to another page's
+    (site / "bo/documents/other-doc").symlink_to(site / "bo/documents/third-doc", target_is_directory=True)
+    third = (site / "bo/documents/third-doc/index.html").read_bytes()
+    content.document("other-doc", body="改动二。zqxeditedbody\n")
+    content.document("att-doc", attachments=[{"file": rel, "title": "统计表"}], body="改动。\n")
+    assert build(content.root, output, ["site"]) == 0
+    assert not spare.exists()  # taken up
+    for path, text in outside.items():
+        assert path.read_text(encoding="utf-8") == text  # neither written nor removed through the link
+    live = output / "site"
+    assert [p for p in live.rglob("*") if p.is_symlink()] == []
+    assert (live / "bo/documents/third-doc/index.html").read_bytes() == third
+    assert "zqxeditedbody" in (live / "zh/documents/other-doc/index.html").read_text(encoding="utf-8")
+    assert (live / rel).read_text(encoding="utf-8") == "县,条数\n康定,1\n"
     _same_as_fresh(content, output, tmp_path / "fresh")

@@ -125,6 +125,7 @@ class _PageWriter:
         self.plan_base = plan_base(self.keys.base, self.keys.registry, self.converter.fingerprint,
                                    MarkdownRenderer.VERSION, run.config.langs)
         self._folders: set[Path] = set()
+        self._inside = _Inside(out)
 
     def agrees(self, plan: Plan) -> bool:
         """Whether `plan` is the record of the build whose page keys this build starts from."""
@@ -165,6 +166,8 @@ class _PageWriter:
             if url in keyed or held(url) == key:  # keyed again, or held as it is
                 continue
             name = urls.output_path(url)
+            if self.held:
+                self._inside.make_way(name)
             if url in self.held:
                 (self.out / name).unlink(missing_ok=True)  # possibly a link to the live tree's file
             if not _reuse(self.previous / name, self.out / name):
@@ -198,6 +201,8 @@ class _PageWriter:
         if held == key:
             return False
         name = urls.output_path(url)
+        if self.held:  # a tree written before (the spare): no link on the way to what is written
+            self._inside.make_way(name)
         if held is not None:
             # Possibly a link to the live tree's file: replaced, never written through.
             (self.out / name).unlink(missing_ok=True)
@@ -205,8 +210,9 @@ class _PageWriter:
 
     def remove_unlisted(self) -> None:
         """Remove the held pages this build does not list, and the folders they leave empty."""
+        inside = _Inside(self.out)
         for url in self.held.keys() - self.new_keys.keys():
-            _remove_file(self.out, urls.output_path(url))
+            _remove_file(self.out, urls.output_path(url), inside)
 
     def _write(self, name: str, html: str) -> None:
         path = self.out / name
@@ -235,13 +241,17 @@ class GazetteFilesGenerator(_RunGenerator):
             recorded = self.run.dirs.held_files
             # What the tree being written holds (the spare), as its record says, where that is a plain
             # file inside the site (a record or a tree altered by hand is not taken on its word).
-            held = {rel: digest for rel, digest in recorded.items() if _plain_file_inside(out, rel)}
+            inside = _Inside(out)
+            if recorded:  # a tree written before (the spare): no link on the way to what is written
+                for rel in {*recorded, *pub.static_files}:
+                    inside.make_way(rel)
+            held = {rel: digest for rel, digest in recorded.items() if _plain_file_inside(out, rel, inside)}
             # A held file with the SHA-256 listed stays; one with other bytes, or no longer listed, goes,
             # with the folders it leaves empty (their names are slugs). A held file may be a link shared
             # with the live tree: unlinked, never written through.
             for rel in recorded:
                 if pub.static_files.get(rel) != held.get(rel):
-                    _remove_file(out, rel)
+                    _remove_file(out, rel, inside)
             # A file the last good build copied with the same SHA-256 is linked from there: its bytes are
             # the ones listed. Any other is copied from content/.
             fresh = [rel for rel, digest in pub.static_files.items() if held.get(rel) != digest and (
@@ -251,16 +261,41 @@ class GazetteFilesGenerator(_RunGenerator):
             self.run.images.write(pub, out)
 
 
-def _inside(out: Path, rel: str) -> bool:
-    """`rel` names a place under `out`: relative, no `..`, and no folder on the way a link out of it."""
-    parts = rel.split("/")
-    if not rel or rel.startswith("/") or ".." in parts or "" in parts:
-        return False
-    return (out / rel).parent.resolve().is_relative_to(out.resolve())
+class _Inside:
+    """Whether a name is of a place under `out` reached through plain folders: relative, no `..`, and no
+    link on the way (one planted in a spare tree would have a write or a removal land elsewhere: outside
+    the output, or on another page). Each folder is resolved once for the run (a spare's 800 attachments
+    share their year folders)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out, self.root = out, out.resolve()
+        self.folders: dict[str, bool] = {}
+
+    def __call__(self, rel: str) -> bool:
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or ".." in parts or "" in parts or "." in parts:
+            return False
+        folder = rel.rpartition("/")[0]
+        if folder not in self.folders:
+            self.folders[folder] = (self.out / rel).parent.resolve() == self.root.joinpath(*parts[:-1])
+        return self.folders[folder]
+
+    def make_way(self, rel: str) -> None:
+        """Unlink the links on the way to `rel` in a spare tree altered by hand (the link goes, never what it
+        names; the folder is made anew when written), so that writing or removing `rel` stays in the tree."""
+        if self(rel) or not rel or rel.startswith("/") or ".." in rel.split("/"):
+            return
+        path = self.out
+        for part in rel.split("/")[:-1]:
+            path = path / part
+            if path.is_symlink():
+                path.unlink()
+                break
+        self.folders.clear()
 
 
-def _plain_file_inside(out: Path, rel: str) -> bool:
-    if not _inside(out, rel):
+def _plain_file_inside(out: Path, rel: str, inside: _Inside) -> bool:
+    if not inside(rel):
         return False
     try:
         return stat.S_ISREG(os.lstat(out / rel).st_mode)
@@ -268,9 +303,9 @@ def _plain_file_inside(out: Path, rel: str) -> bool:
         return False
 
 
-def _remove_file(out: Path, rel: str) -> None:
+def _remove_file(out: Path, rel: str, inside: _Inside) -> None:
     """Remove `rel` under `out`, and the folders that leaves empty; nothing when `rel` leads out of it."""
-    if not _inside(out, rel):
+    if not inside(rel):
         return
     path = out / rel
     path.unlink(missing_ok=True)
