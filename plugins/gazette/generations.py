@@ -303,9 +303,12 @@ def _leads_out(record: dict[str, str], urls: bool) -> bool:
     """Whether a record names what is not a plain place under the site: a URL not starting with "/", a
     file's path starting with it, or either with a ".", ".." or empty part."""
     names = "\n" + "\n".join(record) + "\n"
-    if any(part in names for part in _OUT):
+    # Each a scan in C (a name is a page's URL or a file's path: no newline in it; one that has one is
+    # taken apart here and found out all the same): the ones that can match first, the rest only then.
+    if ("/." in names or "\n." in names or "//" in names) and any(part in names for part in _OUT):
         return True
-    return any(not name.startswith("/") for name in record) if urls else any(n.startswith("/") for n in record)
+    starting = names.count("\n/")  # names starting with "/"
+    return starting != len(record) if urls else starting != 0
 
 
 def discard(output: Path, generation: Path) -> None:
