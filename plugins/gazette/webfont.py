@@ -327,7 +327,7 @@ def _label_path(font_file: Path, text: str) -> tuple[str, tuple[int, int, int, i
     kept = {k: v for k, v in kept.items() if k != key}
     kept = dict(list(kept.items())[-7:]) | {key: drawn}  # a few: the labels of one font, of one or two fonts
     _LABELS[-1].parent.mkdir(parents=True, exist_ok=True)
-    partial = _LABELS[-1].with_suffix(f".{os.getpid()}.part")  # processes drawing pages at once (site/workers.py)
+    partial = _LABELS[-1].with_suffix(f".{os.getpid()}.part")  # processes drawing pages at once (workers.py)
     partial.write_text(json.dumps(kept), encoding="utf-8")
     os.replace(partial, _LABELS[-1])
     return drawn
