@@ -150,21 +150,32 @@ def _language_names(settings: Mapping[str, Any]) -> tuple[Callable[..., Markup],
     from . import webfont
 
     font = Path(settings["THEME"]) / "static" / "fonts" / TIBETAN_FONT
+    # Each depends on the page's language and the pinned font alone: made once per language for this
+    # environment (a build's), not again on each of the site's tens of thousands of pages.
+    names: dict[tuple[str, str], Markup] = {}
+    symbols: dict[str, Markup] = {}
 
     @jinja2.pass_context
     def lang_name(context: Any, code: str) -> Markup:
-        name = LANG_NAMES[code]
-        if code.split("-")[0] == str(context.get("lang", "")).split("-")[0]:  # zh-Hant on a zh page: one script
-            return Markup.escape(name)
-        if code in DRAWN_NAMES and font.is_file():
-            return webfont.script_label(name, code, font, DRAWN_NAMES[code])
-        return Markup('<span lang="{}">{}</span>').format(code, name)
+        page = str(context.get("lang", ""))
+        if (page, code) not in names:
+            name = LANG_NAMES[code]
+            if code.split("-")[0] == page.split("-")[0]:  # zh-Hant on a zh page: one script
+                names[page, code] = Markup.escape(name)
+            elif code in DRAWN_NAMES and font.is_file():
+                names[page, code] = webfont.script_label(name, code, font, DRAWN_NAMES[code])
+            else:
+                names[page, code] = Markup('<span lang="{}">{}</span>').format(code, name)
+        return names[page, code]
 
     @jinja2.pass_context
     def name_symbols(context: Any) -> Markup:
-        return Markup("").join(webfont.script_label_symbol(LANG_NAMES[code], font, symbol)
-                               for code, symbol in DRAWN_NAMES.items()
-                               if code != context.get("lang") and font.is_file())
+        page = str(context.get("lang", ""))
+        if page not in symbols:
+            symbols[page] = Markup("").join(webfont.script_label_symbol(LANG_NAMES[code], font, symbol)
+                                            for code, symbol in DRAWN_NAMES.items()
+                                            if code != page and font.is_file())
+        return symbols[page]
 
     return lang_name, name_symbols
 
