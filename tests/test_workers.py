@@ -159,3 +159,44 @@ def test_a_setting_that_cannot_be_used_is_said_before_anything_is_written(
     err = capsys.readouterr().err
     assert "GAZETTE_BUILD_WORKERS" in err and "whole number from 1 to 64" in err and "Traceback" not in err
     assert not (tmp_path / "out" / "site").exists()
+
+
+def test_a_killed_build_takes_its_processes_with_it(tmp_path: Path) -> None:
+    """`kill -9` on a build (or the kernel's out-of-memory killer): its drawing processes die with it, rather
+    than go on writing into a generation that will never be live."""
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import os, signal, sys, time
+sys.path.insert(0, {str(ROOT / "plugins")!r})
+from gazette import workers
+workers.SHARED_FROM = 4
+folder = {str(tmp_path)!r}
+parent = os.getpid()
+
+def job(number):
+    if os.getpid() == parent:
+        if number == 7:  # this process takes the first job, then every other one
+            time.sleep(0.5)  # the child is at work by now
+            os.kill(parent, signal.SIGKILL)
+    else:
+        open(os.path.join(folder, "child"), "w").write(str(os.getpid()))
+        time.sleep(0.2)  # a child's share takes eight seconds
+
+workers.run_jobs([lambda n=n: job(n) for n in range(81)], 2)
+"""
+    assert subprocess.run([sys.executable, "-c", script], timeout=60).returncode == -9
+    child = int((tmp_path / "child").read_text(encoding="utf-8"))
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            break  # gone
+        if state in ("Z", "X"):
+            break  # dead, not yet reaped
+        time.sleep(0.05)
+    else:
+        raise AssertionError(f"the drawing process {child} outlived the build by 3 s")

@@ -20,6 +20,8 @@ the last good output stays. A process that dies is a failure too.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import os
 import pickle
@@ -37,6 +39,7 @@ R = TypeVar("R")
 # few dozen pages and renders one or two bodies).
 SHARED_FROM = 200
 MOST = 64  # processes at most: each may need a share of the build's memory
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 # Items shared out at a time: the forked processes end after each batch. A process that runs long copies,
 # page by page, nearly all the memory it shares with the build (reading an object writes its reference
 # count); one per batch copies only what its batch reads, and gives it back when it ends.
@@ -128,9 +131,11 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
     try:
         for number in range(1, count):
             read, write = os.pipe()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:  # the child: its share, then out without running the parent's exit handlers
                 os.close(read)
+                _end_with(parent)
                 _child(lambda number=number: work(items[number::count]), write)
             os.close(write)
             children.append((pid, read))
@@ -153,6 +158,16 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
     if failure is not None:
         raise failure
     return results
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel kill this child when the build that forked it dies (killed, out of memory), so that
+    no process goes on drawing into a generation that will never be switched to (Linux; elsewhere the
+    child ends with its batch)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before that took effect
+        os._exit(1)
 
 
 def _child(work: Callable[[], Any], write: int) -> None:
