@@ -163,19 +163,32 @@ def test_page_records_that_cannot_be_written_after_the_switch(content: ContentFa
         _same_as_fresh(content, output, tmp_path / f"fresh-{step[:3]}")
 
 
+ATTACHED = "attachments/2026/att-doc/表.csv"
+
+
+def _with_a_spare(content: ContentFactory, output: Path, *slugs: str) -> Path:
+    """A document with an attachment and `slugs` built twice (the second time after an edit of the first
+    of them), so that the first tree is kept as the spare; returns the spare."""
+    content.document("att-doc", attachments=[{"file": ATTACHED, "title": "统计表"}])
+    for slug in slugs:
+        content.document(slug)
+    content.write(ATTACHED, "县,条数\n康定,1\n")
+    assert build(content.root, output, ["site"]) == 0
+    content.document(slugs[0], body="改动一。\n")
+    assert build(content.root, output, ["site"]) == 0
+    spare = generations.spare(output)
+    assert spare is not None
+    return spare
+
+
 def test_a_spare_tree_altered_by_hand_is_not_taken_on_its_word(content: ContentFactory, tmp_path: Path) -> None:
     """A held attachment made a link to a host file is replaced by the attachment's own bytes; a spare whose
     records name paths out of the site (`..`) is not updated at all; nothing outside the output is removed."""
     import json
 
-    rel = "attachments/2026/att-doc/表.csv"
-    content.document("att-doc", attachments=[{"file": rel, "title": "统计表"}])
-    content.document("other-doc")
-    content.write(rel, "县,条数\n康定,1\n")
+    rel = ATTACHED
     output = tmp_path / "out"
-    assert build(content.root, output, ["site"]) == 0
-    content.document("other-doc", body="改动一。\n")
-    assert build(content.root, output, ["site"]) == 0  # the first tree kept as the spare
+    spare = _with_a_spare(content, output, "other-doc")
     host = tmp_path / "host.txt"
     host.write_text("zqxhostfile\n", encoding="utf-8")
     other = tmp_path / "other.txt"
@@ -185,8 +198,6 @@ def test_a_spare_tree_altered_by_hand_is_not_taken_on_its_word(content: ContentF
         return [p for p in (output / "site").rglob("*")
                 if p.is_symlink() or (p.is_file() and b"zqxhostfile" in p.read_bytes())]
 
-    spare = generations.spare(output)
-    assert spare is not None
     held = spare / "site" / rel
     held.unlink()
     held.symlink_to(host)  # recorded with the right SHA-256, but a link to a host file
@@ -214,17 +225,9 @@ def test_a_link_planted_on_the_way_in_a_spare_tree_is_cut_not_followed(content: 
                                                                        tmp_path: Path) -> None:
     """A folder of the spare made a link (to a folder outside the output holding a file of the same name,
     or to another page's folder): the build neither writes nor removes through it; it cuts the link."""
-    rel = "attachments/2026/att-doc/表.csv"
-    content.document("att-doc", attachments=[{"file": rel, "title": "统计表"}])
-    content.document("other-doc")
-    content.document("third-doc")
-    content.write(rel, "县,条数\n康定,1\n")
+    rel = ATTACHED
     output = tmp_path / "out"
-    assert build(content.root, output, ["site"]) == 0
-    content.document("other-doc", body="改动一。\n")
-    assert build(content.root, output, ["site"]) == 0  # the first tree kept as the spare
-    spare = generations.spare(output)
-    assert spare is not None
+    spare = _with_a_spare(content, output, "other-doc", "third-doc")
     site = spare / "site"
     outside = {}
     for folder, name in (("attachments/2026/att-doc", "表.csv"), ("zh/documents/other-doc", "index.html")):
