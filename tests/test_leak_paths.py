@@ -36,6 +36,10 @@ def unpublishable(content: ContentFactory) -> None:
 
 @pytest.fixture
 def private(content: ContentFactory) -> ContentFactory:
+    return add_private(content)
+
+
+def add_private(content: ContentFactory) -> ContentFactory:
     """A withheld, a draft and an on-request document, a draft page and a draft issue, each with a canary."""
     content.document("withheld", body=f"{CANARY}\n", **WITHHELD)
     content.document("draft-doc", body=f"{CANARY}\n", status="draft")

@@ -14,8 +14,12 @@ import pytest
 from factory import ContentFactory
 from gazette import workers
 from gazette.build import run_build
+from gazette.checks import check_content
+from gazette.loader import load_corpus
+from gazette.publication import Unpublishable, build_publication
 from gazette.render import MarkdownRenderer
 from gazette.site import generator
+from test_leak_paths import CANARY, add_private
 from test_site_incremental import _tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -200,3 +204,66 @@ workers.run_jobs([lambda n=n: job(n) for n in range(81)], 2)
         time.sleep(0.05)
     else:
         raise AssertionError(f"the drawing process {child} outlived the build by 3 s")
+
+
+# --- attacks, with the work shared (every test here shares from four items on) ---------------------------
+
+@pytest.fixture
+def private(content: ContentFactory) -> ContentFactory:
+    return add_private(content)
+
+
+def _public(content: ContentFactory, count: int = 4) -> None:
+    for n in range(count):
+        content.document(f"public-{n}", index_no=f"S00000001/2026-{n + 100:05d}", body=f"公开正文第{n}号。\n",
+                         title=f"甘孜藏族自治州人民政府关于第{n}号事项的通知")
+
+
+def test_shared_work_renders_and_keeps_nothing_that_is_not_public(private: ContentFactory, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Withheld, on-request and draft texts: not rendered ahead (in any process), not drawn, not in any file
+    under the output (the Markdown cache included)."""
+    _public(private)
+    rendered = tmp_path / "rendered.txt"  # written by whichever process renders a body
+    markdown = MarkdownRenderer.markdown
+
+    def noted(self: MarkdownRenderer, body: str) -> str:
+        with rendered.open("a", encoding="utf-8") as note:
+            note.write(body)
+        return markdown(self, body)
+
+    monkeypatch.setattr(MarkdownRenderer, "markdown", noted)
+    output = tmp_path / "out"
+    assert run_build(private.root, output, ["site", "search"], _settings(tmp_path, 3)).status == 0
+    assert "pages drawn by 3 processes" in capsys.readouterr().err
+    assert (output / ".cache" / "markdown.sqlite").is_file()
+    leaks = [p for p in output.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()]
+    assert leaks == []
+    bodies = rendered.read_text(encoding="utf-8")
+    assert "公开正文第3号" in bodies and CANARY not in bodies
+
+
+@pytest.mark.parametrize("body", [
+    "[原文]({static}/documents/2026/withheld.zh.md)\n",
+    "[原文]({static}../../documents/2026/on-request.zh.md)\n",
+    '<a href="{static}/images/a.jpg]/../../../../../../etc/hostname">x</a>\n',
+    "[原文]({filename}/pages/draft.zh.md)\n",
+])
+def test_a_link_out_of_the_public_is_refused_with_the_rendering_shared(private: ContentFactory, body: str) -> None:
+    private.write("images/a.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    _public(private)
+    private.document("public", body=body)
+    assert [f for f in check_content(private.root)[1] if f.level == "error"]  # the check refuses it
+    corpus, _ = load_corpus(private.root)
+    with pytest.raises(Unpublishable):  # and so does the Publication, its bodies rendered by three processes
+        build_publication(corpus, processes=3)
+
+
+def test_a_body_nested_past_the_limit_is_refused_before_anything_is_shared(content: ContentFactory,
+                                                                          tmp_path: Path) -> None:
+    _public(content)
+    content.document("deep", body="".join("    " * i + "- 第一项\n" for i in range(1_000)))
+    output = tmp_path / "out"
+    assert run_build(content.root, output, ["site"], _settings(tmp_path, 3)).status == 1
+    assert not (output / "site").exists()
