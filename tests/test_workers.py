@@ -267,3 +267,22 @@ def test_a_body_nested_past_the_limit_is_refused_before_anything_is_shared(conte
     output = tmp_path / "out"
     assert run_build(content.root, output, ["site"], _settings(tmp_path, 3)).status == 1
     assert not (output / "site").exists()
+
+
+@pytest.mark.parametrize("attack", ["source of a withheld document", "link to a host file"])
+def test_an_attachment_out_of_the_public_stops_a_shared_build(private: ContentFactory, tmp_path: Path,
+                                                              attack: str) -> None:
+    _public(private)
+    if attack == "link to a host file":
+        host = tmp_path / "host.txt"
+        host.write_text(f"{CANARY}\n", encoding="utf-8")
+        (private.root / "attachments/2026/public").mkdir(parents=True)
+        (private.root / "attachments/2026/public/a.pdf").symlink_to(host)
+        file = "attachments/2026/public/a.pdf"
+    else:
+        file = "attachments/2026/public/../../../documents/2026/withheld.zh.md"
+    private.document("public", attachments=[{"file": file, "title": "附件"}])
+    output = tmp_path / "out"
+    assert run_build(private.root, output, ["site"], _settings(tmp_path, 3)).status == 1
+    assert not (output / "site").exists()
+    assert [p for p in output.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()] == []
