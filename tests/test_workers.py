@@ -286,3 +286,31 @@ def test_an_attachment_out_of_the_public_stops_a_shared_build(private: ContentFa
     assert run_build(private.root, output, ["site"], _settings(tmp_path, 3)).status == 1
     assert not (output / "site").exists()
     assert [p for p in output.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()] == []
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def test_work_shared_inside_a_build_leaves_the_builds_objects_set_aside() -> None:
+    """The processes sharing the work set aside what they share and give it back, not what the build set
+    aside before them; a `paused` block adds what it made to the build's; the build's end gives all back."""
+    import gc
+
+    from gazette import collector
+
+    assert gc.get_freeze_count() == 0
+    collector.set_aside()
+    try:
+        assert workers.map_shared(_square, list(range(10)), 2) == [n * n for n in range(10)]
+        held = gc.get_freeze_count()
+        assert held > 0
+        with collector.paused():
+            made = [[n] for n in range(1000)]
+        assert gc.get_freeze_count() >= held + 1000
+    finally:
+        collector.give_back_all()
+    assert gc.get_freeze_count() == 0
+    with collector.paused():
+        made = [[n] for n in range(1000)]
+    assert gc.get_freeze_count() == 0 and made  # nothing held: what the block made is collected as usual

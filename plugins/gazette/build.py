@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import gc
 import os
 import shutil
 import sqlite3
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import build_inputs, generations, workers
+from . import build_inputs, collector, generations, workers
 from .config import ConfigError, GazetteConfig
 from .findings import count, format_findings, format_summary
 from .generations import PAGE_KEYS, PAGE_PLAN, BuildLocked, MadeFrom
@@ -143,7 +142,7 @@ def run_build(content: Path, output: Path, only: list[str], settings_path: str |
         print(failed.message, file=sys.stderr)
         return BuildResult(1)
     finally:
-        gc.unfreeze()  # what `_write` set aside is collected as usual again
+        collector.give_back_all()  # what `_write` set aside is collected as usual again
         if lock is not None:
             os.close(lock)
     publication = result.publication
@@ -262,7 +261,7 @@ def _write(corpus: Any, output: Path, only: list[str], settings: dict[str, Any],
         # The corpus and the Publication live until the build ends: set aside from the cycle collector,
         # whose full collections would otherwise walk their hundreds of thousands of objects again each
         # time the writers' work triggers one (half a second each at 10,000 documents).
-        gc.freeze()
+        collector.set_aside()
         # Whatever stages run: a rendering of something no longer published does not stay in the cache.
         drop_unpublished(cache, publication)
         dirs.site.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import os
 import pickle
 import signal
@@ -31,6 +30,8 @@ import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
+
+from . import collector
 
 Job = Callable[[], None]
 T = TypeVar("T")
@@ -126,7 +127,7 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
     return `work`'s result for each share, this process's first."""
     sys.stdout.flush()
     sys.stderr.flush()
-    gc.freeze()  # the collector's passes would write to every shared page and copy it
+    collector.set_aside()  # the collector's passes would write to every shared page and copy it
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     try:
         for number in range(1, count):
@@ -147,7 +148,7 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
             os.close(read)
         raise
     finally:
-        gc.unfreeze()
+        collector.give_back()  # a build's own set-aside objects stay set aside
     failure: BaseException | None = None
     for pid, read in children:
         ok, value = _wait(pid, read)
