@@ -187,6 +187,14 @@ def _file_digest(path: Path | str, previous: dict[str, list[int | str]], stats: 
         os.close(fd)
 
 
+def file_digest(path: Path) -> str:
+    """The hex digest of a file's bytes as a build's digest takes them: a large file (a font) is read again
+    only when its stamp has changed since this process last read it (a build of the PDFs asks for the print
+    fonts' digests: tens of megabytes each time otherwise)."""
+    value = _file_digest(path, {}, {}, time.time())
+    return value.hex() if value is not None else FILE_HASH(path.read_bytes()).hexdigest()  # a link: followed
+
+
 def folder_files(folder: Path) -> list[Path]:
     """Every regular file under `folder`, in a fixed order, links not followed; caches skipped."""
     found: list[Path] = []

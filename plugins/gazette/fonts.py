@@ -147,9 +147,11 @@ def font_path(name: str, folder: Path) -> Path:
 
 def print_fonts_checksum(folder: Path) -> str:
     """One checksum over the installed files the PDFs embed: a changed font file changes every PDF."""
+    from .build_inputs import file_digest
+
     h = hashlib.sha256()
     for name in sorted({face.file for face in PRINT_FACES}):
-        h.update(name.encode() + b"\0" + _sha256(font_path(name, folder)).encode())
+        h.update(name.encode() + b"\0" + file_digest(font_path(name, folder)).encode())
     return h.hexdigest()
 
 
