@@ -4,6 +4,7 @@ the build, and the disclosure rule applied in one module only."""
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 from factory import ROOT
@@ -20,13 +21,20 @@ def _modules() -> dict[str, Path]:
     return modules
 
 
+@cache
+def _nodes() -> dict[str, list[ast.AST]]:
+    """Every module's syntax nodes, parsed once for the module's tests (a second or so each time)."""
+    return {name: list(ast.walk(ast.parse(path.read_text(encoding="utf-8")))) for name, path in _modules().items()}
+
+
+@cache
 def _imports() -> dict[str, set[str]]:
     """Every module → the project modules it imports, at the top or inside a function."""
     modules = _modules()
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _nodes()[name]:
             if isinstance(node, ast.ImportFrom):
                 base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
                 target = ".".join([*base, *([node.module] if node.module else [])])
@@ -95,8 +103,8 @@ def test_no_writer_imports_another_writer_or_the_build() -> None:
 
 def test_visibility_is_decided_in_one_module() -> None:
     calls = []
-    for name, path in _modules().items():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for name, nodes in _nodes().items():
+        for node in nodes:
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "visibility":
                 calls.append(name)
     assert set(calls) == {"gazette.visibility"}
