@@ -125,3 +125,39 @@ def test_a_pdf_is_rendered_again_only_when_what_it_prints_changed(content: Conte
     _edit(content, "documents/2026/gz-notice.zh.md", "甘府发〔2026〕3号", "甘府发〔2026〕4号")
     assert _changed(zh_keys, _keys(content, first.settings)) == ["2026-03.bo", "2026-03.zh", "gz-notice.bo",
                                                                  "gz-notice.zh"]
+
+
+def test_the_print_fonts_are_hashed_again_only_when_one_changed(tmp_path: Path, monkeypatch) -> None:
+    """The fonts' checksum (in every PDF's key) follows their bytes; unchanged, they are not read again."""
+    import hashlib
+    import os
+
+    from gazette import build_inputs
+    from gazette.config import GazetteConfig
+    from gazette.fonts import print_fonts_checksum
+    from gazette.settings import load_settings
+
+    monkeypatch.setattr(build_inputs, "RACY_SECONDS", 0.0)
+    hashed: list[int] = []
+
+    def counted(*data: bytes):  # type: ignore[no-untyped-def]
+        hashed.append(1)
+        return hashlib.sha256(*data)
+
+    monkeypatch.setattr(build_inputs, "FILE_HASH", counted)
+    installed = GazetteConfig.from_settings(load_settings(None, {})).fonts
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for path in installed.iterdir():
+        os.link(path, folder / path.name)
+    first = print_fonts_checksum(folder)
+    assert hashed
+    hashed.clear()
+    assert print_fonts_checksum(folder) == first and not hashed  # nothing read again
+    tibetan = folder / "TibetanMachineUni.ttf"
+    original = tibetan.read_bytes()
+    tibetan.unlink()
+    tibetan.write_bytes(original[:-1] + bytes([original[-1] ^ 1]))  # another file, one byte changed
+    assert print_fonts_checksum(folder) != first and len(hashed) == 1
+    tibetan.write_bytes(original)  # the same file written again: its stamp changes, its bytes are the first
+    assert print_fonts_checksum(folder) == first
