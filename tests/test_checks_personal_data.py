@@ -77,3 +77,34 @@ def test_public_numbers_are_not_reported(content: ContentFactory) -> None:
     content.translation("hotline", title="བརྡ་ཐོ།", body="ཁ་པར་ 13812345678\n")
     hits = [f for f in content.findings() if f.code.startswith("PII-")]
     assert [(h.path.split("/")[-1], "137****5678" in h.zh) for h in hits] == [("hotline.zh.md", True)]
+
+
+def test_official_parts_are_public_text_too(content: ContentFactory) -> None:
+    """Every official-document part a page or PDF prints is checked; an on-request item's are not printed."""
+    parts = {"addressee": "各县人民政府（联系人 13812345601）", "signature": ["甘孜藏族自治州人民政府", f"经办 {ID}"],
+             "note": "此件公开发布，联系 13812345603", "cc": ["州委办公室 13812345604"],
+             "printed": {"by": "甘孜州人民政府办公室 13812345605", "date": "2026-11-06"},
+             "author": "州长 13812345606"}
+    content.document("parts", signed="2026-11-02", published="2026-11-07", **parts)
+    content.translation("parts", title="བརྡ་ཐོ།", addressee="རྫོང་ 13812345607", body="ལས་དོན།\n")
+    content.document("quiet", disclosure="依申请公开", signed="2026-11-02", published="2026-11-07", **parts)
+    hits = [(f.code, f.path.split("/")[-1], f.field) for f in content.findings() if f.code.startswith("PII-")]
+    assert sorted(hits) == sorted([
+        ("PII-MOBILE", "parts.zh.md", "addressee"), ("PII-ID-NUMBER", "parts.zh.md", "signature[1]"),
+        ("PII-MOBILE", "parts.zh.md", "note"), ("PII-MOBILE", "parts.zh.md", "cc[0]"),
+        ("PII-MOBILE", "parts.zh.md", "printed.by"), ("PII-MOBILE", "parts.zh.md", "author"),
+        ("PII-MOBILE", "parts.bo.md", "addressee")])
+
+
+@pytest.mark.parametrize("text", [
+    "联系人手机 １３８１２３４５６７８。",  # full-width digits
+    "ཁ་པར་ ༡༣༨༡༢༣༤༥༦༧༨",  # Tibetan digits
+])
+def test_numbers_in_other_digits_are_read_as_numbers(content: ContentFactory, text: str) -> None:
+    content.document("public", body=f"第一段。\n\n{text}\n")
+    assert [(f.code, f.line) for f in content.findings() if f.code.startswith("PII-")] == [("PII-MOBILE", 18)]
+
+
+def test_an_identity_number_cannot_be_listed_as_public(content: ContentFactory) -> None:
+    content.document("listed", public_numbers=[ID, "0836-2822114"], body=f"编号 {ID}。\n")
+    assert pii(content) == [("PII-PUBLIC-ID", "listed.zh.md")]

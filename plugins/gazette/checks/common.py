@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..frontmatter import Source
-from ..model import LANGS, ORIGINAL_LANG, Corpus, Document, as_list
+from ..model import LANGS, OFFICIAL_FIELDS, ORIGINAL_LANG, Corpus, Document, as_list
 from ..visibility import Visibility, corpus_visibility
 from .rules import CheckContext
 
@@ -114,9 +114,27 @@ def source_texts(source: Source, public: bool, *, metadata_only: bool = False,
             yield Text(source, source.path, f"attachments[{i}].title", item["title"],
                        source.lines.get(f"attachments[{i}]", source.line("attachments")), lang,
                        public and not metadata_only)
+    yield from _official_texts(source, lang, public and not metadata_only)
     if source.body:
         yield Text(source, source.path, "body", source.body, source.body_line, lang,
                    public and not metadata_only, body=True)
+
+
+def _official_texts(source: Source, lang: str, public: bool) -> Iterator[Text]:
+    """The official-document parts a full page and its PDFs print (addressee, signature, note, cc, the
+    printing body, author): checked as every other printed text is (personal data, invisible characters,
+    fonts). A shape the parts' own check refuses is left to it."""
+    meta = source.meta
+    for key in OFFICIAL_FIELDS:
+        value = meta.get(key)
+        if key == "printed":
+            value = value.get("by") if isinstance(value, dict) else None
+            key = "printed.by"
+        values = [(key, value)] if isinstance(value, str) else [
+            (f"{key}[{i}]", v) for i, v in enumerate(value)] if isinstance(value, list) else []
+        for field, text in values:
+            if isinstance(text, str) and text:
+                yield Text(source, source.path, field, text, source.line(key.partition(".")[0]), lang, public)
 
 
 def document_texts(doc: Document, vis: Visibility) -> Iterator[Text]:
