@@ -66,3 +66,35 @@ def test_attachments_exist(content: ContentFactory) -> None:
                                          {"file": "../outside.pdf", "title": "外"}])
     codes = sorted(f.code for f in content.findings() if f.code.startswith("ATT-"))
     assert codes == ["ATT-MISSING", "ATT-PATH"]
+
+
+def test_plain_links_to_sources_are_refused(content: ContentFactory) -> None:
+    """A link to a source file without {filename} would publish the file's name (the slug of a withheld or
+    draft document) and lead nowhere: every form is refused, in any file; {filename} and web links are not."""
+    content.document("withheld", disclosure="不予公开", withheld_reason="过程性信息")
+    content.document("public")
+    body = ("[甲](../../documents/2026/withheld.zh.md)\n\n"  # line 16
+            "[乙](withheld.zh.md#part)\n\n"
+            "[丙][ref]\n\n"
+            "[ref]: ./withheld.ZH.MD\n\n"
+            '<a href="/documents/2026/withheld.zh.md">丁</a>\n\n'
+            "[公开]({filename}public.zh.md)\n\n"
+            "[外站](https://example.org/readme.md)\n")
+    content.document("linker", body=body)
+    content.page("guide", "zh", "指南", "[甲](../documents/2026/withheld.zh.md)\n")
+    assert found(content, "LINK-PLAIN-SOURCE") == [("documents/2026/linker.zh.md", line) for line in
+                                                   (16, 18, 22, 24)] + [("pages/guide.zh.md", 4)]
+
+
+def test_hand_written_addresses_of_document_pages_must_name_public_documents(content: ContentFactory) -> None:
+    content.document("on-request", disclosure="依申请公开")
+    content.document("draft", status="draft")
+    content.document("public")
+    content.document("linker", body="[甲](/zh/documents/on-request/)\n\n"  # line 16
+                                    "[乙](https://gazette.example.gov.cn/bo/documents/draft/)\n\n"
+                                    '<a href="/zh-hant/documents/public/">丙</a>\n\n'
+                                    "[丁](/zh/documents/nowhere/)\n\n"
+                                    "[外站](https://www.gov.cn/zh/documents/elsewhere/)\n")
+    assert found(content, "LINK-NOT-PUBLIC") == [("documents/2026/linker.zh.md", 16),
+                                                 ("documents/2026/linker.zh.md", 18)]
+    assert found(content, "LINK-MISSING") == [("documents/2026/linker.zh.md", 22)]

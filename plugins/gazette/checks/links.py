@@ -13,7 +13,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
+from ..config import GazetteConfig
 from ..findings import Finding, error
 from ..frontmatter import Source
 from ..model import LANGS, Corpus, as_list
@@ -24,19 +26,33 @@ from .rules import CheckContext, rule
 
 # Plain Markdown/HTML links straight to an attachment, without a Pelican marker.
 PLAIN_ATTACHMENT = re.compile(r"(?:\]\(|href=[\"']|src=[\"'])(?P<path>(?:/|\.\./)*attachments/[^\s)\"'>]+)")
+# Where a link's address begins: an inline Markdown link or image, a reference definition, an HTML attribute.
+_ADDRESS = r"(?:\]\(\s*<?|^\s{0,3}\[[^\]\n]+\]:\s*<?|(?:href|src)\s*=\s*[\"']?)"
+# A plain link to a source file (`atk.zh.md`, `../2025/x.bo.md`): Pelican leaves it as written, so the page
+# would carry the file's name, the slug of whatever it names, and a dead link. No scheme, no host.
+PLAIN_SOURCE = re.compile(_ADDRESS + r"(?P<path>(?![a-z][a-z0-9+.-]*:|//|\{)[^\s)\"'<>]*?\.md)(?=[\s)\"'>#?]|$)",
+                          re.IGNORECASE | re.MULTILINE)
+# A document's page on this site, its address written by hand (`/zh/documents/<slug>/`, with or without the
+# site's host): it must name a public document like a `{filename}` link.
+SITE_DOCUMENT = re.compile(_ADDRESS + r"(?P<path>(?:https?://[^/\s\"'<>)]+)?/(?:zh|bo|zh-hant)/documents/"
+                           r"(?P<slug>[^/\s)\"'<>#?]+))", re.IGNORECASE | re.MULTILINE)
 
 
 def links(source: Source) -> Iterator[tuple[str, str, str | None, int]]:
     """(kind, as written, target under content/ or None when the path is not clean, line) for every
     link of a body to a local file."""
     body = source.body
-    if "{" not in body and "attachments/" not in body:
+    if "{" not in body and "attachments/" not in body and ".md" not in body.lower() and "/documents/" not in body:
         return
     lines = LineIndex(body, source.body_line)
     for m in PELICAN_LINK.finditer(body):
         yield m["kind"], m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
     for m in PLAIN_ATTACHMENT.finditer(body):
         yield "plain", m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
+    for m in PLAIN_SOURCE.finditer(body):
+        yield "plain-source", m["path"], None, lines.line(m.start("path"))
+    for m in SITE_DOCUMENT.finditer(body):
+        yield "site-document", m["path"], m["slug"], lines.line(m.start("path"))
 
 
 def _document_slug(target: str) -> str | None:
@@ -48,6 +64,14 @@ def _document_slug(target: str) -> str | None:
         if name.endswith(f".{lang}.md"):
             return name[: -len(f".{lang}.md")]
     return None
+
+
+def _this_site(address: str, context: CheckContext) -> bool:
+    """Whether a hand-written address is on this site: root-relative, or on its public host."""
+    if address.startswith("/"):
+        return True
+    public = GazetteConfig.from_settings(context.settings).public_url if context.settings else ""
+    return bool(public) and urlsplit(address).netloc.lower() == urlsplit(public).netloc.lower()
 
 
 def static_files(corpus: Corpus, context: CheckContext) -> StaticFiles:
@@ -68,7 +92,21 @@ def link_targets(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     files = corpus.files
     for source in all_markdown_sources(corpus):
         for kind, written, target, line in links(source):
-            if target is None:
+            if kind == "plain-source":
+                yield error("LINK-PLAIN-SOURCE", source.path, line, "body",
+                            f"链接源文件须写 {{filename}}：{written}（原样发布会露出文件名，且链接无效）",
+                            f"a link to a source file needs {{filename}}: {written} (as written, the page would "
+                            "show the file's name, and the link would lead nowhere)",
+                            f"写 [文字]({{filename}}{written})，路径以 / 开头从 content/ 起算",
+                            f"write [text]({{filename}}{written}); a leading / starts at content/")
+            elif kind == "site-document":
+                if target not in corpus.documents and _this_site(written, context):
+                    yield error("LINK-MISSING", source.path, line, "body",
+                                f"链接的文件不存在：{written}（没有 slug 为 {target} 的文件）",
+                                f"the linked document does not exist: {written} (no document has the slug "
+                                f"{target})", "链接文件用 {filename} 和它的源文件路径",
+                                "link documents with {filename} and the path of their source")
+            elif target is None:
                 yield _refused(BAD_PATH, source.path, line, "body", written)
             elif kind == "filename" and not (target.startswith(("documents/", "pages/"))
                                              and target.endswith(".md")):
@@ -96,8 +134,12 @@ def public_links(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     static = static_files(corpus, context)
     for source in public_markdown_sources(corpus, context):
         for kind, written, target, line in links(source):
+            if kind == "site-document":
+                if target in corpus.documents and _this_site(written, context):
+                    yield from _document_link(corpus, vis, source, line, corpus.documents[target].path)
+                continue
             if target is None or target not in corpus.files:
-                continue  # LINK-PATH, LINK-MISSING
+                continue  # LINK-PATH, LINK-MISSING, LINK-PLAIN-SOURCE
             if kind == "filename":
                 yield from _document_link(corpus, vis, source, line, target)
             elif kind != "plain" or target in static.private:
