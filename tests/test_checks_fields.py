@@ -89,10 +89,10 @@ def test_status_value(content: ContentFactory) -> None:
 
 
 def test_unknown_field_is_a_warning(content: ContentFactory) -> None:
-    content.document("typo", stauts="draft")
+    content.document("typo", keywrods=["通知"])
     content.document("known", public_numbers=["0836-2822114"])
     found = [f for f in content.findings() if f.code == "DOC-FIELD-UNKNOWN"]
-    assert [(f.path, f.field, f.level.value) for f in found] == [("documents/2026/typo.zh.md", "stauts", "warning")]
+    assert [(f.path, f.field, f.level.value) for f in found] == [("documents/2026/typo.zh.md", "keywrods", "warning")]
 
 
 def test_slug_mismatch_format_and_duplicate(content: ContentFactory) -> None:
@@ -146,3 +146,23 @@ def test_a_page_can_be_a_draft_and_is_not_published(content: ContentFactory) -> 
     assert set(pub.pages) == {("about", "zh")}
     path.write_text(path.read_text(encoding="utf-8").replace("status: draft", "status: drafts"), encoding="utf-8")
     assert [(f.code, f.field) for f in content.findings()] == [("DOC-STATUS", "status")]
+
+
+def test_a_page_cannot_take_the_address_of_the_sites_own_pages(content: ContentFactory) -> None:
+    content.page("catalogue", "zh", "目录", "编辑自己的目录页。\n")
+    content.page("Search", "bo", "འཚོལ།", "ཚིག\n")
+    content.page("about", "zh", "关于", "本站。\n")
+    assert sorted((f.code, f.path) for f in content.findings() if f.code == "PAGE-RESERVED") == [
+        ("PAGE-RESERVED", "pages/Search.bo.md"), ("PAGE-RESERVED", "pages/catalogue.zh.md")]
+
+
+@pytest.mark.parametrize("key", ["stauts", "secrecy\u200b", "Ｓｅｃｒｅｃｙ", "Disclosure", "Summary"])
+def test_a_field_written_so_it_is_not_read_is_an_error(content: ContentFactory, key: str) -> None:
+    """A misspelt or look-alike guarding field would let through what it was meant to hold back."""
+    content.document("look", **{key: "draft"})
+    content.write("pages/note.zh.md", f"---\ntitle: 说明\nslug: note\nlang: zh\n{key}: draft\n---\n正文。\n")
+    content.document("other", ceremony="x")  # an unknown field like no guard: a warning only
+    found = sorted((f.code, f.path.rsplit("/", 1)[-1], f.is_error) for f in content.findings()
+                   if f.code.startswith("DOC-FIELD-"))
+    assert found == [("DOC-FIELD-LOOKALIKE", "look.zh.md", True), ("DOC-FIELD-LOOKALIKE", "note.zh.md", True),
+                     ("DOC-FIELD-UNKNOWN", "other.zh.md", False)]

@@ -44,6 +44,11 @@ def page(slug: str, lang: str) -> str:
     return f"/{lang}/{slug}/"
 
 
+# The folders of a language that the site's own pages take (the functions here): a fixed page named like
+# one would be written over the catalogue or the search page, or they over it.
+SITE_FOLDERS = frozenset({"documents", "gazette", "catalogue", "search", "feeds", "verify"})
+
+
 def search(lang: str) -> str:
     return f"/{lang}/search/"
 

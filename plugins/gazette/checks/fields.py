@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterator
 
+from .. import urls
 from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import DISCLOSURE_VALUES, LANGS, OFFICIAL_FIELDS, VALIDITY_VALUES, Corpus, as_list
@@ -195,7 +198,8 @@ def status_value(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 
 @rule
 def unknown_fields(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
-    """DOC-FIELD-UNKNOWN: a field the format does not know, usually a misspelling (`stauts: draft`)."""
+    """DOC-FIELD-UNKNOWN, DOC-FIELD-LOOKALIKE: a field the format does not know (a warning), or one written so
+    that a field that decides publication is not read (an error: `stauts: draft`)."""
     for doc in corpus.documents.values():
         for source in [doc.source, *[t.source for t in doc.translations.values()]]:
             for key in source.meta:
@@ -204,10 +208,46 @@ def unknown_fields(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
     for page in corpus.pages.values():
         for key in page.source.meta:
             if str(key) not in PAGE_FIELDS:
-                yield _unknown(page.source, str(key))
+                yield _unknown(page.source, str(key), PAGE_FIELDS)
 
 
-def _unknown(source: Source, key: str) -> Finding:
+@rule
+def page_names(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
+    """PAGE-RESERVED: a fixed page does not take the address of the site's own pages."""
+    for (slug, _lang), page in corpus.pages.items():
+        if slug.lower() in urls.SITE_FOLDERS:
+            yield error("PAGE-RESERVED", page.source.path, 1, "slug",
+                        f"页面名“{slug}”是网站自己的栏目地址（/{slug}/），发布会覆盖该栏目",
+                        f"the page name '{slug}' is the address of the site's own pages (/{slug}/): it would "
+                        "replace them", "给页面换个文件名，如 about-catalogue.zh.md",
+                        "give the page another file name, e.g. about-catalogue.zh.md")
+
+
+# The fields that decide whether a file is published: one written so that it is not read (`stauts`,
+# `secrecy` with a zero-width space, `Ｓｅｃｒｅｃｙ`) would let through what it was written to hold back.
+GUARDS = ("status", "secrecy", "disclosure", "withheld_reason")
+
+
+def _looks_like(key: str, known: frozenset[str]) -> str | None:
+    """The known field `key` was probably meant as: the same once normalised (width, case, invisible
+    characters), or a guarding field misspelt."""
+    plain = "".join(c for c in unicodedata.normalize("NFKC", key).casefold()
+                    if unicodedata.category(c) not in ("Cf", "Cc", "Zs") and not c.isspace())
+    if plain != key and plain in known:
+        return plain
+    close = difflib.get_close_matches(plain, GUARDS, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _unknown(source: Source, key: str, known: frozenset[str] = KNOWN_FIELDS) -> Finding:
+    meant = _looks_like(key, known)
+    if meant is not None:
+        return error("DOC-FIELD-LOOKALIKE", source.path, source.line(key), key,
+                     f"字段名“{key}”像是“{meant}”但不是：它不会被读取，它要管住的内容可能被发布",
+                     f"the field '{key}' looks like '{meant}' but is not: it is not read, and what it was "
+                     "meant to hold back could be published",
+                     f"写成 {meant}:（半角小写，无空格或不可见字符）", f"write '{meant}:' (plain lower-case "
+                                                                "letters, no invisible character)")
     return warning("DOC-FIELD-UNKNOWN", source.path, source.line(key), key,
                    f"未知字段“{key}”，不会被使用", f"unknown field '{key}': it is ignored",
                    "检查拼写（见 docs/checks.md 的字段表），或删去", "check the spelling (see "
