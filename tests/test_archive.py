@@ -101,6 +101,26 @@ def test_the_release_chain_names_stay_out_of_the_sources() -> None:
     assert committed_source(flush).decode() == "---\ntitle: 通知\nlang: zh\n---\n正文\n"
 
 
+@pytest.mark.parametrize("review", [
+    '"review":\n  - {step: 录入, by: 王丽, date: 2026-10-13}\n',  # a quoted key
+    "review:\n# 审核链\n  - {step: 录入, by: 王丽, date: 2026-10-13}\n",  # a comment at the margin inside
+    "review: [{step: 录入, by: 王丽, date: 2026-10-13},\n{step: 审发, by: 周明, date: 2026-10-14}]\n",  # flow, flush
+    "? review\n: - {step: 录入, by: 王丽}\n",  # an explicit key
+])
+def test_the_release_chain_names_stay_out_however_written(review: str) -> None:
+    raw = f"---\ntitle: 通知\n{review}secrecy: 非涉密\n---\n正文。\n".encode()
+    kept = committed_source(raw).decode()
+    assert "王丽" not in kept and "周明" not in kept
+    assert kept == "---\ntitle: 通知\nsecrecy: 非涉密\n---\n正文。\n"
+
+
+def test_a_front_matter_in_one_flow_mapping_is_written_anew_without_the_chain() -> None:
+    raw = "---\n{title: 通知, review: [{step: 录入, by: 王丽}], signed: 2026-10-13}\n---\n正文。\n".encode()
+    kept = committed_source(raw).decode()
+    assert "王丽" not in kept and kept.endswith("---\n正文。\n")
+    assert "title: 通知" in kept and "2026-10-13" in kept
+
+
 def _resolve(value):
     return value.get_object() if isinstance(value, IndirectObject) else value
 
@@ -146,4 +166,11 @@ def test_the_command_refuses_a_package_under_the_web_root_or_over_a_folder(tmp_p
     assert "never overwrites" in capsys.readouterr().err
     assert main(["archive", "2026-1", "--out", str(tmp_path / "new"), "--output", str(output)]) == 1
     assert "YEAR-NN" in capsys.readouterr().err
-    assert not output.exists() and not (tmp_path / "new").exists()
+    assert main(["archive", "2026-10\n", "--out", str(tmp_path / "new"), "--output", str(output)]) == 1
+    assert "YEAR-NN" in capsys.readouterr().err
+    other_site = tmp_path / "www"  # another web root: a folder with an index page
+    other_site.mkdir()
+    (other_site / "index.html").write_text("<html></html>", encoding="utf-8")
+    assert main(["archive", "2026-10", "--out", str(other_site / "bag"), "--output", str(output)]) == 1
+    assert "an archive package is never written in a web root" in capsys.readouterr().err
+    assert not output.exists() and not (tmp_path / "new").exists() and not (other_site / "bag").exists()

@@ -35,12 +35,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import generations, urls
 from .checksums import sha256_file
 from .config import GazetteConfig
+from .frontmatter import parse_yaml
 from .publication import Publication, PublicDocument, PublicIssue
+from .reports.output import out_refusal
 
-ISSUE = re.compile(r"^(\d{4})-(\d{2})$")
+ISSUE = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # ASCII digits, no line end after
 
 
 class ArchiveError(Exception):
@@ -92,25 +96,33 @@ def render_document_pdfas(pub: Publication, issue: PublicIssue, settings: Mappin
 
 
 def committed_source(raw: bytes) -> bytes:
-    """A source file as committed, less its front matter's `review` block (the release chain's names,
-    which appear in no output)."""
+    """A source file as committed, less its front matter's `review` (the release chain's names, which
+    appear in no output): the lines from the `review` key to the next key go, however the key and its value
+    are written (quoted, a comment inside, a flow list over several lines). The rest is parsed again and
+    must equal the front matter less `review`; where it does not (a front matter in one flow mapping), the
+    front matter is written anew from its values."""
     text = raw.decode("utf-8-sig")
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].strip() != "---":
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if not lines or lines[0].strip() != "---" or end is None:
         return raw
-    kept, skipping = [lines[0]], False
-    for number, line in enumerate(lines[1:], 1):
-        if line.strip() == "---":
-            kept += lines[number:]
-            break
-        if re.match(r"review\s*:", line):
-            skipping = True
-            continue
-        if skipping and (line[:1] in (" ", "\t", "-") or not line.strip()):
-            continue
-        skipping = False
-        kept.append(line)
-    return "".join(kept).encode("utf-8")
+    front = lines[1:end]
+    node = yaml.compose("".join(front), Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return raw
+    starts = sorted({key.start_mark.line for key, _ in node.value})
+    cut: set[int] = set()
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "review":
+            first = key.start_mark.line
+            cut.update(range(first, next((s for s in starts if s > first), len(front))))
+    if not cut:
+        return raw
+    kept = [line for number, line in enumerate(front) if number not in cut]
+    wanted = {k: v for k, v in (parse_yaml("".join(front), "source")[0] or {}).items() if k != "review"}
+    if (parse_yaml("".join(kept), "source")[0] or {}) != wanted:
+        kept = [yaml.safe_dump(wanted, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)]
+    return "".join([lines[0], *kept, *lines[end:]]).encode("utf-8")
 
 
 def _uncommitted(content: Path, files: list[str]) -> tuple[list[str], str]:
@@ -230,6 +242,9 @@ def archive_command(args: argparse.Namespace) -> int:
             raise ArchiveError(f"期号写作 YEAR-NN，如 2026-10 / write the issue as YEAR-NN, e.g. 2026-10: {args.issue}")
         _refuse(out, output, "构建输出目录（网站根目录）", "build output (the web root)")
         _refuse(out, content, "内容目录", "content folder")
+        # The package holds every source as committed: never where a web server could publish it.
+        if (refusal := out_refusal(out, output, ("归档包", "an archive package"))) is not None:
+            raise ArchiveError(refusal)
         if out.exists() or out.is_symlink():
             raise ArchiveError(f"{out} 已存在：归档包从不覆盖已有目录 / {out} exists: a package never overwrites a "
                                f"folder")

@@ -74,29 +74,31 @@ def _is_build_output(folder: Path) -> bool:
         return False
 
 
-def out_refusal(out: Path, output: Path | None = None) -> str | None:
-    """Why a report may not be written at `out`, or None. A report holds withheld items, so it is never
-    written where a web server could publish it: the build output (`output`, ./build, the project's
-    build/) and its site/, a folder holding an index page (a web root), or a conventional web root."""
+def out_refusal(out: Path, output: Path | None = None, what: tuple[str, str] = ("报表", "a report")) -> str | None:
+    """Why a report (or `what`: an archive package) may not be written at `out`, or None. A report holds
+    withheld items, so it is never written where a web server could publish it: the build output (`output`,
+    ./build, the project's build/) and its site/, a folder holding an index page (a web root), or a
+    conventional web root."""
+    zh, en = what
     project = settings_file()
     outputs = [Path(BUILD_FOLDER), *([project.parent / BUILD_FOLDER] if project else []), *([output] if output else [])]
     published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
     web_roots = {p for root in WEB_ROOTS for p in _both(Path(root))}
     for folder in _folders(out):
         if folder in published or _is_build_output(folder):
-            return (f"报表不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
-                    f"reports/ / a report is never written under the build output folder {folder}/ (it is "
+            return (f"{zh}不能写在构建输出目录 {folder}/ 下（该目录会原样发布）：{out}；请写到其他位置，如 "
+                    f"reports/ / {en} is never written under the build output folder {folder}/ (it is "
                     f"published as it stands): {out}; write it elsewhere, e.g. reports/")
         if folder in web_roots:
-            return (f"报表不能写在网站根目录 {folder} 下（会被网站服务器发布）：{out}；请写到其他位置，如 reports/ "
-                    f"/ a report is never written under the web root {folder} (a web server publishes it): "
+            return (f"{zh}不能写在网站根目录 {folder} 下（会被网站服务器发布）：{out}；请写到其他位置，如 reports/ "
+                    f"/ {en} is never written under the web root {folder} (a web server publishes it): "
                     f"{out}; write it elsewhere, e.g. reports/")
         try:
             index = next((folder / name for name in INDEX_PAGES if (folder / name).exists()), None)
         except OSError:  # a folder that cannot be read is no reason to refuse
             index = None
         if index is not None:
-            return (f"报表不能写在网站根目录下（{index} 表明 {folder} 是网站根目录）：{out}；请写到其他位置，如 "
-                    f"reports/ / a report is never written in a web root ({index} makes {folder} one): {out}; "
+            return (f"{zh}不能写在网站根目录下（{index} 表明 {folder} 是网站根目录）：{out}；请写到其他位置，如 "
+                    f"reports/ / {en} is never written in a web root ({index} makes {folder} one): {out}; "
                     "write it elsewhere, e.g. reports/")
     return None
