@@ -48,7 +48,8 @@ def build_site_corpus(content: ContentFactory) -> None:
     content.write("attachments/2026/county-report/统计表.csv", "县,条数\n康定,12\n")
     content.document("on-request", disclosure="依申请公开", title="甘孜藏族自治州林业局关于林地审批情况的报告",
                      issuer=["forestry"], index_no="S00000011/2026-00001", catalogue="licensing.results",
-                     genre="report", body="zqxrequestbody 审批明细。",
+                     genre="report", body="zqxrequestbody 审批明细。", keywords=["zqxrequestkeyword"],
+                     addressee="zqxrequestaddressee", note="zqxrequestnote",
                      attachments=[{"file": "attachments/2026/on-request/明细.csv", "title": "zqxrequestattachtitle"}])
     content.write("attachments/2026/on-request/明细.csv", "zqxrequestattachbytes\n")
     content.document("withheld", disclosure="不予公开", withheld_reason="个人隐私", secrecy_review=None,
@@ -64,6 +65,7 @@ def build_site_corpus(content: ContentFactory) -> None:
     content.page("guide", "zh", "政府信息公开指南", "本指南说明公开的范围和方式。")
 
 
-MARKS = ("zqxrequestbody", "zqxrequestattachtitle", "zqxrequestattachbytes", "zqxrequestsubject", "zqxreviewname",
+MARKS = ("zqxrequestbody", "zqxrequestkeyword", "zqxrequestaddressee", "zqxrequestnote", "zqxrequestattachtitle",
+         "zqxrequestattachbytes", "zqxrequestsubject", "zqxreviewname",
          "zqxwithheldtitle", "zqxwithheldbody", "zqxwithheldattachtitle", "zqxwithheldattachbytes",
          "zqxdrafttitle", "zqxdraftbody")

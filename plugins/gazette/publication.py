@@ -451,7 +451,10 @@ def _derive(doc: Document, vis: Visibility, registry: Registry, public: dict[str
             continue
         title = str(source.meta.get("title", "")).strip()
         summary = str(source.meta.get("summary") or doc.summary).strip()
-        keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or []))
+        # An on-request entry shows the metadata the content format lists for it (index number, title,
+        # publisher, number, dates, class, summary): its keywords are not among them.
+        keywords = tuple(str(k) for k in (source.meta.get("keywords") or doc.keywords or [])) \
+            if vis is Visibility.FULL else ()
         html = text = ""
         if vis is Visibility.FULL:
             html = renderer.render(source.body, _Links(public, published_pages, lang, source.path, static, used,

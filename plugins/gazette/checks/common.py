@@ -98,7 +98,8 @@ def lang_of(path: str) -> str:
 
 def source_texts(source: Source, public: bool, *, metadata_only: bool = False,
                  fields: tuple[str, ...] = ("title", "summary")) -> Iterator[Text]:
-    """Title, summary, keywords and body of a Markdown source (body left out for metadata-only items)."""
+    """Title, summary, keywords, attachments' titles, official parts and body of a Markdown source (a
+    metadata-only item's title and summary alone are public)."""
     lang = lang_of(source.path)
     meta = source.meta
     for key in fields:
@@ -106,9 +107,10 @@ def source_texts(source: Source, public: bool, *, metadata_only: bool = False,
         if isinstance(value, str) and value:
             yield Text(source, source.path, key, value, source.line(key), lang, public)
     for i, keyword in enumerate(as_list(meta.get("keywords"))):
-        if isinstance(keyword, str) and keyword:
+        if isinstance(keyword, str) and keyword:  # not in an on-request entry
             yield Text(source, source.path, f"keywords[{i}]", keyword,
-                       source.lines.get(f"keywords[{i}]", source.line("keywords")), lang, public)
+                       source.lines.get(f"keywords[{i}]", source.line("keywords")), lang,
+                       public and not metadata_only)
     for i, item in enumerate(as_list(meta.get("attachments"))):
         if isinstance(item, dict) and isinstance(item.get("title"), str):
             yield Text(source, source.path, f"attachments[{i}].title", item["title"],
