@@ -271,3 +271,27 @@ def test_a_seal_stopped_half_way_leaves_no_file(issue_pdfs: Built, seal_settings
     with pytest.raises(KeyboardInterrupt):
         seal_pdf(issue_pdfs.pdf(urls.issue_pdf(issue.year, issue.number, "zh")), target, signer, seal_settings)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_key_file_without_a_key_or_a_chain_that_is_not_a_certificate_is_a_clear_error(
+        keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    monkeypatch.setenv(ENV, keys.password)
+    ca = x509.load_pem_x509_certificate(keys.ca_pem.read_bytes())
+    keyless = tmp_path / "keyless.p12"  # a certificate alone, as `openssl pkcs12 -export -nokeys` writes
+    keyless.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"ca", None, None, [ca], serialization.BestAvailableEncryption(keys.password.encode())))
+    with pytest.raises(SealError, match="no private key"):
+        load_signer(SealSettings(pkcs12=keyless, password_env=ENV))
+    garbage = tmp_path / "chain.pem"
+    garbage.write_bytes(b"garbage")
+    with pytest.raises(SealError, match="is not a certificate"):
+        load_signer(SealSettings(pkcs12=keys.pkcs12, password_env=ENV, chain=(garbage,)))
+    one = SealSettings.from_settings({"GAZETTE_SEAL": {"pkcs12": str(keys.pkcs12), "password_env": ENV,
+                                                       "chain": str(keys.ca_pem)}})
+    assert one is not None and one.chain == (keys.ca_pem,)  # one path written without a list
+    with pytest.raises(SealError, match="list of certificate"):
+        SealSettings.from_settings({"GAZETTE_SEAL": {"pkcs12": "k.p12", "password_env": ENV, "chain": 3}})

@@ -68,9 +68,14 @@ class SealSettings:
             raise SealError("GAZETTE_SEAL 中不得写密码：请删除 password，改用 password_env 指定的环境变量 / "
                             "never put the "
                             "password in GAZETTE_SEAL: remove \"password\" and set the variable named by password_env")
+        chain = raw.get("chain") or ()
+        chain = [chain] if isinstance(chain, (str, os.PathLike)) else chain
+        if not isinstance(chain, (list, tuple)) or not all(isinstance(p, (str, os.PathLike)) for p in chain):
+            raise SealError("GAZETTE_SEAL 的 chain 须是证书文件路径的列表，如 [\"/etc/gazette/ca.pem\"] / \"chain\" in "
+                            "GAZETTE_SEAL is a list of certificate files' paths, e.g. [\"/etc/gazette/ca.pem\"]")
         return cls(pkcs12=Path(str(raw["pkcs12"])), password_env=str(raw["password_env"]),
                    timestamp_url=str(raw.get("timestamp_url") or ""),
-                   chain=tuple(Path(str(p)) for p in raw.get("chain") or ()),
+                   chain=tuple(Path(str(p)) for p in chain),
                    reason=str(raw.get("reason") or cls.reason), location=str(raw.get("location") or ""))
 
     @property
@@ -113,15 +118,25 @@ def load_signer(seal: SealSettings, refuse_under: Iterable[Path] = ()) -> Any:
         except OSError as exc:
             raise SealError(f"无法读取证书链文件 {path}（{exc.strerror}）/ cannot read the chain file {path} "
                             f"({exc.strerror})") from None
-        blobs = [der for _, _, der in asn1_pem.unarmor(raw, multiple=True)] if asn1_pem.detect(raw) else [raw]
-        others += [x509.Certificate.load(der) for der in blobs]
+        try:
+            blobs = [der for _, _, der in asn1_pem.unarmor(raw, multiple=True)] if asn1_pem.detect(raw) else [raw]
+            certificates = [x509.Certificate.load(der) for der in blobs]
+            for certificate in certificates:
+                certificate.native  # noqa: B018  (asn1crypto parses lazily: a bad one fails here, not later)
+        except (ValueError, TypeError, KeyError):
+            raise SealError(f"证书链文件 {path} 不是证书（PEM 或 DER）/ the chain file {path} is not a certificate "
+                            "(PEM or DER)") from None
+        others += certificates
     try:
-        return signers.SimpleSigner.load_pkcs12_data(data, others, passphrase=password.encode())
-    except ValueError:
-        raise SealError(f"无法打开密钥文件 {seal.pkcs12}：密码错误，或文件不是 PKCS#12（.p12/.pfx）；请检查环境变量 "
-                        f"{seal.password_env} / cannot open the key file {seal.pkcs12}: the password is wrong or the "
-                        f"file is not PKCS#12 (.p12/.pfx); check the environment variable "
-                        f"{seal.password_env}") from None
+        signer = signers.SimpleSigner.load_pkcs12_data(data, others, passphrase=password.encode())
+    except (ValueError, TypeError, AttributeError):  # a key file without a key fails inside pyHanko
+        signer = None
+    if signer is None or getattr(signer, "signing_cert", None) is None:
+        raise SealError(f"无法打开密钥文件 {seal.pkcs12}：密码错误，文件不是 PKCS#12（.p12/.pfx），或其中没有私钥和"
+                        f"证书；请检查环境变量 {seal.password_env} / cannot open the key file {seal.pkcs12}: the "
+                        f"password is wrong, the file is not PKCS#12 (.p12/.pfx), or it holds no private key with its "
+                        f"certificate; check the environment variable {seal.password_env}")
+    return signer
 
 
 def fingerprint(signer: Any) -> str:
