@@ -169,3 +169,20 @@ def test_settings_pelican_refuses_are_said_not_a_traceback(tmp_path: Path, monke
     assert main(["search", "政府", "--output", str(tmp_path / "build")]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err and "设置文件" in err and "the settings file" in err
+
+
+def test_without_a_settings_file_a_command_says_so_instead_of_using_pelicans_defaults(
+        content: ContentFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Run outside the project, Pelican's defaults gave another theme: fonts "missing", a search page that
+    failed on every query. Now the commands say where they looked; --settings or GAZETTE_SETTINGS names it."""
+    content.document("doc")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAZETTE_SETTINGS", raising=False)
+    for argv in (["check", "--content", str(content.root)], ["serve", "--output", str(tmp_path / "none")]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert "no settings file" in err and "找不到设置文件" in err and "Traceback" not in err
+    assert main(["check", "--content", str(content.root), "--settings", str(ROOT / "pelicanconf.py")]) == 0
+    monkeypatch.setenv("GAZETTE_SETTINGS", str(ROOT / "pelicanconf.py"))
+    assert main(["check", "--content", str(content.root)]) == 0

@@ -71,7 +71,7 @@ def _start_afresh() -> None:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(Path(args.output), args.port, args.host)
+    return serve(Path(args.output), args.port, args.host, args.settings)
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -142,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", default="build")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--settings", default=None, help="设置文件 / settings file (for the search pages)")
     serve.set_defaults(func=_serve)
 
     search = sub.add_parser("search", help="检索 / search the built index")

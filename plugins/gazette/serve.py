@@ -256,10 +256,11 @@ class StaticFiles:
         return [b""] if head else [body]
 
 
-def preview_app(output: Path) -> WSGIApp:
-    """The site's files and the search service as one WSGI application."""
+def preview_app(output: Path, settings: dict[str, Any] | None = None) -> WSGIApp:
+    """The site's files and the search service as one WSGI application (`settings`: the search pages'; read
+    when first needed where not given)."""
     files = StaticFiles(output / "site")
-    search = SearchService(output / "search-index")
+    search = SearchService(output / "search-index", settings)
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         start_response = secure_start_response(start_response)
@@ -270,9 +271,12 @@ def preview_app(output: Path) -> WSGIApp:
     return app
 
 
-def serve(output: Path, port: int, host: str) -> int:
+def serve(output: Path, port: int, host: str, settings_path: str | None = None) -> int:
     from waitress import serve as waitress_serve
 
+    from .settings import load_settings
+
+    settings = load_settings(settings_path)  # a file that cannot be used is said now, not as a 500 later
     if not (output / "site").is_dir():
         print(f"找不到 {output / 'site'}，请先运行 gazette build / "
               f"{output / 'site'} not found: run gazette build first", file=sys.stderr)
@@ -282,7 +286,7 @@ def serve(output: Path, port: int, host: str) -> int:
               "no search index yet: the search page will say search is unavailable", file=sys.stderr)
     print(f"预览 / preview: http://{host}:{port}/  (Ctrl+C 停止 / to stop)", file=sys.stderr)
     try:
-        waitress_serve(preview_app(output), host=host, port=port, threads=4, ident="gazette")
+        waitress_serve(preview_app(output, settings), host=host, port=port, threads=4, ident="gazette")
     except OSError as exc:
         print(f"无法在 {host}:{port} 上监听 / cannot listen on {host}:{port}: {exc}", file=sys.stderr)
         return 1

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 
 def settings_file(explicit: str | None = None) -> Path | None:
-    """The settings file: the one named, or the first pelicanconf.py in the working folder or above it (the
-    project's folder, wherever the command is run inside it, as git finds its repository)."""
+    """The settings file: the one named (`--settings`, else the environment's `GAZETTE_SETTINGS`), or the
+    first pelicanconf.py in the working folder or above it (the project's folder, wherever the command is
+    run inside it, as git finds its repository)."""
+    explicit = explicit or os.environ.get("GAZETTE_SETTINGS")
     if explicit:
         return Path(explicit)
     for folder in (Path.cwd(), *Path.cwd().parents):
@@ -30,6 +33,12 @@ def load_settings(explicit: str | None = None, override: dict[str, Any] | None =
     from .config import ConfigError
 
     path = settings_file(explicit)
+    if path is None:
+        # Pelican's own defaults would give another theme, no fonts and no search page, without a word.
+        raise ConfigError(f"找不到设置文件：当前目录 {Path.cwd()} 及其上级目录中都没有 pelicanconf.py；请在项目目录中"
+                          "运行，或用 --settings（或环境变量 GAZETTE_SETTINGS）指定 / no settings file: there is no "
+                          f"pelicanconf.py in {Path.cwd()} or above it; run the command in the project's folder, or "
+                          "name the file with --settings (or the environment variable GAZETTE_SETTINGS)")
     try:
         settings = read_settings(str(path) if path else None, override=override or {})
     except ValueError as exc:  # Pelican refuses settings so (a PATH that does not exist, for one)

@@ -94,7 +94,7 @@ class SearchService:
         if self._settings is None:
             from ..settings import load_settings
 
-            self._settings = load_settings(os.environ.get("GAZETTE_SETTINGS"))
+            self._settings = load_settings()  # `--settings` of `gazette serve`, or GAZETTE_SETTINGS
         return self._settings
 
     @staticmethod
