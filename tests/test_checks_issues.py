@@ -125,3 +125,16 @@ def test_malformed_issue_files(content: ContentFactory) -> None:
     found = issue_codes(content)
     assert ("ISSUE-FORMAT", "gazette/2026/2026-03.yml") in found
     assert ("ISSUE-SECTIONS", "gazette/2026/2026-04.yml") in found
+
+
+def test_an_issue_marked_secret_stops_and_a_misspelt_status_is_an_error(content: ContentFactory) -> None:
+    for slug in ("a", "b", "c"):
+        translated(content, slug)
+    content.issue(2026, 3, total=30, sections=[section(["a"])], secrecy="秘密")
+    content.issue(2026, 4, total=31, sections=[section(["b"])], stauts="draft")
+    content.issue(2026, 5, total=32, sections=[section(["c"])], secrecy="非涉密", editor_note="x")
+    found = sorted((f.code, f.path, f.is_error) for f in content.findings()
+                   if f.code in ("SEC-SECRET", "DOC-FIELD-LOOKALIKE", "DOC-FIELD-UNKNOWN"))
+    assert found == [("DOC-FIELD-LOOKALIKE", "gazette/2026/2026-04.yml", True),
+                     ("DOC-FIELD-UNKNOWN", "gazette/2026/2026-05.yml", False),
+                     ("SEC-SECRET", "gazette/2026/2026-03.yml", True)]

@@ -29,6 +29,10 @@ KNOWN_FIELDS = frozenset({
     "keywords", "summary", "disclosure", "withheld_reason", "secrecy", "secrecy_review", "validity",
     "replaced_by", "attachments", "status", "public_numbers", "interprets", "review", "ceased", *OFFICIAL_FIELDS,
 })
+# A gazette issue's manifest (content format, "A gazette issue"); `secrecy` as on every file: anything but
+# 非涉密 stops the build.
+ISSUE_FIELDS = frozenset({"year", "number", "total", "date", "status", "cover_image", "inside_front", "inside_back",
+                          "back_cover", "sections", "secrecy"})
 # A page may be a draft too (status: draft), which is never published. It may state its secrecy and
 # disclosure: anything but 非涉密 stops the build, anything but 主动公开 keeps it unpublished.
 PAGE_FIELDS = frozenset({"title", "slug", "lang", "summary", "keywords", "public_numbers", "status", "secrecy",
@@ -209,6 +213,10 @@ def unknown_fields(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
         for key in page.source.meta:
             if str(key) not in PAGE_FIELDS:
                 yield _unknown(page.source, str(key), PAGE_FIELDS)
+    for issue in corpus.issues:
+        for key in issue.meta if isinstance(issue.meta, dict) else ():
+            if str(key) not in ISSUE_FIELDS:
+                yield _unknown(issue.source, str(key), ISSUE_FIELDS)
 
 
 @rule

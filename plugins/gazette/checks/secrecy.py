@@ -38,10 +38,11 @@ def secrecy_flag(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
             "if it is secret, remove the file from the repository (and its history) now; if it passed the "
             "secrecy review, write exactly 'secrecy: 非涉密' (no spaces or other characters)")
     # Every other file states secrecy only optionally, but a stated value other than 非涉密 stops the build
-    # just the same: the rule applies to every file under content/, fixed pages included.
+    # just the same: the rule applies to every file under content/, fixed pages and issues included.
     translations = [t.source for doc in corpus.documents.values() for t in doc.translations.values()]
     pages = [page.source for page in corpus.pages.values()]
-    for source in corpus.orphans + corpus.duplicates + translations + pages:
+    issues = [issue.source for issue in corpus.issues]
+    for source in corpus.orphans + corpus.duplicates + translations + pages + issues:
         value = source.meta.get("secrecy")
         if value is not None and value != NOT_SECRET:
             yield error("SEC-SECRET", source.path, source.line("secrecy"), "secrecy",
