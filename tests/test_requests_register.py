@@ -4,6 +4,7 @@ holidays with their moved working days), and `gazette report requests`."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -159,3 +160,15 @@ def test_report_lists_overdue_first(sample_content: Path, capsys: pytest.Capture
                  "--format", "csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("state,id,") and [r.split(",")[0] for r in rows[1:]] == ["open", "open", "late"]
+
+
+def test_a_report_cell_that_would_start_a_formula_is_written_as_text() -> None:
+    import csv as csv_module
+
+    from gazette.reports.output import csv_text
+
+    rows = list(csv_module.DictReader(io.StringIO(csv_text(
+        ["subject", "count"], [{"subject": '=HYPERLINK("http://x","点击")', "count": -3},
+                               {"subject": "@SUM(1+1)", "count": 2}, {"subject": "预算", "count": None}]))))
+    assert [(r["subject"], r["count"]) for r in rows] == [
+        ("'=HYPERLINK(\"http://x\",\"点击\")", "-3"), ("'@SUM(1+1)", "2"), ("预算", "")]

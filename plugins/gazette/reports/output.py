@@ -16,6 +16,7 @@ from typing import Any
 
 from ..generations import CURRENT, GENERATIONS
 from ..settings import settings_file
+from ..spreadsheet import safe_cell
 
 BUILD_FOLDER = "build"
 
@@ -47,7 +48,7 @@ def csv_text(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else safe_cell(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

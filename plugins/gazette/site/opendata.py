@@ -17,6 +17,7 @@ from typing import Any
 from .. import urls
 from ..file_memo import FileMemo, identity
 from ..publication import Publication
+from ..spreadsheet import safe_cell
 
 FIELDS = ("index_no", "title_zh", "title_bo", "publisher", "publisher_id", "issuers", "doc_number", "signed",
           "published", "catalogue", "catalogue_id", "genre", "disclosure", "validity", "replaced_by",
@@ -154,5 +155,5 @@ def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], diges
             for lang in ("zh", "bo"):
                 pdf = row["pdfs"].get(lang)
                 flat[f"pdf_{lang}"], flat[f"pdf_{lang}_sha256"] = (pdf["url"], pdf["sha256"]) if pdf else ("", "")
-            writer.writerow(flat)
+            writer.writerow({key: safe_cell(value) for key, value in flat.items()})
     return ["data/catalogue.json", "data/catalogue.csv"]
