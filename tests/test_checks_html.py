@@ -30,6 +30,9 @@ def html(content: ContentFactory) -> list[tuple[str, int]]:
     ('<object data="x.swf"></object>', "HTML-EMBED"),
     ('<embed src="x.swf">', "HTML-EMBED"),
     ('<form action="https://example.com"><input name="id"></form>', "HTML-FORM"),
+    ("![统计图](https://evil.example/track.png)", "HTML-EXTERNAL-IMAGE"),
+    ("![统计图]( <//evil.example/t.png> )", "HTML-EXTERNAL-IMAGE"),
+    ('<img alt="图" SRC="HTTP://evil.example/t.gif">', "HTML-EXTERNAL-IMAGE"),
 ])
 def test_refused_html(content: ContentFactory, snippet: str, code: str) -> None:
     content.document("html", body=f"第一段。\n\n{snippet}\n")
@@ -44,6 +47,7 @@ def test_refused_html(content: ContentFactory, snippet: str, code: str) -> None:
     "代码示例：`<script>alert(1)</script>` 不会执行。",
     "```\n<iframe src=x></iframe>\n```",
     "[网站](https://www.gov.cn/) 与 [邮件](mailto:a@b.cn)",
+    "![图]({static}/images/a.jpg) 与 `![外](https://x.example/a.png)`",
 ])
 def test_allowed_html_and_code(content: ContentFactory, body: str) -> None:
     content.document("html", body=body + "\n")

@@ -39,6 +39,9 @@ REFUSED = {
     "textarea": ("HTML-FORM", "表单输入框 <textarea>", "a <textarea>"),
     "select": ("HTML-FORM", "表单选择框 <select>", "a <select>"),
 }
+# An image from another site: `![](https://…)`, `![](//…)`, `<img src="https://…">`.
+EXTERNAL_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?\s*(?:[a-z][a-z0-9+.-]*:)?//"
+                            r"|<\s*img\b[^>]*?\bsrc\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # Control characters and whitespace browsers ignore inside a URL scheme (java\tscript:).
 _SCHEME_NOISE = re.compile(r"[\x00-\x20]+")  # within one line
 
@@ -51,10 +54,11 @@ def _mask_code(text: str) -> str:
 
 @rule
 def raw_html(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
-    """HTML-SCRIPT, HTML-EVENT, HTML-JS-URL, HTML-EMBED, HTML-FORM (errors); HTML-STRIPPED (warning)."""
+    """HTML-SCRIPT, HTML-EVENT, HTML-JS-URL, HTML-EMBED, HTML-FORM, HTML-EXTERNAL-IMAGE (errors);
+    HTML-STRIPPED (warning)."""
     for source in all_markdown_sources(corpus):
         body = source.body
-        if "<" not in body and "script" not in body.lower():
+        if "<" not in body and "script" not in body.lower() and "//" not in body:
             continue
         masked = _mask_code(body)
 
@@ -82,6 +86,13 @@ def raw_html(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                                                             "supported and is "
                           "removed on publication", "改用 Markdown 写法（标题 ##、加粗 **、列表 -、表格 |）",
                           "use Markdown instead (## headings, **bold**, - lists, | tables)")
+        for m in EXTERNAL_IMAGE.finditer(masked):
+            yield error("HTML-EXTERNAL-IMAGE", source.path, lines.line(m.start()), "body",
+                        "正文引用了外站图片：网站不显示外站文件，PDF 也不收；读者打开页面时还会向该网站暴露",
+                        "the text shows an image from another site: the site shows none (its Content-Security-"
+                        "Policy), the PDFs leave it out, and a reader's browser would tell that site who reads",
+                        "把图片保存到 images/ 下，用 ![说明]({static}/images/…) 引用",
+                        "save the image under images/ and show it with ![caption]({static}/images/…)")
         for offset, line in enumerate(masked.split("\n")):
             if ":" not in line:
                 continue
