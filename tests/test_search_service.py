@@ -164,3 +164,23 @@ def test_gazette_search_messages(output, tmp_path, capsys):
     assert "Nothing in the query" in capsys.readouterr().err
     assert main(["search", "公开", "--output", str(tmp_path)]) == 1
     assert "gazette build" in capsys.readouterr().err
+
+
+def test_a_damaged_index_is_said_not_a_traceback(output, tmp_path, capsys):
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(output / "search-index", damaged / "search-index", symlinks=False)
+    for path in (damaged / "search-index").rglob("*"):
+        if path.is_file() and path.suffix != ".json" and path.stat().st_size > 16:  # the engine's own files
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert main(["search", "公开", "--output", str(damaged)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot be read" in err and "无法读取" in err and "Traceback" not in err
+
+
+def test_head_of_the_api_answers_without_a_body(output):
+    app = preview_app(output)
+    head, get = Response(app, "/api/search", {"q": "公开"}, "HEAD"), Response(app, "/api/search", {"q": "公开"})
+    assert head.status == get.status == "200 OK" and head.body == b"" and get.body
+    assert head.headers["Content-Length"] == get.headers["Content-Length"]

@@ -16,6 +16,12 @@ from .engine import EngineMismatch, engine_setting, open_index
 from .query import MAX_PAGE_SIZE, parse_request, run
 
 
+def _unreadable(folder: Path, exc: Exception) -> int:
+    print(f"检索索引 {folder} 无法读取（{type(exc).__name__}），请重新运行 gazette build / the search index in "
+          f"{folder} cannot be read ({type(exc).__name__}): run gazette build again", file=sys.stderr)
+    return 1
+
+
 def search_command(args: argparse.Namespace) -> int:
     folder = Path(args.output) / INDEX_FOLDER
     settings = load_settings(getattr(args, "settings", None))
@@ -25,6 +31,8 @@ def search_command(args: argparse.Namespace) -> int:
     except EngineMismatch as exc:
         print(exc, file=sys.stderr)
         return 1
+    except Exception as exc:  # damaged on disk (see below)
+        return _unreadable(folder, exc)
     if index is None:
         print(f"找不到检索索引 {folder}，请先运行 gazette build / "
               f"no search index in {folder}: run gazette build first", file=sys.stderr)
@@ -32,7 +40,10 @@ def search_command(args: argparse.Namespace) -> int:
     params = {"q": args.query, "size": str(MAX_PAGE_SIZE)}
     if args.lang:
         params["lang"] = args.lang
-    results = run(index, parse_request(params, facets=index.facets))
+    try:
+        results = run(index, parse_request(params, facets=index.facets))
+    except Exception as exc:  # an index damaged on disk fails inside the engine, in any of its ways
+        return _unreadable(folder, exc)
     for problem in results.problems:
         print(f"{problem.zh} / {problem.en}", file=sys.stderr)
     if any(p.fatal for p in results.problems):

@@ -177,7 +177,7 @@ class SearchService:
         start_response(self._status(results), [
             ("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body))),
             ("Access-Control-Allow-Origin", "*"), ("Cache-Control", "no-cache")])
-        return [body]
+        return [body] if environ.get("REQUEST_METHOD") != "HEAD" else []
 
     def _environment(self, lang: str) -> Any:
         # One environment per language: render_page installs the language's translations into it, and
