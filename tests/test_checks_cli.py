@@ -186,3 +186,22 @@ def test_without_a_settings_file_a_command_says_so_instead_of_using_pelicans_def
     assert main(["check", "--content", str(content.root), "--settings", str(ROOT / "pelicanconf.py")]) == 0
     monkeypatch.setenv("GAZETTE_SETTINGS", str(ROOT / "pelicanconf.py"))
     assert main(["check", "--content", str(content.root)]) == 0
+
+
+def test_report_never_into_the_content_nor_through_a_loop(content: ContentFactory, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Written over a public document's attachment, a report of the requests register was published by the
+    next build; a loop of links, or a year no calendar has, ended in a traceback."""
+    content.report_corpus()
+    attachment = content.write("attachments/2026/a/表.csv", "县,条数\n")
+    before = attachment.read_bytes()
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    for target in (str(attachment), str(content.root / "documents" / "r.md"), str(tmp_path / "loop1")):
+        assert main(["report", "requests", "--content", str(content.root), "--out", target]) == 2
+        err = capsys.readouterr().err
+        assert ("content folder" in err or "cannot be resolved" in err) and "Traceback" not in err
+    assert attachment.read_bytes() == before and not (content.root / "documents" / "r.md").exists()
+    for argv in (["annual", "--year", "10000"], ["units", "--year", "0"], ["units", "--months", "100000"]):
+        assert main(["report", *argv, "--content", str(content.root)]) == 2
+        assert "--" in capsys.readouterr().err

@@ -243,7 +243,7 @@ def archive_command(args: argparse.Namespace) -> int:
         _refuse(out, output, "构建输出目录（网站根目录）", "build output (the web root)")
         _refuse(out, content, "内容目录", "content folder")
         # The package holds every source as committed: never where a web server could publish it.
-        if (refusal := out_refusal(out, output, ("归档包", "an archive package"))) is not None:
+        if (refusal := out_refusal(out, output, ("归档包", "an archive package"), content)) is not None:
             raise ArchiveError(refusal)
         if out.exists() or out.is_symlink():
             raise ArchiveError(f"{out} 已存在：归档包从不覆盖已有目录 / {out} exists: a package never overwrites a "

@@ -37,6 +37,11 @@ def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
     return Rendered(editors.render(kind, corpus, options.fmt))
 
 
+# The years and spans a report may be asked for: a calendar's dates stop at 9999, and a year 0 or 10000
+# would fail deep inside one.
+FIRST_YEAR, LAST_YEAR, MOST_MONTHS = 1900, 2999, 600
+
+
 def _today() -> dt.date:
     # Looked up on the checks package at call time, so a test that fixes "today" for the checks fixes it here.
     from .. import checks
@@ -50,8 +55,10 @@ def _usage(args: argparse.Namespace) -> str | None:
     if args.format == "doc" and args.out:
         return ("--format doc 把报告写入 content/documents/，不用 --out / --format doc writes into "
                 "content/documents/; --out does not apply")
-    if args.months is not None and args.months < 1:
-        return "--months 至少为 1 / --months is at least 1"
+    if args.months is not None and not 1 <= args.months <= MOST_MONTHS:
+        return f"--months 应在 1 到 {MOST_MONTHS} 之间 / --months is from 1 to {MOST_MONTHS}"
+    if args.year is not None and not FIRST_YEAR <= args.year <= LAST_YEAR:
+        return f"--year 应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间 / --year is from {FIRST_YEAR} to {LAST_YEAR}"
     return None
 
 
@@ -65,7 +72,7 @@ def report_command(args: argparse.Namespace) -> int:
         print(usage, file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else None
-    refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER)) if out else None
+    refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER), content=content) if out else None
     if refusal:
         print(refusal, file=sys.stderr)
         return 2

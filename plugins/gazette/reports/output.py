@@ -58,8 +58,12 @@ INDEX_PAGES = ("index.html", "index.htm")
 
 
 def _both(path: Path) -> list[Path]:
-    """`path` as written (made absolute) and with symlinks resolved: a link to a web root is one."""
-    return [path.absolute(), path.resolve()]
+    """`path` as written (made absolute) and with symlinks resolved: a link to a web root is one. (A loop
+    of links resolves to nothing: `out_refusal` refuses such a path before it asks.)"""
+    try:
+        return [path.absolute(), path.resolve()]
+    except (OSError, RuntimeError):
+        return [path.absolute()]
 
 
 def _folders(path: Path) -> list[Path]:
@@ -75,12 +79,28 @@ def _is_build_output(folder: Path) -> bool:
         return False
 
 
-def out_refusal(out: Path, output: Path | None = None, what: tuple[str, str] = ("报表", "a report")) -> str | None:
+def out_refusal(out: Path, output: Path | None = None, what: tuple[str, str] = ("报表", "a report"),
+                content: Path | None = None) -> str | None:
     """Why a report (or `what`: an archive package) may not be written at `out`, or None. A report holds
     withheld items, so it is never written where a web server could publish it: the build output (`output`,
-    ./build, the project's build/) and its site/, a folder holding an index page (a web root), or a
-    conventional web root."""
+    ./build, the project's build/) and its site/, the content folder (`content`, the project's content/:
+    what is there is published by the next build, an attachment written over included), a folder holding
+    an index page (a web root), or a conventional web root."""
     zh, en = what
+    try:
+        out.resolve(strict=False)
+    except (OSError, RuntimeError):
+        return (f"{zh}的位置 {out} 无法解析（符号链接成环？）；请写到其他位置 / {en} cannot be written at {out}: "
+                "the path cannot be resolved (a loop of symbolic links?); write it elsewhere")
+    project = settings_file()
+    sources = [*([content] if content else []), *([project.parent / "content"] if project else [])]
+    held = {p for folder in sources for p in _both(folder)}
+    for folder in _folders(out):
+        if folder in held:
+            return (f"{zh}不能写在内容目录 {folder}/ 下（下一次构建会发布那里的文件，包括被覆盖的附件）：{out}；请写到"
+                    f"其他位置，如 reports/ / {en} is never written under the content folder {folder}/ (the next "
+                    f"build publishes what is there, an attachment written over included): {out}; write it "
+                    "elsewhere, e.g. reports/")
     project = settings_file()
     outputs = [Path(BUILD_FOLDER), *([project.parent / BUILD_FOLDER] if project else []), *([output] if output else [])]
     published = {p for o in outputs for folder in (o, o / "site") for p in _both(folder)}
