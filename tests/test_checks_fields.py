@@ -166,3 +166,12 @@ def test_a_field_written_so_it_is_not_read_is_an_error(content: ContentFactory, 
                    if f.code.startswith("DOC-FIELD-"))
     assert found == [("DOC-FIELD-LOOKALIKE", "look.zh.md", True), ("DOC-FIELD-LOOKALIKE", "note.zh.md", True),
                      ("DOC-FIELD-UNKNOWN", "other.zh.md", False)]
+
+
+def test_identifiers_end_where_they_end(content: ContentFactory) -> None:
+    """`$` also matches before a final newline, `\\d` any script's digits: a slug `abc\\n` made folders with a
+    newline in their names, in the sitemap and the feeds."""
+    content.document("abc\n", index_no="S00000001/2026-00031\n")
+    content.document("digits", index_no="S00000001/2026-０００３２")
+    found = sorted((f.code, f.field) for f in content.findings() if f.code in ("DOC-SLUG-FORMAT", "IDX-FORMAT"))
+    assert found == [("DOC-SLUG-FORMAT", "slug"), ("IDX-FORMAT", "index_no"), ("IDX-FORMAT", "index_no")]

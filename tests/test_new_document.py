@@ -69,6 +69,8 @@ def test_refusals(content: ContentFactory, capsys: pytest.CaptureFixture[str], t
     code, _, err = new(content, capsys, "no-such-body")
     assert code == 1 and "'no-such-body' is not in registry/agencies.yml" in err and "forestry" in err
     assert new(content, capsys, "forestry", "--slug", "Bad Slug")[0] == 1
+    assert new(content, capsys, "forestry", "--slug", "abc\n")[0] == 1  # `$` would let the newline through
+    assert not list(content.root.rglob("abc*"))
     content.document("taken")
     before = (content.root / "documents/2026/taken.zh.md").read_bytes()
     code, _, err = new(content, capsys, "forestry", "--slug", "taken")

@@ -28,7 +28,7 @@ from .frontmatter_cache import FrontMatterCache
 from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation, YearlyFigures
 from .registry import load_registry
 
-DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md$")
+DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md\Z")
 
 
 def _bad_name(path: str, zh: str, en: str) -> Finding:

@@ -46,7 +46,7 @@ PLACEHOLDER_COMMENTS = {
     "issuer": "registry/agencies.yml 中的 id / an agency id",
     "index_no": "<组织机构代码>/<年>-<5 位序号> / <org code>/<year>-<serial>",
 }
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
 
 class Refused(Exception):

@@ -14,7 +14,7 @@ from .dates import check_date
 from .registry_refs import _unknown
 from .rules import CheckContext, rule
 
-FIGURES_PATH = re.compile(r"^annual/(?P<year>\d{4})/(?P<agency>[^/]+)\.yml$")
+FIGURES_PATH = re.compile(r"^annual/(?P<year>[0-9]{4})/(?P<agency>[^/]+)\.yml\Z")
 FIGURE_NAMES = {"licensing": "行政许可决定数", "penalties": "行政处罚决定数", "enforcement": "行政强制决定数",
                 "fees": "行政事业性收费金额（万元）"}
 

@@ -18,7 +18,7 @@ from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_bet
 from .common import public_documents
 from .rules import CheckContext, rule
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 LOOSE_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 

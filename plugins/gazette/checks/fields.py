@@ -20,7 +20,7 @@ REQUIRED = ("title", "slug", "lang", "genre", "issuer", "signed", "published", "
             "disclosure", "secrecy")
 TRANSLATION_REQUIRED = ("title", "slug", "lang")
 PAGE_REQUIRED = ("title",)
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 STATUS_VALUES = ("draft",)
 
 # Every field the content format names, and the optional ones the checks read (public_numbers, ceased).

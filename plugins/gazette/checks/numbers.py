@@ -22,8 +22,8 @@ CLOSE_BRACKETS = "〕])）】］﹞〗}｝>》〉"
 LOOSE_NUMBER = re.compile(
     rf"^(?P<code>[^\W\d_][^\s{re.escape(OPEN_BRACKETS)}]*?)\s*(?P<open>[{re.escape(OPEN_BRACKETS)}])\s*"
     rf"(?P<year>\d+)\s*(?P<close>[{re.escape(CLOSE_BRACKETS)}])\s*(?P<di>第)?\s*(?P<num>\d+)\s*(?P<hao>号|號)?$")
-ORDER_NUMBER = re.compile(r"^(?P<body>[^\W\d_]+)令第(?P<num>\d+)号$")
-INDEX_NO = re.compile(r"^(?P<org>[0-9A-Z]{9})/(?P<year>\d{4})-(?P<serial>\d{5})$")
+ORDER_NUMBER = re.compile(r"^(?P<body>[^\W\d_]+)令第(?P<num>[0-9]+)号\Z")
+INDEX_NO = re.compile(r"^(?P<org>[0-9A-Z]{9})/(?P<year>[0-9]{4})-(?P<serial>[0-9]{5})\Z")
 
 
 def corrected_number(value: str) -> str | None:

@@ -18,7 +18,7 @@ from ..model import Corpus, Document, as_list, parse_date
 from ..typed_parts import typed_parts
 from .rules import CheckContext, rule
 
-AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+AGENCY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 def _text_or_texts(value: Any) -> bool:

@@ -13,9 +13,9 @@ from ..model import Corpus, as_list
 from ..registry import REGISTRY_FILES
 from .rules import CheckContext, rule
 
-ORG_CODE = re.compile(r"^[0-9A-Z]{9}$")
-ENTRY_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$")
-CODE_PREFIX = re.compile(r"^[\u4e00-\u9fff]+$")
+ORG_CODE = re.compile(r"^[0-9A-Z]{9}\Z")
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:[.-][a-z0-9]+)*\Z")
+CODE_PREFIX = re.compile(r"^[\u4e00-\u9fff]+\Z")
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:

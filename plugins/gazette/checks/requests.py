@@ -30,7 +30,7 @@ from .dates import check_date
 from .registry_refs import _unknown
 from .rules import CheckContext, rule
 
-REQUEST_ID = re.compile(r"^(?P<year>\d{4})-\d{4}$")
+REQUEST_ID = re.compile(r"^(?P<year>[0-9]{4})-[0-9]{4}\Z")
 REQUIRED = ("id", "received", "channel", "applicant", "office", "subject")
 TEXT_FIELDS = ("id", "received", "channel", "applicant", "office", "subject", "extended", "replied", "outcome",
                "reason")

@@ -27,7 +27,7 @@ from .html import FORM_ITEM, Output, PdfJob
 
 # Raise when the rendering code changes what it writes (options, post-processing).
 RENDER_VERSION = "1"
-_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+_SAFE_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]*\Z")
 
 
 def environment_key(theme: str, fonts: str, settings: str) -> str:

@@ -188,7 +188,7 @@ def script_of(text: str) -> str | None:
 _NUMBER = re.compile(rf"^(?P<code>[{CJK}]{{1,16}})\s*[\[(【〔〖]\s*(?P<year>\d{{4}})\s*[\])】〕〗]\s*第?\s*"
                      r"(?P<n>\d{1,6})\s*号$")
 _ORDER_NUMBER = re.compile(rf"^(?P<body>[{CJK}]{{1,24}})令\s*第\s*(?P<n>\d{{1,6}})\s*号$")
-_INDEX_NO = re.compile(r"^[0-9a-z]{9}/\d{4}-\d{5}$")
+_INDEX_NO = re.compile(r"^[0-9a-z]{9}/[0-9]{4}-[0-9]{5}\Z")
 
 
 def document_number_key(text: str) -> str | None:

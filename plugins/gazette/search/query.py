@@ -35,7 +35,7 @@ VALIDITY = {"有效": "有效", "失效": "失效", "废止": "废止", "in-forc
 _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂"})
 # Characters of query languages (Lucene, Whoosh, web search) that this search does not use.
 _SYNTAX = re.compile(r"[*?:^~{}\[\]()<>|&\\=!+]|(?<!\S)(?:AND|OR|NOT)(?!\S)")
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^[0-9]{4}\Z")
 
 
 @dataclass(frozen=True)
