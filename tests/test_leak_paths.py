@@ -132,6 +132,9 @@ def test_symlinked_folder_of_attachments_is_refused(content: ContentFactory, tmp
     ("x.xml", b"<?xml version='1.0'?><x/>", "LINK-FILE-TYPE"),
     ("x.pdf", b"<html><script>alert(1)</script></html>", "LINK-FILE-CONTENT"),
     ("x.txt", b"  <svg onload=alert(1)>", "LINK-FILE-CONTENT"),
+    ("y.txt", b" <p><script>alert(1)</script>", "LINK-FILE-CONTENT"),  # any markup, not only a page's first tag
+    ("z.csv", b"\xef\xbb\xbf<!-- c --><script>alert(1)</script>", "LINK-FILE-CONTENT"),
+    ("w.txt", "<div onclick=x>".encode("utf-16"), "LINK-FILE-CONTENT"),  # UTF-16, with its byte-order mark
     ("x.jpg", b"GIF89a not a jpeg", "LINK-FILE-CONTENT"),
 ])
 def test_active_content_is_refused(content: ContentFactory, name: str, data: bytes, code: str) -> None:

@@ -484,6 +484,9 @@ def _tree(folder: Path) -> set[str]:
     lambda d: (d / "other.zh.md").write_text("---\ntitle: x\n---\n机密\n", encoding="utf-8") or d / "other.zh.md",
     lambda d: (d / "page.html").write_bytes(b"<html><script>alert(1)</script></html>") or d / "page.html",
     lambda d: (d / "fake.pdf").write_bytes(b"<svg onload=alert(1)>") or d / "fake.pdf",
+    lambda d: (d / "host.txt").symlink_to("/etc/hostname") or d / "host.txt",  # a link with an allowed type
+    lambda d: (d / "page.txt").write_bytes(b" <p><script>alert(1)</script>") or d / "page.txt",
+    lambda d: (d / "bom.txt").write_bytes(b"\xef\xbb\xbf<!-- c --><script>alert(1)</script>") or d / "bom.txt",
 ])
 def test_an_attachment_that_is_no_download_is_refused_and_nothing_is_written(
         words: Path, tmp_path: Path, content: ContentFactory, capsys: pytest.CaptureFixture[str], make) -> None:

@@ -46,8 +46,20 @@ MAGIC = {
     "pptx": (b"PK",), "odt": (b"PK",), "ods": (b"PK",), "odp": (b"PK",), "ofd": (b"PK",),
     "7z": (b"7z\xbc\xaf\x27\x1c",), "rar": (b"Rar!",), "tif": (b"II*\0", b"MM\0*"), "tiff": (b"II*\0", b"MM\0*"),
 }
-# Text a browser would run or render as a document, if a server ever sent it with a guessed type.
-ACTIVE_START = re.compile(rb"^\s*<(?:!doctype|html|head|body|script|svg|\?xml|iframe|object|embed|x:)", re.I)
+# Text a browser would run or render as a document, if a server ever sent it with a guessed type: any markup
+# (a tag, a comment, a declaration), not only a page's first tags (`<p><script>` is a page to a browser).
+MARKUP_START = re.compile(rb"\s*<[A-Za-z!?/]")
+_TEXT_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def looks_active(head: bytes) -> bool:
+    """Whether a file's first bytes (after a byte-order mark, UTF-16 included) begin markup."""
+    for bom, codec in _TEXT_BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):].decode(codec, "ignore").encode("utf-8")
+            break
+    return MARKUP_START.match(head) is not None
+
 UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\\[\]<>\"'|*?%]")
 # A Pelican link in Markdown or raw HTML, as far as a URL can reach: to whitespace, ")", a quote or ">".
 PELICAN_LINK = re.compile(r"\{(?P<kind>filename|static|attach)\}(?P<path>[^\s)\"'>]*)")
@@ -214,7 +226,7 @@ class StaticFiles:
                             "把文件本身放到该路径", "put the file itself there")
         kind = extension(target)
         expected = MAGIC.get(kind)
-        active = ACTIVE_START.match(head.lstrip(b"\xef\xbb\xbf")) is not None
+        active = looks_active(head)
         if active or (expected and not head.startswith(expected)):
             return _refusal("LINK-FILE-CONTENT", f"文件内容与扩展名 .{kind} 不符，或含网页/脚本内容：{target}",
                             f"the file's bytes do not match its extension .{kind}, or are a web page or script: "

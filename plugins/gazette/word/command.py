@@ -33,7 +33,7 @@ from ..new_document import (
     yaml_value,
 )
 from ..registry import Agency, Registry
-from ..static_files import ACTIVE_START, ATTACHMENT_TYPES, MAGIC, UNSAFE_CHARS
+from ..static_files import ATTACHMENT_TYPES, MAGIC, UNSAFE_CHARS, looks_active
 from . import convert
 from . import patterns as P
 from .layout import Layout, Table, read_layout
@@ -141,24 +141,31 @@ def safe_name(name: str, fallback: str) -> str:
 
 def _check_attachment(path: Path) -> bytes:
     try:
-        mode = os.stat(path).st_mode
+        mode = os.lstat(path).st_mode
     except OSError as exc:
         raise Refused(f"找不到附件：{path}（{exc.strerror}）",
                       f"attachment not found: {path} ({exc.strerror})") from None
     kind = path.suffix.lstrip(".").lower()
+    if stat.S_ISLNK(mode):  # it would copy whatever the link names (a host file), as the site never does
+        raise Refused(f"附件是符号链接：{path}；请给出文件本身", f"the attachment is a symbolic link: {path}; give the "
+                      "file itself")
     if not stat.S_ISREG(mode):
         raise Refused(f"附件不是普通文件：{path}", f"the attachment is not a regular file: {path}")
     if kind not in ATTACHMENT_TYPES:
         raise Refused(f"不发布此类附件（.{kind}）：{path}；允许的类型：{', '.join(sorted(ATTACHMENT_TYPES))}",
                       f"attachments of this type (.{kind}) are not published: {path}; allowed: "
                       f"{', '.join(sorted(ATTACHMENT_TYPES))}")
-    with open(path, "rb") as handle:
-        data = handle.read(MAX_ATTACHMENT_BYTES + 1)
+    try:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb") as handle:
+            data = handle.read(MAX_ATTACHMENT_BYTES + 1)
+    except OSError as exc:  # replaced by a link or a pipe since it was looked at
+        raise Refused(f"无法读取附件：{path}（{exc.strerror}）", f"cannot read the attachment: {path} "
+                      f"({exc.strerror})") from None
     if len(data) > MAX_ATTACHMENT_BYTES:
         raise Refused(f"附件超过 {MAX_ATTACHMENT_BYTES >> 20} MB：{path}", f"the attachment is over "
                       f"{MAX_ATTACHMENT_BYTES >> 20} MB: {path}")
     expected = MAGIC.get(kind)
-    if ACTIVE_START.match(data[:1024].lstrip(b"\xef\xbb\xbf")) or (expected and not data.startswith(expected)):
+    if looks_active(data[:1024]) or (expected and not data.startswith(expected)):
         raise Refused(f"附件内容与扩展名 .{kind} 不符，或是网页/脚本：{path}", f"the attachment's bytes do not match "
                       f"its extension .{kind}, or it is a web page or script: {path}")
     return data
