@@ -22,6 +22,10 @@ TREE_API = ((1, 22), (1, 23))  # pandoc-types versions whose tree this package r
 # needs (headings, lists, emphasis, images, links) is in the strict dialect; pandoc escapes the rest, so a
 # `<script>` typed in Word arrives as text.
 MARKDOWN = "markdown_strict+pipe_tables"
+# pandoc's heap, capped (GHC's runtime options): a small .docx whose XML expands to tens of megabytes of
+# nested runs took pandoc past 1.5 GB and many minutes; capped, it stops in seconds. Genuine 公文, photographs
+# included, stay far below.
+PANDOC_LIMITS = ["+RTS", "-M512m", "-RTS"]
 
 
 def _pypandoc() -> Any:
@@ -57,9 +61,14 @@ def version_warning(version: str) -> str | None:
 def docx_tree(path: Path) -> dict[str, Any]:
     """pandoc's tree of the (already checked and repacked) .docx."""
     try:
-        out = _pypandoc().convert_file(str(path), "json", format="docx", sandbox=True, verify_format=False)
+        out = _pypandoc().convert_file(str(path), "json", format="docx", sandbox=True, verify_format=False,
+                                       extra_args=PANDOC_LIMITS)
         tree = json.loads(out)
     except (RuntimeError, ValueError) as exc:
+        if "Heap exhausted" in str(exc):
+            raise Refused("这个 Word 文件太大或结构过于复杂，超出导入的内存上限（512 MB）：请拆分文件，或在 Word 中"
+                          "另存为新的 .docx", "this Word file is too large or too intricate for the import's memory "
+                          "limit (512 MB): split it, or save it again as a new .docx in Word") from None
         detail = str(exc).strip().splitlines()[-1][:200] if str(exc).strip() else type(exc).__name__
         raise Refused(f"pandoc 无法读取这个 Word 文件（{detail}）：请在 Word 中打开并重新保存为 .docx",
                       f"pandoc cannot read this Word file ({detail}): open it in Word and save it again as "
@@ -75,5 +84,5 @@ def docx_tree(path: Path) -> dict[str, Any]:
 def markdown(tree: dict[str, Any]) -> str:
     """The tree's blocks as Markdown, a paragraph a line (an editor's diff then shows paragraphs)."""
     out = _pypandoc().convert_text(json.dumps(tree, ensure_ascii=False), MARKDOWN, format="json",
-                                   extra_args=["--wrap=none"], verify_format=False)
+                                   extra_args=["--wrap=none", *PANDOC_LIMITS], verify_format=False)
     return str(out).replace("\r\n", "\n").strip() + "\n"

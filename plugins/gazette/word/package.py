@@ -142,7 +142,14 @@ def _read_members(archive: zipfile.ZipFile) -> dict[str, bytes]:
                     raise _bomb()
                 chunks.append(chunk)
         data = b"".join(chunks)
-        if info.filename.endswith((".xml", ".rels")):
+        # Any part may be the one pandoc reads (a relationship can name `word/doc.dat` as the document): every
+        # part but pictures and embedded files is taken for XML when it reads as text, and Word writes
+        # UTF-8 alone, so a part in UTF-16 (where a byte search finds no DTD) is refused.
+        media = info.filename.startswith(("word/media/", "word/embeddings/"))
+        if not media and data[:2] in (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<"):
+            raise Refused(f"文件中的 {info.filename} 是 UTF-16 编码：这不是正常的 Word 文件，拒绝导入",
+                          f"{info.filename} is in UTF-16: not a genuine Word file; refused")
+        if info.filename.endswith((".xml", ".rels")) or (not media and b"\x00" not in data[:1024]):
             xml_total += len(data)
             if xml_total > MAX_XML_BYTES:
                 raise _bomb()

@@ -78,7 +78,10 @@ def find_doc_number(line: str) -> tuple[str, int, int] | None:
 
 # 份号, 密级和保密期限, 紧急程度: the lines a 公文 may carry above its masthead.
 COPY_NUMBER = re.compile(r"^\d{6}$")
-SECRET_MARK = re.compile(r"^(绝密|机密|秘密)(★.*)?$")
+# 密级 as written above a masthead, with its period or decoration: 机密★1年, 绝密★启用前, 机密·10年, 密级：秘密,
+# 秘密级, 机密*, 【机密】 (a short line: a title that begins 秘密 goes on with words, not a mark).
+SECRET_MARK = re.compile(r"^[【\[［〔（(<《]?(?:密级[:：]?)?(绝密|机密|秘密)级?[】\]］〕）)>》]?"
+                         r"(?:[★☆*＊·・•.．、:：,，\-—–][^。]{0,20}|[0-9０-９][^。]{0,20})?$")
 URGENCY = re.compile(r"^(特急|加急|特提|平急)$")
 SIGNER = re.compile(r"签发人[:：]")
 # The set phrase that closes a body (特此通知), which is short and unpunctuated like a signature.
