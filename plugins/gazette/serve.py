@@ -66,6 +66,9 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# The small answers a reader may meet, in the site's two languages and English.
+BAD_PATH_TEXT = "请求地址无效 / དྲ་ཚིགས་ཀྱི་ས་གནས་ནོར་འདུག / bad request path"
+
 class BadRequest(ValueError):
     """A path that is not a well-formed URL path (400)."""
 
@@ -209,12 +212,12 @@ class StaticFiles:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         head = environ.get("REQUEST_METHOD", "GET") == "HEAD"
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-            return self._text(start_response, "405 Method Not Allowed", "只支持 GET / GET only", head,
+            return self._text(start_response, "405 Method Not Allowed", "只支持 GET / GET ཁོ་ན། / GET only", head,
                               [("Allow", "GET, HEAD")])
         try:
             names, target = self._locate(environ.get("PATH_INFO", "") or "/")
         except BadRequest:
-            return self._text(start_response, "400 Bad Request", "请求地址无效 / bad request path", head)
+            return self._text(start_response, "400 Bad Request", BAD_PATH_TEXT, head)
         if target is None:
             return self._not_found(start_response, head)
         if target.is_dir():

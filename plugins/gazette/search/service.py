@@ -129,7 +129,7 @@ class SearchService:
         start_response = secure_start_response(start_response)
         try:
             if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
-                return self._plain(start_response, "405 Method Not Allowed", "GET only",
+                return self._plain(start_response, "405 Method Not Allowed", "只支持 GET / GET ཁོ་ན། / GET only",
                                    [("Allow", "GET, HEAD")])
             if path == API_PATH:
                 return self._json(environ, start_response)
