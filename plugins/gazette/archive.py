@@ -260,6 +260,10 @@ def archive_command(args: argparse.Namespace) -> int:
             raise ArchiveError(f"没有已发布的 {args.issue} 期公报 / no published issue {args.issue}")
         files = [issue.source, *(p for d in issue.documents() for p in d.sources.values())]
         changed, commit = _uncommitted(content, files)
+        if not commit:
+            print(f"注意：内容目录 {content} 不在 git 工作区中：归档包不记录提交，也无法确认源文件都已提交 / note: the "
+                  f"content folder {content} is not in a git work tree: the package records no commit, and cannot "
+                  "tell that its sources were committed", file=sys.stderr)
         if changed:
             raise ArchiveError(f"以下文件有未提交的修改，归档包只收已提交的内容：{', '.join(changed)} / these files "
                                f"have changes not committed, and a package holds sources as committed: "
