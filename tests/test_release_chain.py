@@ -90,3 +90,17 @@ def test_report_chain_on_the_sample(sample_content, capsys: pytest.CaptureFixtur
     rows = json.loads(capsys.readouterr().out)["publishers"]
     totals = {s: sum(r[s] for r in rows) for s in ("on_time", "late", "incomplete", "none")}
     assert totals == {"on_time": 38, "late": 3, "incomplete": 0, "none": 11}
+
+
+def test_a_chain_the_holiday_calendar_cannot_count_is_not_called_on_time(
+        content: ContentFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    """2003 is before the calendar's first year: 初审 nine working days after 录入 cannot be counted, so the
+    entry is neither on time nor late."""
+    content.document("old", signed="2003-05-06", published="2003-05-30", index_no="S00000001/2003-00001",
+                     secrecy_review={"by": "小组", "date": "2003-05-29"},
+                     review=chain("2003-05-07", "2003-05-20", "2003-05-21", "2003-05-22"))
+    assert main(["report", "chain", "--content", str(content.root), "--year", "2003", "--format", "json"]) == 0
+    row = json.loads(capsys.readouterr().out)["publishers"][0]
+    assert (row["on_time"], row["late"], row["unjudged"], row["total"]) == (0, 0, 1, 1)
+    assert main(["report", "chain", "--content", str(content.root), "--year", "2003"]) == 0
+    assert "无法判断 1" in capsys.readouterr().out

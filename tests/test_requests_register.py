@@ -172,3 +172,31 @@ def test_a_report_cell_that_would_start_a_formula_is_written_as_text() -> None:
                                {"subject": "@SUM(1+1)", "count": 2}, {"subject": "预算", "count": None}]))))
     assert [(r["subject"], r["count"]) for r in rows] == [
         ("'=HYPERLINK(\"http://x\",\"点击\")", "-3"), ("'@SUM(1+1)", "2"), ("预算", "")]
+
+
+def test_a_reply_on_a_day_off_after_the_deadline_is_late(content: ContentFactory,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Due Thu 2026-04-30 (from Apr 1: Apr 2, 3, then 7 … 30; Apr 4–6 off); replied Sat May 2, inside the May
+    Day break: no working day between, late all the same."""
+    from gazette.deadlines import days_late
+
+    holiday = request(received="2026-04-01", replied="2026-05-02", outcome="予以公开")
+    assert deadline(holiday).due == D("2026-04-30") and days_late(holiday, deadline(holiday)) == 1
+    content.request("2026-0132", received="2026-04-01", replied="2026-05-02")
+    late = [f for f in content.findings() if f.code == "REQ-LATE"]
+    assert [(f.path, "1 working day late" in f.en) for f in late] == [("requests/2026/2026-0132.yml", True)]
+    assert main(["report", "requests", "--content", str(content.root), "--as-of", "2026-11-22",
+                 "--format", "json"]) == 0
+    assert [r["id"] for r in json.loads(capsys.readouterr().out)["late"]] == ["2026-0132"]
+
+
+def test_the_annual_report_names_requests_it_cannot_count(content: ContentFactory,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    content.request("2026-0209", applicant="个体工商户")
+    content.request("2026-0210", appeal={"kind": "行政复议", "result": "撤销"})
+    content.request("2026-0211")
+    assert main(["report", "annual", "--year", "2026", "--content", str(content.root), "--format", "json"]) == 1
+    captured = capsys.readouterr()
+    assert "2026-0209" in captured.err and "2026-0210" in captured.err and "could not be counted" in captured.err
+    data = json.loads(captured.out)
+    assert [r["id"] for r in data["uncounted_requests"]] == ["2026-0209", "2026-0210"]

@@ -76,6 +76,9 @@ class AnnualReport:
     forward: int = 0
     unbalanced: list[Unbalanced] = field(default_factory=list)
     uncounted_rules: list[str] = field(default_factory=list)  # slugs: ceased, day unknown
+    # Requests the tables cannot place (a date, an applicant, an appeal's kind or result the template does not
+    # know): counted in no cell, so they would be missing from both sides of the balance without a word.
+    uncounted_requests: list[Request] = field(default_factory=list)
     figure_files: list[str] = field(default_factory=list)
 
 
@@ -158,7 +161,10 @@ def _table3(requests: list[Request], year: int, report: AnnualReport) -> Table:
         received, replied = request.received, request.replied
         column = L.APPLICANT_COLUMN.get(request.applicant)
         if received is None or column is None:
-            continue  # in no cell of any row; the check reports the date or the applicant
+            # In no cell of any row; the check reports the date or the applicant, the report names it.
+            if received is None or received.year <= year:
+                report.uncounted_requests.append(request)
+            continue
         if received.year == year:
             counts["new"][column] += 1
             entering[id(request)] = request
@@ -195,13 +201,16 @@ def appeal_year(request: Request, filed: dt.date | None) -> int | None:
     return request.replied.year if request.replied else None
 
 
-def _table4(requests: list[Request], year: int) -> Table:
+def _table4(requests: list[Request], year: int, report: AnnualReport) -> Table:
     counts = {kind: dict.fromkeys(APPEAL_RESULTS, 0) for kind in APPEAL_KINDS}
     for request in requests:
         for appeal in request.appeals:
-            if appeal.kind in counts and appeal.result in APPEAL_RESULTS \
-                    and appeal_year(request, appeal.filed) == year:
+            if appeal_year(request, appeal.filed) != year:
+                continue
+            if appeal.kind in counts and appeal.result in APPEAL_RESULTS:
                 counts[appeal.kind][appeal.result] += 1
+            elif request not in report.uncounted_requests:
+                report.uncounted_requests.append(request)
     rows = [Row(L.APPEAL_ROWS[kind], [*(counts[kind][r] for r in APPEAL_RESULTS), sum(counts[kind].values())])
             for kind in APPEAL_KINDS]
     return Table(L.APPEAL_STUB, [*(L.APPEAL_COLUMNS[r] for r in APPEAL_RESULTS), L.TOTAL], rows)
@@ -217,7 +226,7 @@ def annual_report(corpus: Corpus, year: int, agency: str | None = None) -> Annua
     report = AnnualReport(year, agency, unit, [], Table(L.STUB_3, [], []), Table(L.APPEAL_STUB, [], []))
     report.table2 = _table2(corpus, year, agency, report)
     report.table3 = _table3(requests, year, report)
-    report.table4 = _table4(requests, year)
+    report.table4 = _table4(requests, year, report)
     return report
 
 

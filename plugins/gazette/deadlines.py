@@ -82,14 +82,22 @@ def days_left(due: dt.date, day: dt.date) -> int:
 
 
 def days_late(request: Request, clock: Deadline) -> int | None:
-    """Working days a reply came after its due date, or None when it was on time (or cannot be judged)."""
+    """Working days a reply came after its due date, or None when it was on time (or cannot be judged). A
+    reply on a day off after the deadline (a Saturday, the May Day break) is late too: it counts 1, as
+    `days_overdue` does."""
     replied = request.replied
     if replied is None or clock.due is None or replied <= clock.due:
         return None
     try:
-        return working_days_between(clock.due, replied)
+        return days_overdue(clock.due, replied)
     except CalendarRangeError:
         return None
+
+
+def days_overdue(due: dt.date, day: dt.date) -> int:
+    """Working days from `due` to `day` once `day` is past it, at least 1: the first day after a deadline
+    is past it, a working day or not."""
+    return max(1, working_days_between(due, day))
 
 
 def open_on(request: Request, day: dt.date) -> bool:

@@ -14,6 +14,8 @@ from .model import REVIEW_LIMITS, REVIEW_STEPS, Document
 from .workdays import CalendarRangeError, working_days_between
 
 ON_TIME, LATE, INCOMPLETE, NONE = "on_time", "late", "incomplete", "none"
+# A whole chain none of whose known steps is late, with a step the holiday calendar cannot count: not "on time".
+UNJUDGED = "unjudged"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,8 @@ class StepTiming:
 
 @dataclass
 class Chain:
-    status: str  # ON_TIME | LATE | INCOMPLETE (steps missing, misordered, undated or dated backwards) | NONE
+    status: str  # ON_TIME | LATE | UNJUDGED | INCOMPLETE (steps missing, misordered, undated or dated backwards)
+    # | NONE
     timings: list[StepTiming] = field(default_factory=list)
     calendar: CalendarRangeError | None = None
     released_after_publication: bool = False  # 审发 after `published`: late, whatever the working days
@@ -71,4 +74,5 @@ def judge(doc: Document) -> Chain:
         return Chain(INCOMPLETE, timings, calendar)
     after = doc.published is not None and timings[-1].date > doc.published
     late = after or any(t.late for t in timings)
-    return Chain(LATE if late else ON_TIME, timings, calendar, after)
+    status = LATE if late else UNJUDGED if any(t.working_days is None for t in timings) else ON_TIME
+    return Chain(status, timings, calendar, after)

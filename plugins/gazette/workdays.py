@@ -80,6 +80,11 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     return dt.date.fromordinal(_year(year)[i])
 
 
+def working_days_en(count: int) -> str:
+    """`count` working days, in English ("1 working day")."""
+    return f"{count} working day{'' if count == 1 else 's'}"
+
+
 def _require(day: dt.date, first: dt.date, last: dt.date) -> None:
     if not first <= day <= last:
         raise CalendarRangeError(day, first, last)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from ..deadlines import CORRECTION_DAYS, REPLY_DAYS, days_late, deadline
+from ..deadlines import CORRECTION_DAYS, REPLY_DAYS, days_late, days_overdue, deadline
 from ..findings import Finding, error, warning
 from ..model import (
     APPEAL_KINDS,
@@ -25,7 +25,7 @@ from ..model import (
     as_list,
     canonical_reason,
 )
-from ..workdays import CalendarRangeError, working_days_between
+from ..workdays import CalendarRangeError, working_days_en
 from .dates import check_date
 from .registry_refs import _unknown
 from .rules import CheckContext, rule
@@ -273,17 +273,17 @@ def request_deadlines(corpus: Corpus, context: CheckContext) -> Iterator[Finding
         if late:
             yield warning("REQ-LATE", request.path, request.line("replied"), "replied",
                           f"答复晚于期限 {clock.due}（逾期 {late} 个工作日）",
-                          f"replied after the deadline {clock.due} ({late} working days late)",
+                          f"replied after the deadline {clock.due} ({working_days_en(late)} late)",
                           "核对日期；确属逾期，在年度报告中说明（gazette report requests 列出全部）",
                           "check the dates; if it was late, account for it in the annual report (gazette report "
                           "requests lists them all)")
         if request.replied is None and not request.meta.get("outcome") and clock.due and clock.due < today:
             try:
-                overdue = working_days_between(clock.due, today)
+                overdue = days_overdue(clock.due, today)
             except CalendarRangeError:
-                overdue = 0
+                overdue = 1
             yield warning("REQ-OVERDUE", request.path, request.line("received"), "received",
-                          f"申请尚未答复，已过期限 {clock.due}（{overdue} 个工作日）",
-                          f"not yet answered, past its deadline {clock.due} ({overdue} working days)",
+                          f"申请尚未答复，已过期限 {clock.due}（逾期 {overdue} 个工作日）",
+                          f"not yet answered, past its deadline {clock.due} ({working_days_en(overdue)} over)",
                           "尽快答复；答复后写 replied 和 outcome", "answer it; then write 'replied' and 'outcome'")
 

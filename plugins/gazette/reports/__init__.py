@@ -119,7 +119,8 @@ def _write_doc(content: Path, corpus: Corpus, options: Options) -> int:
         print(f"已写入 / written: {path}")
     print("待填写 / to fill in: 【待填…】 一、五、六, signed, published, secrecy, secrecy_review "
           "（gazette check 逐项列出 / gazette check lists each）")
-    errors = annual.balance_errors(annual.annual_report(corpus, year, options.agency))
+    report = annual.annual_report(corpus, year, options.agency)
+    errors = annual.uncounted_errors(report) + annual.balance_errors(report)
     for message in errors:
         print(f"错误 / error: {message}", file=sys.stderr)
     return 1 if errors else 0

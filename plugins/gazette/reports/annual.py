@@ -79,6 +79,7 @@ def as_json(report: AnnualReport) -> dict[str, Any]:
                     "requests": [{"id": u.request.id, "path": u.request.path, "side": u.side}
                                  for u in report.unbalanced]},
         "figure_files": report.figure_files, "uncounted_rules": report.uncounted_rules,
+        "uncounted_requests": [{"id": r.id, "path": r.path} for r in report.uncounted_requests],
     }
 
 
@@ -99,6 +100,19 @@ def _csv(report: AnnualReport) -> str:
     return csv_text(CSV_COLUMNS, lines)
 
 
+def uncounted_errors(report: AnnualReport) -> list[str]:
+    """The requests the tables could not place, named: the tables are short of them."""
+    if not report.uncounted_requests:
+        return []
+    count = len(report.uncounted_requests)
+    lines = [f"{count} 件申请无法计入表格（日期、申请人类别或复议诉讼的写法不符合模板），表中缺少这些申请；运行 "
+             f"gazette check 查看并改正 / {count} requests could not be counted (a date, an applicant kind, or an "
+             "appeal's kind or result the template does not know): the tables are short of them; gazette check "
+             "says what to correct"]
+    lines += [f"  {r.id or '?'} ({r.path})" for r in report.uncounted_requests]
+    return ["\n".join(lines)]
+
+
 def balance_errors(report: AnnualReport) -> list[str]:
     if not report.unbalanced:
         return []
@@ -117,7 +131,7 @@ def balance_errors(report: AnnualReport) -> list[str]:
 def render(corpus: Corpus, options: Options) -> Rendered:
     year = options.year or options.today.year - 1
     report = annual_report(corpus, year, options.agency)
-    errors = balance_errors(report)
+    errors = uncounted_errors(report) + balance_errors(report)
     if options.fmt == "json":
         return Rendered(json.dumps(as_json(report), ensure_ascii=False, indent=2) + "\n", errors)
     if options.fmt == "csv":

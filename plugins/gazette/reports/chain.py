@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 from ..model import REVIEW_LIMITS, REVIEW_STEPS, Corpus
-from ..release_chain import INCOMPLETE, LATE, NONE, ON_TIME, judge
+from ..release_chain import INCOMPLETE, LATE, NONE, ON_TIME, UNJUDGED, judge
 from ..visibility import Visibility, corpus_visibility
 from .editors import publisher
 from .output import Options, Rendered, csv_text
@@ -40,13 +40,14 @@ class PublisherChains:
     name: str
     on_time: int = 0
     late: int = 0
+    unjudged: int = 0  # a step outside the holiday calendar: neither on time nor late
     incomplete: int = 0
     none: int = 0
     entries: list[ChainEntry] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.on_time + self.late + self.incomplete + self.none
+        return self.on_time + self.late + self.unjudged + self.incomplete + self.none
 
 
 def chain_report(corpus: Corpus, year: int | None = None) -> list[PublisherChains]:
@@ -68,8 +69,9 @@ def chain_report(corpus: Corpus, year: int | None = None) -> list[PublisherChain
 
 
 LIMITS = "/".join(str(REVIEW_LIMITS[s]) for s in REVIEW_STEPS)
-STATUS_ZH = {ON_TIME: "按时", LATE: "逾期", INCOMPLETE: "不完整", NONE: "无记录"}
-STATUS_EN = {ON_TIME: "on time", LATE: "late", INCOMPLETE: "incomplete", NONE: "without a chain"}
+STATUS_ZH = {ON_TIME: "按时", LATE: "逾期", UNJUDGED: "无法判断", INCOMPLETE: "不完整", NONE: "无记录"}
+STATUS_EN = {ON_TIME: "on time", LATE: "late", UNJUDGED: "not judged (outside the holiday calendar)",
+             INCOMPLETE: "incomplete", NONE: "without a chain"}
 
 
 def _text(rows: list[PublisherChains], year: int | None) -> str:
@@ -77,21 +79,21 @@ def _text(rows: list[PublisherChains], year: int | None) -> str:
     out = [f"{scope}目录条目的发布流程（{' → '.join(REVIEW_STEPS)}，时限 {LIMITS} 个工作日）/ the release chain of "
            f"catalogue entries{f' published in {year}' if year else ''} (limits {LIMITS} working days)", ""]
     for row in rows:
-        out.append(f"{row.name} ({row.id}): 条目 {row.total}，按时 {row.on_time}，逾期 {row.late}，不完整 "
-                   f"{row.incomplete}，无记录 {row.none} / {row.total} entries: {row.on_time} on time, {row.late} "
-                   f"late, {row.incomplete} incomplete, {row.none} without a chain")
+        out.append(f"{row.name} ({row.id}): 条目 {row.total}，按时 {row.on_time}，逾期 {row.late}，无法判断 "
+                   f"{row.unjudged}，不完整 {row.incomplete}，无记录 {row.none} / {row.total} entries: {row.on_time} "
+                   f"on time, {row.late} late, {row.unjudged} not judged, {row.incomplete} incomplete, {row.none} "
+                   "without a chain")
         for entry in row.entries:
             if entry.status == LATE:
                 steps = "，".join(f"{s.step} {s.working_days}/{s.limit} 个工作日" for s in entry.late_steps)
                 if entry.released_after_publication:
                     steps = "，".join(filter(None, [steps, "审发晚于发布日期 / released after publication"]))
                 out.append(f"  逾期 / late: {entry.slug}（{steps}）")
-        for status in (INCOMPLETE, NONE):
+        for status in (UNJUDGED, INCOMPLETE, NONE):
             slugs = [e.slug for e in row.entries if e.status == status]
             if slugs:
-                label = "不完整 / incomplete" if status == INCOMPLETE else "无记录 / no chain"
-                out.append(f"  {label}: {', '.join(slugs)}")
-    totals = {s: sum(getattr(r, s) for r in rows) for s in (ON_TIME, LATE, INCOMPLETE, NONE)}
+                out.append(f"  {STATUS_ZH[status]} / {STATUS_EN[status]}: {', '.join(slugs)}")
+    totals = {s: sum(getattr(r, s) for r in rows) for s in (ON_TIME, LATE, UNJUDGED, INCOMPLETE, NONE)}
     out += ["", "合计 / in all: " + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in totals.items()) + " / "
             + ", ".join(f"{n} {STATUS_EN[s]}" for s, n in totals.items())]
     return "\n".join(out) + "\n"

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from ..deadlines import EXTENSION_DAYS, REPLY_DAYS, days_late, days_left, deadline, open_on
 from ..frontmatter import Source
 from ..model import Corpus, Request
-from ..workdays import CalendarRangeError
+from ..workdays import CalendarRangeError, working_days_en
 from .output import Options, Rendered, csv_text
 
 
@@ -121,7 +121,7 @@ def _text(day: dt.date, open_lines: list[RequestLine], late_lines: list[RequestL
     out += ["", f"逾期答复 {len(late_lines)} 件 / {len(late_lines)} replied late"]
     for line in late_lines:
         out.append(f"  {line.id}  {line.office_name} ({line.office})  收到 {line.received}  期限 {line.due}  答复 "
-                   f"{line.replied}  逾期 {line.days_late} 个工作日 / {line.days_late} working days late")
+                   f"{line.replied}  逾期 {line.days_late} 个工作日 / {working_days_en(line.days_late or 0)} late")
         out.append(f"      {line.applicant}：{line.subject}")
     return "\n".join(out) + "\n"
 
