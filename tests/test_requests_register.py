@@ -200,3 +200,31 @@ def test_the_annual_report_names_requests_it_cannot_count(content: ContentFactor
     assert "2026-0209" in captured.err and "2026-0210" in captured.err and "could not be counted" in captured.err
     data = json.loads(captured.out)
     assert [r["id"] for r in data["uncounted_requests"]] == ["2026-0209", "2026-0210"]
+
+
+def test_the_office_adds_the_next_years_holidays_and_deadlines_run_into_it(content: ContentFactory) -> None:
+    """The pinned calendar ends with 2026: a request received on Thu 2026-12-10 had no due date. With 2027's
+    arrangement in registry/calendar.yml (here: Jan 1 and Jan 4 off, Saturday Jan 9 worked), counted by hand:
+    Dec 11, 14–18, 21–25, 28–31 (15), then Jan 5, 6, 7, 8 and Saturday 9 → 2027-01-09."""
+    from gazette.loader import load_corpus
+    from gazette.workdays import package_years, use_added
+
+    assert package_years()[1] == 2026
+    content.request("2026-0300", received="2026-12-10", replied=None, outcome=None)
+    try:
+        corpus, problems = load_corpus(content.root)
+        assert problems == [] and deadline(corpus.requests[0]).due is None  # beyond the calendar
+        content.write("registry/calendar.yml", "2027:\n  source: 国办发明电〔2026〕12号\n"
+                      "  holidays: [2027-01-01, 2027-01-04]\n  workdays: [2027-01-09]\n"
+                      "2029:\n  holidays: [2029-01-01]\n"  # after a year not given: not used
+                      "2025:\n  holidays: [2025-01-01]\n")  # the package's own year: not used
+        corpus, problems = load_corpus(content.root)
+        assert deadline(corpus.requests[0]).due == D("2027-01-09")
+        assert sorted(f.code for f in problems) == ["CAL-GAP", "CAL-KNOWN"]
+        content.write("registry/calendar.yml", "2027:\n  holidays: [2027-01-01, 2027-13-01]\n"
+                      "  workdays: [2027-01-05]\n")  # not a date; a Tuesday is no moved working day
+        corpus, problems = load_corpus(content.root)
+        assert [f.code for f in problems] == ["CAL-FORMAT", "CAL-FORMAT"] and all(f.is_error for f in problems)
+        assert deadline(corpus.requests[0]).due is None  # a faulty year is not used
+    finally:
+        use_added({})

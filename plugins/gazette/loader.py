@@ -25,8 +25,10 @@ from .frontmatter import (
     unreadable_finding,
 )
 from .frontmatter_cache import FrontMatterCache
+from .holiday_calendar import read_calendar
 from .model import LANGS, ORIGINAL_LANG, Corpus, Document, GazetteIssue, Page, Request, Translation, YearlyFigures
 from .registry import load_registry
+from .workdays import use_added
 
 DOCUMENT_NAME = re.compile(r"^(?P<slug>[^.]+)\.(?P<lang>[a-z]{2})\.md\Z")
 
@@ -117,6 +119,8 @@ def load_corpus(content: Path, kept: FrontMatterCache | None = None, deferred: M
     files, findings = (walked, []) if walked is not None else walk(content)
     corpus = Corpus(root=str(content), registry=load_registry(content, findings))
     corpus.files = set(files)
+    # The holiday calendar's added years count every working day this content's deadlines ask for.
+    use_added(read_calendar(content, corpus.files, findings))
 
     # Relative paths by top folder (strings: ten thousand Path objects cost more than the parsing they
     # lead to), in the walk's order.

@@ -1,20 +1,30 @@
 """Working days (工作日) under the national holiday calendar, with its moved working days (调休).
 
 The calendar comes from the pinned `chinese-calendar` package, which carries the State Council's
-announcements year by year; nothing here guesses a holiday. A date outside the years the package
-knows raises `CalendarRangeError`, which the checks turn into a finding saying to update it.
+announcements year by year, and from the years after its last one that the office copies into
+`content/registry/calendar.yml` (`holiday_calendar.py`); nothing here guesses a holiday. A date outside the
+years known raises `CalendarRangeError`, which the checks turn into a finding saying what to add.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import chinese_calendar
 
 # Art. 26 of the disclosure regulations: proactive disclosure within 20 working days.
 DISCLOSURE_DEADLINE = 20
+
+
+# What to do about a date past the calendar's last year.
+CALENDAR_FIX_ZH = ("国务院公布该年节假日安排后，把放假和调休上班的日期写入 registry/calendar.yml（见 "
+                   "docs/disclosure-office.md），或更新 chinese-calendar（pyproject.toml 中的版本），再重新检查")
+CALENDAR_FIX_EN = ("once the State Council announces that year's holidays, copy its days off and moved working "
+                   "days into registry/calendar.yml (see docs/disclosure-office.md), or update chinese-calendar (its "
+                   "pin in pyproject.toml), and check again")
 
 
 class CalendarRangeError(ValueError):
@@ -26,11 +36,43 @@ class CalendarRangeError(ValueError):
         self.day, self.first, self.last = day, first, last
 
 
+@dataclass(frozen=True)
+class AddedYear:
+    """A year the office added (`holiday_calendar.py`): its days off that would be working days, and its
+    weekend days that are working days."""
+
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+
+# The years after the package's last one that the content's registry/calendar.yml adds (`use_added`).
+_ADDED: dict[int, AddedYear] = {}
+
+
+@lru_cache(maxsize=1)
+def package_years() -> tuple[int, int]:
+    """The first and last year the pinned package carries."""
+    years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
+    return years[0], years[-1]
+
+
+def use_added(years: dict[int, AddedYear]) -> None:
+    """Count with these added years from now on (those that follow the package's last one, in a row),
+    instead of any added before: each content folder brings its own."""
+    global _ADDED
+    if years != _ADDED:
+        _ADDED = dict(years)
+        covered_range.cache_clear()
+        _year.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def covered_range() -> tuple[dt.date, dt.date]:
     """The first and last day the calendar covers: whole years, as its announcements come."""
-    years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
-    return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+    first, last = package_years()
+    while last + 1 in _ADDED:
+        last += 1
+    return dt.date(first, 1, 1), dt.date(last, 12, 31)
 
 
 @cache
@@ -39,6 +81,11 @@ def _year(year: int) -> list[int]:
     the years a check meets: counting is then two binary searches, not a walk over the days (the checks
     count for every document), and a check of one document does not pay for twenty years of days."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    added = _ADDED.get(year)
+    if added is not None and year > package_years()[1]:
+        days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+        return [d.toordinal() for d in days
+                if (d.weekday() < 5 and d not in added.holidays) or d in added.workdays]
     return [d.toordinal() for d in chinese_calendar.get_workdays(first, last, include_weekends=True)]
 
 

@@ -14,7 +14,7 @@ from ..findings import Finding, error, warning
 from ..frontmatter import Source
 from ..model import Corpus
 from ..visibility import Visibility
-from ..workdays import DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
+from ..workdays import CALENDAR_FIX_EN, CALENDAR_FIX_ZH, DISCLOSURE_DEADLINE, CalendarRangeError, working_days_between
 from .common import public_documents
 from .rules import CheckContext, rule
 
@@ -127,8 +127,7 @@ def timeliness(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                           f"the holiday calendar covers {exc.first.year}–{exc.last.year}; working days "
                           "around "
                           f"{exc.day} cannot be counted",
-                          "更新 chinese-calendar（pyproject.toml 中的版本）后重新检查",
-                          "update chinese-calendar (its pin in pyproject.toml) and check again")
+                          CALENDAR_FIX_ZH, CALENDAR_FIX_EN)
             continue
         if days > DISCLOSURE_DEADLINE:
             yield warning("DATE-LATE", doc.path, doc.line("published"), "published",

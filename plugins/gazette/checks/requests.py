@@ -25,7 +25,7 @@ from ..model import (
     as_list,
     canonical_reason,
 )
-from ..workdays import CalendarRangeError, working_days_en
+from ..workdays import CALENDAR_FIX_EN, CALENDAR_FIX_ZH, CalendarRangeError, working_days_en
 from .dates import check_date
 from .registry_refs import _unknown
 from .rules import CheckContext, rule
@@ -253,8 +253,7 @@ def request_deadlines(corpus: Corpus, context: CheckContext) -> Iterator[Finding
                           f"节假日日历只覆盖 {exc.first.year}–{exc.last.year} 年，无法计算 {exc.day} 前后的工作日",
                           f"the holiday calendar covers {exc.first.year}–{exc.last.year}; working days around "
                           f"{exc.day} cannot be counted",
-                          "更新 chinese-calendar（pyproject.toml 中的版本）后重新检查",
-                          "update chinese-calendar (its pin in pyproject.toml) and check again")
+                          CALENDAR_FIX_ZH, CALENDAR_FIX_EN)
         asked = request.correction_asked
         if asked and clock.correction_due and asked > clock.correction_due:
             yield warning("REQ-CORRECTION-LATE", request.path, request.line("correction"), "correction",
