@@ -14,6 +14,17 @@ ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "content" / "registry"
 
 
+def jpeg(colour: tuple[int, int, int] = (180, 30, 30)) -> bytes:
+    """A small photograph that decodes whole (the check refuses one that does not)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), colour).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 DEFAULT_BODY = "## 一、总体要求\n\n各县（市）人民政府，州级各部门：现将有关事项通知如下。\n"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from factory import ContentFactory
+from factory import ContentFactory, jpeg
 
 TITLE = "དཀར་མཛེས་ཁུལ་གྱི་བརྡ་ཐོ།"
 
@@ -25,7 +25,7 @@ def section(items: list[str], name: str = "prefecture-documents") -> dict[str, A
 def test_good_issues(content: ContentFactory) -> None:
     for slug in ("a", "b", "c"):
         translated(content, slug)
-    content.write("images/gazette/2026-03/cover.jpg", b"\xff\xd8")
+    content.write("images/gazette/2026-03/cover.jpg", jpeg())
     content.issue(2026, 3, total=30, sections=[section(["a"], "governor-speech"), section(["b"])],
                   cover_image="images/gazette/2026-03/cover.jpg",
                   back_cover={"image": "images/gazette/2026-03/cover.jpg", "zh": "贡嘎山", "bo": "མི་ཉག་གངས་དཀར།"})

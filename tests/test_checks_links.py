@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factory import ContentFactory
+from factory import ContentFactory, jpeg
 
 
 def found(content: ContentFactory, code: str) -> list[tuple[str, int]]:
@@ -24,7 +24,7 @@ def test_relative_link_resolves_from_the_file(content: ContentFactory) -> None:
 
 
 def test_filename_link_to_a_file_is_the_wrong_kind(content: ContentFactory) -> None:
-    content.write("images/a.jpg", b"\xff\xd8")
+    content.write("images/a.jpg", jpeg())
     content.document("img", body="![图]({filename}/images/a.jpg)\n\n![图]({static}/images/a.jpg)\n")
     assert found(content, "LINK-KIND") == [("documents/2026/img.zh.md", 16)]  # body line 1
 

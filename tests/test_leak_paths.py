@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from factory import ContentFactory
+from factory import ContentFactory, jpeg
 from gazette.checks import check_content
 from gazette.loader import load_corpus
 from gazette.publication import Unpublishable, build_publication
@@ -84,7 +84,7 @@ def test_attachment_path_to_a_private_file_is_refused(private: ContentFactory, f
     "/attachments/2026/public/%252e%252e/a.pdf",
 ])
 def test_a_path_that_leaves_its_folder_is_refused(content: ContentFactory, written: str) -> None:
-    content.write("images/a.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    content.write("images/a.jpg", jpeg())
     content.write("attachments/2026/public/a.pdf", PDF)
     content.document("public", body=f'<a href="{{static}}{written}">x</a>\n')
     assert codes(content).get("LINK-PATH") == [("documents/2026/public.zh.md", 16)]
@@ -217,8 +217,8 @@ def test_the_site_holds_exactly_the_listed_files(content: ContentFactory, tmp_pa
 
     content.write("attachments/2026/public/附件一.pdf", PDF)
     content.write("attachments/2026/public/unlisted-but-in-folder.xlsx", b"PK\x03\x04 xlsx")
-    content.write("images/photo.jpg", b"\xff\xd8\xff\xe0 jpeg")
-    content.write("images/unused.jpg", b"\xff\xd8\xff\xe0 unused")
+    content.write("images/photo.jpg", jpeg())
+    content.write("images/unused.jpg", jpeg((30, 30, 180)))
     content.write("attachments/2026/withheld/scan.pdf", PDF + CANARY.encode())
     content.document("withheld", body=f"{CANARY}\n", **WITHHELD)
     content.document("public", body="![图]({static}/images/photo.jpg)\n\n"
@@ -242,7 +242,7 @@ def test_a_pdf_embeds_only_listed_images(content: ContentFactory) -> None:
     from gazette.pdf.html import HtmlBuilder
     from gazette.settings import load_settings
 
-    content.write("images/photo.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    content.write("images/photo.jpg", jpeg())
     content.document("public", body="![图]({static}/images/photo.jpg)\n\n"
                      '<img src="../../../../../../usr/share/common-licenses/GPL-3">\n\n'
                      '<img src="/documents/2026/public.zh.md">\n\n<img src="https://example.org/a.png">\n')
@@ -344,3 +344,41 @@ def test_a_published_attachment_swapped_for_a_link_after_a_good_build_is_refused
         if path.is_file() and not path.is_symlink():
             data = path.read_bytes()
             assert b"host file that must not" not in data and "内部讨论稿".encode() not in data, path
+
+
+def _noise(kind: str) -> bytes:
+    """A 64 × 48 picture of noise (it does not compress: cutting the file cuts the picture)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 48), 60).convert("RGB").save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _png(width: int, height: int, rows: int) -> bytes:
+    """A greyscale PNG declaring `width` × `height` with `rows` rows of data (fewer: truncated)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\0" + b"\x80" * width for _ in range(rows)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("bomb.png", _png(50_000, 50_000, 1)),  # a few kilobytes asking every reader's browser for 2.5 gigapixels
+    ("cut.png", _noise("PNG")[:1500]),  # the file ends inside the picture's data
+    ("cut.jpg", _noise("JPEG")[:600]),
+    ("fake.png", b"\x89PNG\r\n\x1a\n" + b"<html><script>alert(1)</script></html>"),  # the signature, then a page
+])
+def test_an_image_that_does_not_decode_whole_is_refused(content: ContentFactory, name: str, data: bytes) -> None:
+    content.write(f"images/2026/{name}", data)
+    content.write("images/2026/good.png", _png(64, 48, 48))
+    content.document("public", body=f"![图]({{static}}/images/2026/{name})\n\n![图]({{static}}/images/2026/good.png)\n")
+    assert [path for path, _ in codes(content).get("LINK-IMAGE-UNREADABLE", [])] == ["documents/2026/public.zh.md"]
+    unpublishable(content)

@@ -13,7 +13,8 @@ import pytest
 from gazette import webfont
 from gazette.fonts import TIBETAN_FONT
 from gazette.labels import MINUS, is_number, signed_number
-from gazette.site.images import _shown_size, resize
+from gazette.site.images import resize
+from gazette.static_files import shown_size
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,10 +145,10 @@ def test_resize_strips_metadata_and_turns_upright() -> None:
     made = Image.open(io.BytesIO(resize(buffer.getvalue(), 400, png=False)))
     assert made.size == (400, 640)
     assert not made.getexif() and not {"exif", "comment", "icc_profile", "xmp"} & set(made.info)
-    # What Pillow cannot decode whole is linked as it is, never resized (and never stops the build).
-    assert _shown_size(buffer.getvalue()) == (1000, 1600)
-    assert _shown_size(buffer.getvalue()[: len(buffer.getvalue()) // 2]) is None
-    assert _shown_size(b"\xff\xd8\xff\xe0 not a jpeg") is None
+    # What Pillow cannot decode whole the check refuses (LINK-IMAGE-UNREADABLE): it is never resized.
+    assert shown_size(buffer.getvalue()) == (1000, 1600)
+    assert shown_size(buffer.getvalue()[: len(buffer.getvalue()) // 2]) is None
+    assert shown_size(b"\xff\xd8\xff\xe0 not a jpeg") is None
 
 
 def test_numbers_and_mixed_scripts_marked(sample_site: Path) -> None:

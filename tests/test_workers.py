@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from factory import ContentFactory
+from factory import ContentFactory, jpeg
 from gazette import workers
 from gazette.build import run_build
 from gazette.checks import check_content
@@ -251,7 +251,7 @@ def test_shared_work_renders_and_keeps_nothing_that_is_not_public(private: Conte
     "[原文]({filename}/pages/draft.zh.md)\n",
 ])
 def test_a_link_out_of_the_public_is_refused_with_the_rendering_shared(private: ContentFactory, body: str) -> None:
-    private.write("images/a.jpg", b"\xff\xd8\xff\xe0 jpeg")
+    private.write("images/a.jpg", jpeg())
     _public(private)
     private.document("public", body=body)
     assert [f for f in check_content(private.root)[1] if f.level == "error"]  # the check refuses it

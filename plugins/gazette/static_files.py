@@ -232,7 +232,50 @@ class StaticFiles:
                             f"the file's bytes do not match its extension .{kind}, or are a web page or script: "
                             f"{target}", "换成真正的 PDF、图片或办公文件", "replace it with a real PDF, image "
                             "or office file")
+        if kind in IMAGE_TYPES:  # the photographs Pillow decodes
+            try:
+                whole = read_plain_file(self.root, target)
+            except OSError:
+                whole = b""
+            if shown_size(whole) is None:
+                return _refusal("LINK-IMAGE-UNREADABLE", f"图片无法完整解码，或超过 {MAX_PIXELS // 1_000_000} "
+                                f"百万像素：{target}", f"the image cannot be decoded whole, or is over "
+                                f"{MAX_PIXELS // 1_000_000} megapixels: {target}",
+                                "用图片软件重新导出（JPEG 或 PNG，长边 4000 像素以内）",
+                                "export it again from an image program (JPEG or PNG, at most 4000 px on the long "
+                                "side)")
         return None
+
+
+# A photograph larger than this is no photograph a page shows: refused (a "pixel bomb" of a few megabytes
+# that declares 50,000 × 50,000 would have every reader's browser decode 2.5 billion pixels).
+MAX_PIXELS = 60_000_000
+
+
+def shown_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height as shown (EXIF orientation applied); None for a file Pillow cannot decode whole,
+    or one over MAX_PIXELS. The check refuses such an image (`LINK-IMAGE-UNREADABLE`); the site resizes
+    the others."""
+    import io
+
+    from PIL import Image, ImageFile
+
+    # A truncated file fails to load, also where an import (WeasyPrint's) has told Pillow to fill the gap.
+    tolerant, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                return None
+            rotated = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # a quarter turn
+            if image.format == "JPEG":
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # decoded at an eighth: quick
+            image.load()  # the whole stream decodes: a truncated file fails here
+            return (height, width) if rotated else (width, height)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
 
 
 def read_plain_file(root: Path, rel: str, limit: int | None = None) -> bytes:

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from .. import urls
 from ..publication import Publication
-from ..static_files import extension, read_plain_file
+from ..static_files import extension, read_plain_file, shown_size
 
 # Widths (px) made for each role: the CSS width of the slot and twice that, for screens of two device
 # pixels per CSS pixel. `sizes` says how wide the slot is, so a browser picks before layout.
@@ -35,7 +35,6 @@ ROLES = {
     "body": ((640, 1000, 1600), "(min-width: 50rem) 46rem, 100vw"),
 }
 RESIZED = frozenset({"jpg", "jpeg", "png", "webp"})  # GIFs (often animated) are left as they are
-MAX_PIXELS = 60_000_000  # a 60-megapixel photograph is resized; beyond that the original is linked
 JPEG_QUALITY = 82
 # What the derived files depend on besides the source bytes: a change here makes them again.
 RECIPE = f"exif-transposed,lanczos,q{JPEG_QUALITY},progressive,no-metadata,v1"
@@ -63,7 +62,7 @@ class SiteImages:
             return None
         digest = self.listed[rel]
         if digest not in _SIZES:  # by the bytes' hash: the same photograph is decoded once per process
-            _SIZES[digest] = _shown_size(read_plain_file(self.root, rel))
+            _SIZES[digest] = shown_size(read_plain_file(self.root, rel))
         return _SIZES[digest]
 
     def variants(self, rel: str, role: str) -> list[Variant]:
@@ -157,25 +156,6 @@ class SiteImages:
 # build, the tests) copies them rather than decode the photographs again. Bounded: the last few hundred.
 _MADE: dict[str, bytes] = {}
 _SIZES: dict[str, tuple[int, int] | None] = {}  # source SHA-256 → size shown
-
-
-def _shown_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height as shown (EXIF orientation applied); None for a file Pillow cannot decode, or one
-    so large that decoding it is refused (a decompression bomb): such a file is linked as it is."""
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                return None
-            rotated = image.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # a quarter turn
-            if image.format == "JPEG":
-                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))  # decoded at an eighth: quick
-            image.load()  # the whole stream decodes: a truncated file is linked as it is, not resized
-            return (height, width) if rotated else (width, height)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return None
 
 
 def resize(data: bytes, width: int, png: bool) -> bytes:
