@@ -146,6 +146,12 @@ def test_feeds(site: Path) -> None:
         "དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་གི་ཆ་འཕྲིན་ཁྱབ་བསྒྲགས་སྐོར་གྱི་བརྡ་ཐོ།"]
     county = ET.parse(site / "zh/feeds/publisher/kangding.atom.xml").getroot()
     assert len(county.findall("a:entry", ns)) == 1
+    # The summary is plain text: in an HTML-typed element, escaped once more, so a reader shows "<b>" and
+    # "&" as written and no markup of the summary is ever rendered.
+    summary = county.find("a:entry/a:summary", ns)
+    assert summary.get("type") == "html"
+    assert summary.text == ("康定市推进政务公开标准化建设的做法：&lt;b&gt;目录&lt;/b&gt;、指南和年报按期更新，"
+                            "R&amp;D 经费公开。")
     assert not (site / "zh/feeds/publisher/forestry.atom.xml").exists()  # only an on-request entry
 
 

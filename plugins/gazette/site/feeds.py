@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,7 +34,8 @@ def _feed(title: str, link: str, feed_url: str, lang: str, docs: list[PublicDocu
         moment = dt.datetime.combine(doc.published, dt.time(9, 0), BEIJING)
         feed.add_item(
             title=text.title, link=base + doc.url(lang), unique_id=f"tag:gazette,{doc.index_no}:{lang}",
-            description=text.summary, content=text.html, pubdate=moment, updateddate=moment,
+            # feedgenerator types the summary as HTML; it is an editor's plain text, so it is escaped.
+            description=html.escape(text.summary, quote=False), content=text.html, pubdate=moment, updateddate=moment,
             author_name=doc.publisher.label(lang) if doc.publisher else "", categories=list(text.keywords),
         )
     return feed
