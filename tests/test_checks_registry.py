@@ -63,9 +63,10 @@ def test_registry_org_code_and_code_prefix(content: ContentFactory) -> None:
               "- {id: prefecture-government, zh: 州政府, bo: སྲིད་གཞུང་།, org_code: S00000001, code_prefix: 甘府}\n"
               "- {id: short-code, zh: 甲局, bo: ཅུས།, org_code: S0001}\n"
               "- {id: same-code, zh: 乙局, bo: ཅུས།, org_code: S00000001}\n"
-              "- {id: bad-prefix, zh: 丙局, bo: ཅུས།, org_code: S00000009, code_prefix: '甘[2026]'}\n")
+              "- {id: bad-prefix, zh: 丙局, bo: ཅུས།, org_code: S00000009, code_prefix: '甘[2026]'}\n"
+              "- {id: no-prefix, zh: 丁局, bo: ཅུས།, org_code: S00000008, code_prefix: ''}\n")  # turns no rule off
     found = {(f.code, f.line) for f in by_code(content, "REG-")}
-    assert found == {("REG-ORG-CODE", 2), ("REG-ORG-CODE", 3), ("REG-CODE-PREFIX", 4)}
+    assert found == {("REG-ORG-CODE", 2), ("REG-ORG-CODE", 3), ("REG-CODE-PREFIX", 4), ("REG-CODE-PREFIX", 5)}
 
 
 def test_project_registries_have_no_errors(content: ContentFactory) -> None:

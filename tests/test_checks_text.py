@@ -17,7 +17,8 @@ BODY_LINE = 16  # the factory's documents have 15 lines of front matter (with th
 @pytest.mark.parametrize(("char", "code"), [
     ("\x07", "TEXT-CONTROL"), ("\u202e", "TEXT-CONTROL"), ("\ue123", "TEXT-PRIVATE-USE"),
     ("\U000f0001", "TEXT-PRIVATE-USE"), ("\ufffd", "TEXT-REPLACEMENT"), ("\u200b", "TEXT-ZERO-WIDTH"),
-    ("\u200d", "TEXT-ZERO-WIDTH"), ("\ufeff", "TEXT-BOM"),
+    ("\u200d", "TEXT-ZERO-WIDTH"), ("\ufeff", "TEXT-BOM"), ("\u3164", "TEXT-ZERO-WIDTH"),  # a Hangul filler
+    ("\u115f", "TEXT-ZERO-WIDTH"),
 ])
 def test_not_text_in_the_body(content: ContentFactory, char: str, code: str) -> None:
     content.document("dirty", body=f"第一段。\n\n第二段有{char}问题。\n")

@@ -145,7 +145,8 @@ def _agency(path: str, line: int, item: dict[str, Any], entry_id: str,
     else:
         org_codes[org_code] = line
     prefix = item.get("code_prefix")
-    if prefix is not None and prefix != "" and not CODE_PREFIX.match(str(prefix)):
+    # An empty prefix would turn the document-number rule off for the body without a word.
+    if prefix is not None and not CODE_PREFIX.match(str(prefix)):
         yield error("REG-CODE-PREFIX", path, line, "code_prefix",
                     f"发文机关代字“{prefix}”应只含汉字（如 甘府、甘府办）",
                     f"the document-number code '{prefix}' must be Chinese characters only (e.g. 甘府)",

@@ -16,8 +16,10 @@ from .rules import CheckContext, rule
 
 # Everything that is not text, in one class so that clean text costs one scan.
 NOT_TEXT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
-    "\ufeff\ufff9-\ufffb\ufffd\ufffe\uffff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\ufffd\ufffe\uffff\ue000-\uf8ff\U000f0000-\U0010ffff]")
+# Letters that draw nothing (the Hangul fillers): a title of them reads as blank, like a zero-width space.
+BLANK_LETTERS = (0x115F, 0x1160, 0x3164, 0xFFA0)
 
 
 def _kind(char: str) -> tuple[str, str, str]:
@@ -31,7 +33,7 @@ def _kind(char: str) -> tuple[str, str, str]:
     if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
         return "TEXT-PRIVATE-USE", "私用区字符（旧字体或输入法的自造字，公开后显示为方框）", \
             "private-use characters (from an old font or input method; they show as boxes)"
-    if cp in (0x200B, 0x200C, 0x200D, 0x2060, 0x180E, 0x00AD) or 0x2061 <= cp <= 0x2064:
+    if cp in (0x200B, 0x200C, 0x200D, 0x2060, 0x180E, 0x00AD, *BLANK_LETTERS) or 0x2061 <= cp <= 0x2064:
         return "TEXT-ZERO-WIDTH", "零宽（不可见）字符", "zero-width (invisible) characters"
     return ("TEXT-CONTROL", "控制字符（不可见，会破坏排版或检索）",
             "control characters (invisible; they break layout and search)")
