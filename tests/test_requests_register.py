@@ -98,6 +98,8 @@ BAD_REQUESTS: dict[str, tuple[dict[str, object], set[str]]] = {
                   {"PII-NAME", "PII-ID-NUMBER", "PII-PHONE", "PII-EMAIL", "PII-ADDRESS"}),
     "2025-0017": ({"appeal": {"kind": "行政复议", "result": "维持", "filed": "王先生 13812345678"}},
                   {"PII-NAME", "PII-MOBILE", "DATE-INVALID"}),
+    # A correction received, never asked for: the 7 working days to ask cannot be judged.
+    "2025-0019": ({"correction": {"received": "2025-03-05"}, "replied": "2025-03-20"}, {"REQ-FIELD-TYPE"}),
 }
 
 

@@ -68,7 +68,8 @@ def ceased(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
                             f"write {fixed}" if fixed else "write YYYY-MM-DD")
             elif doc.validity == IN_FORCE:
                 yield error("DOC-CEASED", doc.path, doc.line("ceased"), "ceased",
-                            "有效的文件没有失效或废止日期", "a document in force has no day it ceased",
+                            "文件标为有效（validity 为有效或未写），却写了失效或废止日期 ceased",
+                            "the document is in force (validity 有效, or none), yet states the day it ceased",
                             "写 validity: 失效 或 废止，或删去 ceased", "write 'validity: 失效' or '废止', or remove "
                                                                 "'ceased'")
             elif (doc.signed and date < doc.signed) or date > context.today:

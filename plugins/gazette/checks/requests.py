@@ -76,7 +76,10 @@ def request_fields(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
             if value is None:
                 continue
             items = as_list(value) if key == "appeal" else [value]
-            if not items or not all(isinstance(i, dict) for i in items) or any(set(i) - fields for i in items):
+            # A correction names the day it was asked for: the 7 working days are judged by it.
+            needed = {"asked"} if key == "correction" else set()
+            if not items or not all(isinstance(i, dict) for i in items) or any(set(i) - fields for i in items) \
+                    or any(needed - set(i) for i in items):
                 yield _error(request, "REQ-FIELD-TYPE", key, f"{key} 应写作 {example}",
                              f"'{key}' must be written {example}", f"写 {key}: {example}",
                              f"write '{key}: {example}'")
