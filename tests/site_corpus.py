@@ -43,7 +43,7 @@ def build_site_corpus(content: ContentFactory) -> None:
                      replaced_by="notice-a",
                      title="甘孜藏族自治州人民政府关于政府信息公开工作的通知")
     content.document("county-report", issuer=["kangding"], index_no="S00000101/2026-00001", catalogue="other.news",
-                     genre="article", title="康定市推进政务公开标准化建设", keywords=["=1+2", "政务公开"],
+                     genre="article", title="康定市推进政务公开标准化建设", keywords=["=1+2", "政务公开", "@SUM(1+1)"],
                      summary="康定市推进政务公开标准化建设的做法：<b>目录</b>、指南和年报按期更新，R&D 经费公开。",
                      attachments=[{"file": "attachments/2026/county-report/统计表.csv", "title": "公开情况统计表"}])
     content.write("attachments/2026/county-report/统计表.csv", "县,条数\n康定,12\n")

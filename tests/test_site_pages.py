@@ -177,8 +177,9 @@ def test_open_data(site: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert {r["index_no"] for r in rows} == set(by_index)
     # A cell that would start a spreadsheet formula is written as text; the JSON keeps the value.
-    assert by_index["S00000101/2026-00001"]["keywords"] == ["=1+2", "政务公开"]
-    assert {r["index_no"]: r["keywords"] for r in rows}["S00000101/2026-00001"] == "'=1+2;政务公开"
+    assert by_index["S00000101/2026-00001"]["keywords"] == ["=1+2", "政务公开", "@SUM(1+1)"]
+    # each keyword guarded: a spreadsheet splitting the cell at ";" meets no formula either
+    assert {r["index_no"]: r["keywords"] for r in rows}["S00000101/2026-00001"] == "'=1+2;政务公开;'@SUM(1+1)"
 
 
 def test_language_choice_and_web_font(site: Path) -> None:

@@ -149,7 +149,8 @@ def write_open_data(pub: Publication, out: Path, settings: dict[str, Any], diges
         for row in rows:
             flat = {k: v for k, v in row.items() if k != "pdfs"}
             flat["issuers"] = ";".join(row["issuers"])
-            flat["keywords"] = ";".join(row["keywords"])
+            # Each keyword guarded too: a spreadsheet that splits the cell at ";" would read "=…" after one.
+            flat["keywords"] = ";".join(safe_cell(k) for k in row["keywords"])
             flat["attachments"] = ";".join(a["url"] for a in row["attachments"])
             flat["attachments_sha256"] = ";".join(a["sha256"] for a in row["attachments"])
             for lang in ("zh", "bo"):
