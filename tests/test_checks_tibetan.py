@@ -41,6 +41,12 @@ def test_one_latin_word_beside_tibetan_is_not_legacy(content: ContentFactory) ->
     assert "BO-LEGACY" in hits
 
 
+@pytest.mark.parametrize("line", ["ཟུར་སྦྱར། Excel PDF", "WeChat དང་ Weibo", "Tibetan Machine Uni ཡིག་གཟུགས།"])
+def test_product_names_beside_tibetan_are_no_old_encoding(content: ContentFactory, line: str) -> None:
+    """Two or three plain words in a short Tibetan line stopped the build as an old font encoding."""
+    assert "BO-LEGACY" not in [f.code for f in translated(content, f"{GOOD}\n\n{line}\n")]
+
+
 def test_legacy_title(content: ContentFactory) -> None:
     hits = [f for f in translated(content, GOOD + "\n", title="2R.-3A$-<A-;A-'J") if f.code == "BO-LEGACY"]
     assert [(h.field, h.line) for h in hits] == [("title", 2)]

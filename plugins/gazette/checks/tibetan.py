@@ -30,6 +30,7 @@ TIBETAN_LETTER = re.compile("[\u0f40-\u0fbc]")
 LEGACY_SUSPECT = re.compile("[A-Za-z\u00c0-\u024f!\"$%&'+/;<=>?@\\[\\\\\\]^_`{}~]")
 LEGACY_TOKEN = re.compile(f"[^\\s\u0f00-\u0fff]*{LEGACY_SUSPECT.pattern}[^\\s\u0f00-\u0fff]*")
 CJK_IDEOGRAPH = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+PLAIN_WORD = re.compile("[A-Za-z][A-Za-z0-9]*")
 # Short Latin words (GDP, PDF, 5G, App) are allowed: Tibetan official text uses them; longer Latin
 # words are reported, and mostly-Latin lines are BO-LEGACY.
 FOREIGN_CHAR = re.compile(
@@ -86,11 +87,13 @@ def legacy_encoded(line: str) -> bool:
 
     One Latin word beside real Tibetan (a name, a product) is not an old encoding: at most a BO-FOREIGN
     warning. Legacy text is a run of such tokens."""
-    suspect = len(LEGACY_SUSPECT.findall(line))
     tibetan = len(TIBETAN_LETTER.findall(line))
     tokens = LEGACY_TOKEN.findall(line)
-    if tibetan and len(tokens) == 1 and tokens[0].isalpha() and tokens[0].isascii():
-        return False
+    if tibetan:
+        # Beside real Tibetan, plain words (names and products: Excel, WeChat, Tibetan Machine Uni) are
+        # foreign words, not an old font's letters, which come with its symbols or accented letters.
+        tokens = [t for t in tokens if not PLAIN_WORD.fullmatch(t)]
+    suspect = sum(len(LEGACY_SUSPECT.findall(t)) for t in tokens)
     return suspect >= 6 and suspect > tibetan
 
 
