@@ -184,3 +184,13 @@ def test_head_of_the_api_answers_without_a_body(output):
     head, get = Response(app, "/api/search", {"q": "公开"}, "HEAD"), Response(app, "/api/search", {"q": "公开"})
     assert head.status == get.status == "200 OK" and head.body == b"" and get.body
     assert head.headers["Content-Length"] == get.headers["Content-Length"]
+
+
+def test_a_translation_without_its_own_summary_is_not_found_by_the_chinese_one(output):
+    """info-open's Tibetan text states no summary: its page shows the Chinese one, marked Chinese. Its
+    search entry holds none, so a Chinese word of it finds no Tibetan entry (and gives no Chinese snippet
+    marked Tibetan)."""
+    app = preview_app(output)
+    hits = Response(app, "/api/search", {"q": "适用范围", "lang": "bo"}).json()["hits"]
+    assert [h["url"] for h in hits if h["lang"] == "bo"] == []
+    assert Response(app, "/api/search", {"q": "适用范围", "lang": "zh"}).json()["total"] >= 2  # the summaries

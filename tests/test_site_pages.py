@@ -190,3 +190,10 @@ def test_language_choice_and_web_font(site: Path) -> None:
     assert "gazette-tibetan.woff2" in css and "http" not in css.split("@font-face")[1].split("}")[0]
     assert not list(site.rglob("TibetanMachineUni*"))
     assert not list(site.rglob("*.otf")) and not list(site.rglob("*.ttf"))
+
+
+def test_a_translation_without_its_own_summary_shows_the_chinese_one_marked_chinese(site: Path) -> None:
+    """The Tibetan page's description is its Tibetan title, not the Chinese summary it shows below."""
+    page = read(site, "/bo/documents/notice-a/")
+    assert '<meta name="description" content="དཀར་མཛེས་ཁུལ་སྲིད་གཞུང་' in page
+    assert '<td lang="zh">这是一份用于测试的文件摘要' in page

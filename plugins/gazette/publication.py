@@ -190,6 +190,12 @@ class PublicDocument:
             return self.texts[lang]
         return self.texts[ORIGINAL_LANG].untranslated()
 
+    def own(self, lang: str, field: str) -> bool:
+        """Whether the text in `lang` states its own `field` ("summary" or "keywords"): a translation that
+        leaves it out shows the Chinese original's, which is Chinese, not this language's."""
+        text, original = self.text(lang), self.texts[ORIGINAL_LANG]
+        return text.lang == ORIGINAL_LANG or getattr(text, field) != getattr(original, field)
+
     def url(self, lang: str) -> str:
         return urls.document(self.slug, lang)
 

@@ -109,10 +109,14 @@ def document_entries(publication: Publication, doc: PublicDocument,
             # worded as on the site and in print (labels.py)
             "issue": formats.issue(doc.issue.year, doc.issue.number, lang) if doc.issue else "",
         }
-        meta = " ".join([text.summary, *text.keywords, doc.doc_number, labels["publisher"], labels["genre"]])
+        # A translation's entry holds its own summary and keywords only: the Chinese ones it shows in their
+        # place would match Chinese words in a Tibetan search and give a Chinese snippet.
+        summary = text.summary if doc.own(lang, "summary") else ""
+        keywords = text.keywords if doc.own(lang, "keywords") else ()
+        meta = " ".join([summary, *keywords, doc.doc_number, labels["publisher"], labels["genre"]])
         yield _with_fingerprint(Entry(
             key=f"doc:{doc.slug}:{lang}", kind="document", slug=doc.slug, lang=lang, url=doc.url(lang),
-            title=text.title, body=text.text if doc.full else "", summary=text.summary, meta=meta,
+            title=text.title, body=text.text if doc.full else "", summary=summary, meta=meta,
             number=doc.doc_number, number_key=number_key, index_no=doc.index_no, index_no_key=index_no_key,
             publisher=publisher.id if publisher else "", issuers=list(issuers),
             class_id=catalogue.id if catalogue else "", classes=list(classes),
