@@ -91,3 +91,11 @@ def test_the_page_language_is_used_unless_the_query_is_in_the_other_script():
 def test_a_missing_index_is_a_message():
     results = run(None, parse_request({"q": "公开"}))
     assert [p.code for p in results.problems] == ["unavailable"]
+
+
+def test_a_tibetan_title_pasted_whole_is_not_too_long():
+    """Tibetan titles run to 210 code points (a stack is several); the limit was 100, and the search box cut a
+    pasted title mid-stack."""
+    title = "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་མི་དམངས་སྲིད་གཞུང་གིས་" * 4  # 196 code points
+    assert 190 < len(title) <= MAX_QUERY_CHARS
+    assert "too-long" not in [p.code for p in parse_request({"q": title, "lang": "bo"}).problems]
