@@ -99,3 +99,8 @@ def test_a_tibetan_title_pasted_whole_is_not_too_long():
     title = "དཀར་མཛེས་བོད་རིགས་རང་སྐྱོང་ཁུལ་མི་དམངས་སྲིད་གཞུང་གིས་" * 4  # 196 code points
     assert 190 < len(title) <= MAX_QUERY_CHARS
     assert "too-long" not in [p.code for p in parse_request({"q": title, "lang": "bo"}).problems]
+
+
+def test_a_year_in_tibetan_digits_filters_as_in_arabic_ones():
+    assert codes({"q": "公开", "from": "༢༠༢༥", "to": "2026"}) == []
+    assert codes({"q": "公开", "from": "༢༠༢༦", "to": "༢༠༢༥"}) == ["year-range"]
