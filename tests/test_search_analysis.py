@@ -55,6 +55,8 @@ def test_tibetan_syllables_split_on_tsheg_and_shad():
 @pytest.mark.parametrize(("syllable", "stem"), [
     ("སའི", "ས"), ("སར", "ས"), ("སས", "ས"), ("ལྷོར", "ལྷོ"), ("ཁུལ", "ཁུལ"), ("ཁྲིམས", "ཁྲིམས"), ("འི", "འི"),
     ("ས", "ས"),
+    # a word ending in suffix འ keeps it (བཀ, མཐ are no syllables); དགའི stays ambiguous (དགའ, or the plural དག)
+    ("བཀའི", "བཀའ"), ("མཐའི", "མཐའ"), ("ཕའི", "ཕ"), ("མིའི", "མི"), ("དགའི", "དག"),
 ])
 def test_case_affixes_fold_only_on_open_syllables(syllable: str, stem: str):
     assert tibetan_stem(syllable) == stem

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ..labels import TO_ARABIC
 
 # Bump when tokens change: an index written with another version is rebuilt from scratch.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -50,6 +50,9 @@ HAS_TIBETAN = re.compile(f"[{TIBETAN}]")
 _TIBETAN_VOWELS = frozenset("\u0f71\u0f72\u0f74\u0f7a\u0f7b\u0f7c\u0f7d\u0f80")
 _TIBETAN_BASE = re.compile("[\u0f40-\u0f6c]")
 GENITIVE = "\u0f60\u0f72"  # འི
+# Letters that may stand before a root (prefixes) and after it (suffixes) in a syllable.
+_PREFIXES = frozenset("\u0f42\u0f51\u0f56\u0f58\u0f60")  # ག ད བ མ འ
+_SUFFIXES = frozenset("\u0f42\u0f44\u0f51\u0f53\u0f56\u0f58\u0f60\u0f62\u0f63\u0f66")  # ག ང ད ན བ མ འ ར ལ ས
 
 
 def normalise(text: str) -> str:
@@ -84,9 +87,15 @@ def tibetan_stem(syllable: str) -> str:
     """The syllable without an affixed case particle (-འི, -ས, -ར), or the syllable itself.
 
     -ས and -ར are affixes only on an open syllable: the rest ends in a vowel sign or is a single
-    (possibly stacked) consonant. ལྷ་སའི → ས; སར → ས; ལྷོར → ལྷོ; ཁྲིམས stays (ཁྲིམ is closed)."""
+    (possibly stacked) consonant. ལྷ་སའི → ས; བཀའི → བཀའ; སར → ས; ལྷོར → ལྷོ; ཁྲིམས stays (ཁྲིམ is closed)."""
     if len(syllable) > 2 and syllable.endswith(GENITIVE):
-        return syllable[:-2]
+        rest = syllable[:-2]
+        # བཀའ + ི: two letters, the second no suffix, are a prefix and a root, written with འ (བཀ alone is
+        # no syllable): the word keeps its འ. (དགའི stays ambiguous: དགའ or the plural དག.)
+        if len(rest) == 2 and rest[0] in _PREFIXES and rest[1] not in _SUFFIXES \
+                and _TIBETAN_BASE.fullmatch(rest[1]):
+            return syllable[:-1]
+        return rest
     if len(syllable) > 1 and syllable[-1] in "\u0f66\u0f62":  # ས ར
         rest = syllable[:-1]
         if rest[-1] in _TIBETAN_VOWELS or len(_TIBETAN_BASE.findall(rest)) == 1:
