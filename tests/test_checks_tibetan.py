@@ -57,6 +57,13 @@ def test_chinese_in_a_tibetan_file(content: ContentFactory) -> None:
     assert len(hits) == 1 and hits[0].field == "body"
 
 
+def test_a_tibetan_summary_in_chinese(content: ContentFactory) -> None:
+    content.document("tr")
+    content.translation("tr", title=TITLE, summary="本文件的藏文摘要还是中文。", body=GOOD + "\n")
+    hits = [f for f in content.findings() if f.code == "BO-NOT-TIBETAN"]
+    assert [(f.path.rsplit("/", 1)[-1], f.field) for f in hits] == [("tr.bo.md", "summary")]
+
+
 @pytest.mark.parametrize(("char", "decomposed"), [("\u0f73", "U+0F71 U+0F72"), ("\u0f75", "U+0F71 U+0F74"),
                                                   ("\u0f81", "U+0F71 U+0F80")])
 def test_discouraged_code_points(content: ContentFactory, char: str, decomposed: str) -> None:

@@ -113,7 +113,7 @@ def tibetan_encoding(corpus: Corpus, context: CheckContext) -> Iterator[Finding]
                             "convert it to Unicode Tibetan (a Sambhota/TCRC/Tibetan Machine to Unicode "
                             "converter) "
                             "and paste it again")
-        if text.field in ("title", "body", "bo") and not TIBETAN_LETTER.search(text.text) \
+        if text.field in ("title", "summary", "body", "bo") and not TIBETAN_LETTER.search(text.text) \
                 and len(CJK_IDEOGRAPH.findall(text.text)) >= 4:
             yield error("BO-NOT-TIBETAN", text.path, text.line, text.field,
                         "藏文内容中没有藏文（粘贴成了中文？）", "Tibetan text with no Tibetan in it "
