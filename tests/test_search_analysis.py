@@ -101,3 +101,9 @@ def test_a_phrase_is_pinned_by_every_other_bigram_and_the_last():
     cover = phrase_cover(query_tokens('康定 泸定'))  # the run-end unigram 定 is covered by 康定
     assert [(t.text, t.pos) for t in cover] == [("康定", 0), ("泸定", 3)]
     assert [t.text for t in phrase_cover(query_tokens("ལྷ་སའི་ལས"))] == ["ལྷ", "ས", "ལས"]
+
+
+@pytest.mark.parametrize(("query", "text"), [("བཀའི", "བཀའི་"), ("བཀའ", "བཀའི་"), ("བཀའི", "བཀའ་"), ("ལྷ་སའི", "ལྷ་ས་")])
+def test_a_genitive_query_and_its_word_find_each_other(query: str, text: str):
+    indexed = {token for token, _ in index_tokens(normalise(text))}
+    assert {t.text for t in query_tokens(query)} <= indexed

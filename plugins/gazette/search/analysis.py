@@ -83,19 +83,23 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
     return "".join(out), offsets
 
 
+def genitive_stem(syllable: str) -> str:
+    """The word of a syllable ending in the genitive འི (its caller checks that it does). བཀའ + ི: two
+    letters, the second no suffix, are a prefix and a root, written with འ (བཀ alone is no syllable), so
+    the word keeps its འ; otherwise འི goes (ལྷ་སའི → ས). དགའི stays ambiguous (དགའ, or the plural དག)."""
+    rest = syllable[:-2]
+    if len(rest) == 2 and rest[0] in _PREFIXES and rest[1] not in _SUFFIXES and _TIBETAN_BASE.fullmatch(rest[1]):
+        return syllable[:-1]
+    return rest
+
+
 def tibetan_stem(syllable: str) -> str:
     """The syllable without an affixed case particle (-འི, -ས, -ར), or the syllable itself.
 
     -ས and -ར are affixes only on an open syllable: the rest ends in a vowel sign or is a single
     (possibly stacked) consonant. ལྷ་སའི → ས; བཀའི → བཀའ; སར → ས; ལྷོར → ལྷོ; ཁྲིམས stays (ཁྲིམ is closed)."""
     if len(syllable) > 2 and syllable.endswith(GENITIVE):
-        rest = syllable[:-2]
-        # བཀའ + ི: two letters, the second no suffix, are a prefix and a root, written with འ (བཀ alone is
-        # no syllable): the word keeps its འ. (དགའི stays ambiguous: དགའ or the plural དག.)
-        if len(rest) == 2 and rest[0] in _PREFIXES and rest[1] not in _SUFFIXES \
-                and _TIBETAN_BASE.fullmatch(rest[1]):
-            return syllable[:-1]
-        return rest
+        return genitive_stem(syllable)
     if len(syllable) > 1 and syllable[-1] in "\u0f66\u0f62":  # ས ར
         rest = syllable[:-1]
         if rest[-1] in _TIBETAN_VOWELS or len(_TIBETAN_BASE.findall(rest)) == 1:
@@ -155,7 +159,7 @@ def query_tokens(text: str) -> list[QueryToken]:
                 tokens.append(QueryToken(run[-1], pos=pos + len(run) - 1))
             pos += len(run) + 1
         elif m.lastgroup == "bo":
-            tokens.append(QueryToken(run[:-2] if len(run) > 2 and run.endswith(GENITIVE) else run, pos=pos))
+            tokens.append(QueryToken(genitive_stem(run) if len(run) > 2 and run.endswith(GENITIVE) else run, pos=pos))
             pos += 1
         else:
             tokens.append(QueryToken(run, pos=pos))
