@@ -314,3 +314,53 @@ def test_work_shared_inside_a_build_leaves_the_builds_objects_set_aside() -> Non
     with collector.paused():
         made = [[n] for n in range(1000)]
     assert gc.get_freeze_count() == 0 and made  # nothing held: what the block made is collected as usual
+
+
+def test_a_pool_worker_dies_with_the_build_that_started_it(tmp_path: Path) -> None:
+    """The PDF stage's and the archive's pools start their workers with `end_with`: a build ended by SIGTERM
+    left them alive, holding the output's lock, and every later build was refused as "another is running"."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    script = tmp_path / "pool.py"
+    script.write_text(textwrap.dedent(f"""
+        import multiprocessing, os, sys, time
+        sys.path.insert(0, {str(ROOT / "plugins")!r})
+        from concurrent.futures import ProcessPoolExecutor
+        from gazette.workers import end_with
+
+        def child(path):
+            with open(path, "w") as handle:
+                handle.write(str(os.getpid()))
+            time.sleep(30)
+
+        if __name__ == "__main__":
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=end_with,
+                                     initargs=(os.getpid(),)) as pool:
+                pool.submit(child, sys.argv[1])
+                time.sleep(30)
+        """), encoding="utf-8")
+    marker = tmp_path / "pid"
+    build = subprocess.Popen([sys.executable, str(script), str(marker)])
+    try:
+        for _ in range(200):
+            if marker.exists() and marker.read_text(encoding="utf-8"):
+                break
+            time.sleep(0.05)
+        child = int(marker.read_text(encoding="utf-8"))
+        build.send_signal(signal.SIGTERM)
+        build.wait(timeout=10)
+        for _ in range(60):
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(child, signal.SIGKILL)
+            raise AssertionError("the pool's worker outlived the build")
+    finally:
+        if build.poll() is None:
+            build.kill()

@@ -43,6 +43,7 @@ from .config import GazetteConfig
 from .frontmatter import parse_yaml
 from .publication import Publication, PublicDocument, PublicIssue
 from .reports.output import out_refusal
+from .workers import end_with
 
 ISSUE = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # ASCII digits, no line end after
 
@@ -82,7 +83,8 @@ def render_document_pdfas(pub: Publication, issue: PublicIssue, settings: Mappin
         print(f"渲染 {len(todo)} 个 PDF/A / rendering {len(todo)} PDF/As …", file=sys.stderr, flush=True)
         # As the build does: WeasyPrint only in forked workers, never in this process.
         with ProcessPoolExecutor(max_workers=workers(dict(settings), len(todo)),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+                                 mp_context=multiprocessing.get_context("fork"),
+                                 initializer=end_with, initargs=(os.getpid(),)) as pool:  # they die with it
             list(pool.map(render, todo))
     used, written = set(), []
     for job, key in jobs:

@@ -136,7 +136,7 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
             pid = os.fork()
             if pid == 0:  # the child: its share, then out without running the parent's exit handlers
                 os.close(read)
-                _end_with(parent)
+                end_with(parent)
                 _child(lambda number=number: work(items[number::count]), write)
             os.close(write)
             children.append((pid, read))
@@ -161,10 +161,11 @@ def _forked(items: Sequence[Any], count: int, work: Callable[[Sequence[Any]], An
     return results
 
 
-def _end_with(parent: int) -> None:
-    """Have the kernel kill this child when the build that forked it dies (killed, out of memory), so that
-    no process goes on drawing into a generation that will never be switched to (Linux; elsewhere the
-    child ends with its batch)."""
+def end_with(parent: int) -> None:
+    """Have the kernel kill this child when the build that forked it dies (killed, out of memory, ended by
+    SIGTERM), so that no process goes on drawing into a generation that will never be switched to, or
+    holds the output's lock that every later build waits for (Linux; elsewhere the child ends with its
+    batch). Also the initializer of the PDF stage's and the archive's process pools."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # it died before that took effect

@@ -25,6 +25,7 @@ from ..config import GazetteConfig
 from ..fonts import print_fonts_checksum
 from ..publication import Publication
 from ..stages import BuildDirs, Progress, StageReport
+from ..workers import end_with
 from .cache import PdfCache, environment_key, job_key
 from .html import HtmlBuilder, PdfJob, settings_checksum, stylesheet_texts, theme_checksum
 from .render import RenderResult, RenderTask, Roots, render
@@ -77,7 +78,9 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
         # fork: the workers start at once and need no importable __main__ (scripts and tests call this).
         # The parent never loads WeasyPrint (versions are read from package metadata), so no Pango or
         # GLib state is forked.
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        # Each worker dies with the build (a build ended by SIGTERM left them holding the output's lock).
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=end_with, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(render, task) for task in tasks]
             rendering = time.monotonic()
             for done, future in enumerate(as_completed(futures), 1):
