@@ -205,3 +205,27 @@ def test_report_never_into_the_content_nor_through_a_loop(content: ContentFactor
     for argv in (["annual", "--year", "10000"], ["units", "--year", "0"], ["units", "--months", "100000"]):
         assert main(["report", *argv, "--content", str(content.root)]) == 2
         assert "--" in capsys.readouterr().err
+
+
+def test_every_report_reads_the_year_and_the_day_it_is_asked_for(content: ContentFactory,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """commands.md gives every report --year and --as-of; late and translations read neither, requests not
+    --year. late-a (published 2026-03-02) and late-b (2026-02-27) are late; a request of 2025 is open."""
+    content.report_corpus()
+    content.request("2025-0100", received="2025-12-29", replied=None, outcome=None)
+
+    def run(kind: str, *args: str) -> dict:
+        assert main(["report", kind, "--content", str(content.root), "--format", "json", *args]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    def late(*args: str) -> set[str]:
+        return {i["slug"] for p in run("late", *args)["publishers"] for i in p["items"]}
+
+    assert late() == late("--year", "2026") == {"late-a", "late-b"}
+    assert late("--year", "2025") == set() and late("--as-of", "2026-02-28") == {"late-b"}
+    publishers = {r["id"]: r["items"] for r in run("translations", "--as-of", "2026-01-31")["coverage"]
+                  if r["kind"] == "publisher"}
+    assert publishers == {"prefecture-government": 1}  # on-time alone was published by then
+    requests = {r["id"] for r in run("requests", "--as-of", "2026-11-22", "--year", "2026")["open"]}
+    assert "2025-0100" not in requests
+    assert "2025-0100" in {r["id"] for r in run("requests", "--as-of", "2026-11-22", "--year", "2025")["open"]}

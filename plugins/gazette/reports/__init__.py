@@ -34,7 +34,7 @@ _RENDER = {"requests": requests.render, "chain": chain.render, "units": units.re
 def render(kind: str, corpus: Corpus, options: Options) -> Rendered:
     if kind in _RENDER:
         return _RENDER[kind](corpus, options)
-    return Rendered(editors.render(kind, corpus, options.fmt))
+    return Rendered(editors.render(kind, corpus, options.fmt, options.year, options.as_of))
 
 
 # The years and spans a report may be asked for: a calendar's dates stop at 9999, and a year 0 or 10000

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -59,11 +60,17 @@ def publisher(corpus: Corpus, doc: Document) -> tuple[str, str]:
     return agency_id or "-", agency.zh if agency else (agency_id or "（未填发布机构）")
 
 
-def late_report(corpus: Corpus) -> list[PublisherLateness]:
+def within(day: dt.date | None, year: int | None, as_of: dt.date | None) -> bool:
+    """Whether an item dated `day` (published, or an issue's date) is in the report asked for: of `year`,
+    and no later than `as_of` (the register or the catalogue as it stood that day)."""
+    return day is not None and (year is None or day.year == year) and (as_of is None or day <= as_of)
+
+
+def late_report(corpus: Corpus, year: int | None = None, as_of: dt.date | None = None) -> list[PublisherLateness]:
     publishers: dict[str, PublisherLateness] = {}
     vis = corpus_visibility(corpus)
     for doc in corpus.documents.values():
-        if vis[doc.slug] is not Visibility.FULL or not doc.signed or not doc.published:
+        if vis[doc.slug] is not Visibility.FULL or not doc.signed or not within(doc.published, year, as_of):
             continue
         pid, name = publisher(corpus, doc)
         entry = publishers.setdefault(pid, PublisherLateness(pid, name))
@@ -83,12 +90,12 @@ def late_report(corpus: Corpus) -> list[PublisherLateness]:
     return sorted(publishers.values(), key=lambda p: (-p.late, p.id))
 
 
-def translation_report(corpus: Corpus) -> list[Coverage]:
+def translation_report(corpus: Corpus, year: int | None = None, as_of: dt.date | None = None) -> list[Coverage]:
     rows: list[Coverage] = []
     sections: dict[str, Coverage] = {
         sid: Coverage("section", sid, entry.zh) for sid, entry in corpus.registry.sections.items()}
     for issue in corpus.issues:
-        if not issue.is_published:
+        if not issue.is_published or not within(issue.date, year, as_of):
             continue
         for section in issue.sections:
             row = sections.setdefault(section.section, Coverage("section", section.section, section.section))
@@ -105,7 +112,7 @@ def translation_report(corpus: Corpus) -> list[Coverage]:
     publishers: dict[str, Coverage] = {}
     vis = corpus_visibility(corpus)
     for doc in corpus.documents.values():
-        if vis[doc.slug] is not Visibility.FULL:
+        if vis[doc.slug] is not Visibility.FULL or not within(doc.published, year, as_of):
             continue
         pid, name = publisher(corpus, doc)
         row = publishers.setdefault(pid, Coverage("publisher", pid, name))
@@ -158,10 +165,10 @@ def _coverage_text(report: list[Coverage]) -> str:
     return "\n".join(out)
 
 
-def render(kind: str, corpus: Corpus, fmt: str) -> str:
-    """`late` or `translations` in `fmt` (text, csv, json)."""
+def render(kind: str, corpus: Corpus, fmt: str, year: int | None = None, as_of: dt.date | None = None) -> str:
+    """`late` or `translations` in `fmt` (text, csv, json), of the items published in `year` and by `as_of`."""
     if kind == "late":
-        late = late_report(corpus)
+        late = late_report(corpus, year, as_of)
         if fmt == "json":
             data = {"deadline_working_days": DISCLOSURE_DEADLINE, "publishers": [asdict(p) for p in late]}
             return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -169,7 +176,7 @@ def render(kind: str, corpus: Corpus, fmt: str) -> str:
             return csv_text(["publisher_id", "publisher", "slug", "title", "signed", "published", "working_days",
                              "path"], _late_rows(late))
         return _late_text(late)
-    coverage = translation_report(corpus)
+    coverage = translation_report(corpus, year, as_of)
     if fmt == "json":
         rows = [{**asdict(r), "percent": r.percent} for r in coverage]
         return json.dumps({"coverage": rows}, ensure_ascii=False, indent=2) + "\n"

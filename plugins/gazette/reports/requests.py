@@ -63,10 +63,14 @@ def _line(corpus: Corpus, request: Request, day: dt.date, *, replied: bool) -> R
         days_late(request, clock) if replied else None, request.path)
 
 
-def requests_report(corpus: Corpus, day: dt.date) -> tuple[list[RequestLine], list[RequestLine]]:
-    """(open requests on `day`, overdue first; replies after their deadline, up to `day`)."""
+def requests_report(corpus: Corpus, day: dt.date,
+                    year: int | None = None) -> tuple[list[RequestLine], list[RequestLine]]:
+    """(open requests on `day`, overdue first; replies after their deadline, up to `day`); with `year`, of
+    the requests received that year."""
     open_lines, late_lines = [], []
     for request in corpus.requests:
+        if year is not None and (request.received is None or request.received.year != year):
+            continue
         if open_on(request, day):
             view = _as_of(request, day)
             open_lines.append(_line(corpus, view, day, replied=False))
@@ -132,7 +136,7 @@ COLUMNS = ["state", "id", "office", "office_name", "applicant", "subject", "rece
 
 def render(corpus: Corpus, options: Options) -> Rendered:
     day = options.as_of or options.today
-    open_lines, late_lines = requests_report(corpus, day)
+    open_lines, late_lines = requests_report(corpus, day, options.year)
     if options.fmt == "json":
         data = {"as_of": day.isoformat(), "reply_working_days": REPLY_DAYS, "extension_working_days": EXTENSION_DAYS,
                 "open": [{**asdict(r), "overdue": r.overdue} for r in open_lines],
