@@ -229,3 +229,15 @@ def test_every_report_reads_the_year_and_the_day_it_is_asked_for(content: Conten
     requests = {r["id"] for r in run("requests", "--as-of", "2026-11-22", "--year", "2026")["open"]}
     assert "2025-0100" not in requests
     assert "2025-0100" in {r["id"] for r in run("requests", "--as-of", "2026-11-22", "--year", "2025")["open"]}
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(content: ContentFactory,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`gazette new … | head -1`: the pipe closed under the command, which printed a traceback."""
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    content.report_corpus()
+    monkeypatch.setattr("sys.stdout", Closed())
+    assert main(["report", "late", "--content", str(content.root)]) == 141
