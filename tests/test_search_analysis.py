@@ -107,3 +107,12 @@ def test_a_phrase_is_pinned_by_every_other_bigram_and_the_last():
 def test_a_genitive_query_and_its_word_find_each_other(query: str, text: str):
     indexed = {token for token, _ in index_tokens(normalise(text))}
     assert {t.text for t in query_tokens(query)} <= indexed
+
+
+def test_a_tibetan_phrase_does_not_run_across_a_shad_or_a_paragraph():
+    """བྱེད་ཐབས་དོན་ཚན matched a heading ending བྱེད་ཐབས། and the next paragraph's དོན་ཚན: a shad or a line end
+    now leaves a gap, in the index as in a query that types one."""
+    indexed = dict(tokens("བྱེད་ཐབས།\n\nདོན་ཚན་དང་པོ།"))
+    query = [(t.text, t.pos) for t in query_tokens("བྱེད་ཐབས་དོན་ཚན")]
+    assert indexed["དོན"] - indexed["ཐབས"] == 2 and query[2][1] - query[1][1] == 1  # no phrase match
+    assert [t.pos for t in query_tokens("ཏེ། གསང")] == [0, 2] and dict(tokens("ཏེ། གསང་"))["གསང"] == 2

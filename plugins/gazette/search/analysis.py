@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from ..labels import TO_ARABIC
 
 # Bump when tokens change: an index written with another version is rebuilt from scratch.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HAS_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -46,6 +46,9 @@ WORD = "0-9a-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff"
 _TOKEN_RUN = re.compile(f"(?P<cjk>[{CJK}]+)|(?P<bo>[{TIBETAN}]+)|(?P<word>[{WORD}]+)")
 HAS_CJK = re.compile(f"[{CJK}]")
 HAS_TIBETAN = re.compile(f"[{TIBETAN}]")
+# What ends a Tibetan clause or block between two syllables (shad and its kin, a line end): a phrase does
+# not run across it, as a Chinese bigram does not run across punctuation.
+_TIBETAN_BREAK = re.compile("[\u0f0d-\u0f12\u0f14\n]")
 
 _TIBETAN_VOWELS = frozenset("\u0f71\u0f72\u0f74\u0f7a\u0f7b\u0f7c\u0f7d\u0f80")
 _TIBETAN_BASE = re.compile("[\u0f40-\u0f6c]")
@@ -121,10 +124,13 @@ class QueryToken:
 def index_tokens(text: str) -> Iterator[tuple[str, int]]:
     """(token, position) pairs of a normalised text, for the index. Tokens of one position may repeat
     the position (a Tibetan stem beside the affixed syllable)."""
-    pos = 0
+    pos, last_end = 0, 0
     for m in _TOKEN_RUN.finditer(text):
         run = m.group()
         kind = m.lastgroup
+        if kind == "bo" and _TIBETAN_BREAK.search(text, last_end, m.start()):
+            pos += 1  # a gap: a phrase never spans a shad or a paragraph
+        last_end = m.end()
         if kind == "cjk":
             for i in range(len(run) - 1):
                 yield run[i:i + 2], pos + i
@@ -145,12 +151,15 @@ def query_tokens(text: str) -> list[QueryToken]:
     """The positions of one query clause (a word or a quoted phrase), matching `index_tokens`:
     consecutive positions, run-end unigrams only where the clause goes on, a lone final character as
     a prefix (it may start a bigram in the text)."""
-    runs = list(_TOKEN_RUN.finditer(normalise(text)))
+    normal = normalise(text)
+    runs = list(_TOKEN_RUN.finditer(normal))
     tokens: list[QueryToken] = []
     pos = 0
     for n, m in enumerate(runs):
         run = m.group()
         last = n == len(runs) - 1
+        if m.lastgroup == "bo" and n and _TIBETAN_BREAK.search(normal, runs[n - 1].end(), m.start()):
+            pos += 1  # as `index_tokens` counts: a shad typed in a phrase keeps its gap
         if m.lastgroup == "cjk":
             tokens.extend(QueryToken(run[i:i + 2], pos=pos + i, bigram=True) for i in range(len(run) - 1))
             if len(run) == 1 and last:
