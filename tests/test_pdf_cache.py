@@ -48,12 +48,18 @@ def test_identical_input_identical_bytes_and_no_font_copies_left(content: Conten
     again = ["2026-03.bo", "gz-notice.zh"]
     for name in again:
         shutil.rmtree(cache / name)
+    # What a worker killed with its build left: the workers' temporary files go under the output's cache,
+    # where the next pool removes them (in /tmp, 100 MB stayed for good at each kill).
+    killed = output / ".cache" / "pdf-scratch" / "weasyprint-killed"
+    killed.mkdir(parents=True)
+    (killed / "font.otf").write_bytes(b"\0" * 1024)
     second = build(content.root, output)
     assert sorted(r.name for r in second.report.rendered) == again
     assert set(first.report.files) == set(second.report.files)
     for url in first.report.files:
         assert first.pdf(url).read_bytes() == second.pdf(url).read_bytes(), url
     assert list(temp.iterdir()) == []
+    assert not (output / ".cache" / "pdf-scratch").exists()
 
 
 def test_second_build_renders_nothing_and_a_change_renders_only_what_it_touches(

@@ -24,14 +24,12 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +41,6 @@ from .config import GazetteConfig
 from .frontmatter import parse_yaml
 from .publication import Publication, PublicDocument, PublicIssue
 from .reports.output import out_refusal
-from .workers import end_with
 
 ISSUE = re.compile(r"([0-9]{4})-([0-9]{2})\Z")  # ASCII digits, no line end after
 
@@ -59,7 +56,7 @@ def document_pdfa(slug: str, lang: str) -> str:
 def render_document_pdfas(pub: Publication, issue: PublicIssue, settings: Mapping[str, Any], cache: Path,
                           target: Path) -> list[str]:
     """Each item of the issue in each language as PDF/A-3b, into `target`; returns the paths under it."""
-    from .pdf.build import keyed_jobs, workers
+    from .pdf.build import keyed_jobs, worker_pool, workers
     from .pdf.cache import PdfCache
     from .pdf.html import Output, stylesheet_texts
     from .pdf.render import RenderTask, Roots, render
@@ -82,9 +79,7 @@ def render_document_pdfas(pub: Publication, issue: PublicIssue, settings: Mappin
     if todo:
         print(f"渲染 {len(todo)} 个 PDF/A / rendering {len(todo)} PDF/As …", file=sys.stderr, flush=True)
         # As the build does: WeasyPrint only in forked workers, never in this process.
-        with ProcessPoolExecutor(max_workers=workers(dict(settings), len(todo)),
-                                 mp_context=multiprocessing.get_context("fork"),
-                                 initializer=end_with, initargs=(os.getpid(),)) as pool:  # they die with it
+        with worker_pool(workers(dict(settings), len(todo)), cache / "pdf-archive-scratch") as pool:
             list(pool.map(render, todo))
     used, written = set(), []
     for job, key in jobs:

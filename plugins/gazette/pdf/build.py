@@ -12,12 +12,16 @@ Nothing else: a 依申请公开 entry has no body to print, and withheld documen
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .. import urls
@@ -41,6 +45,34 @@ class PdfReport(StageReport):
     rendered: list[RenderResult] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     pruned: int = 0
+
+
+# Where the PDF workers' temporary files go (WeasyPrint copies the fonts there, about 100 MB a worker).
+SCRATCH = "pdf-scratch"
+
+
+def _start_worker(parent: int, scratch: str) -> None:
+    """A worker dies with the build (a build ended by SIGTERM left its workers holding the output's lock),
+    and its temporary files go under the output's cache: what a killed worker leaves there (a font copy
+    of 100 MB) the next pool removes, where in /tmp it stayed for good."""
+    end_with(parent)
+    tempfile.tempdir = scratch
+
+
+@contextlib.contextmanager
+def worker_pool(count: int, scratch: Path) -> Iterator[ProcessPoolExecutor]:
+    """`count` processes forked from this one, which never loads WeasyPrint (versions are read from package
+    metadata), so no Pango or GLib state is forked; fork, as the workers then start at once and need no
+    importable __main__ (scripts and tests call this). One build of an output runs at a time (its lock), so
+    whatever `scratch` holds when the pool starts was left by a killed one."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_start_worker, initargs=(os.getpid(), str(scratch))) as pool:
+            yield pool
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def workers(settings: dict[str, Any], jobs: int) -> int:
@@ -71,16 +103,12 @@ def build_pdfs(publication: Publication, dirs: BuildDirs, settings: Mapping[str,
                         tuple((str(cache.path(job.name, key, out)), out.variant) for out in job.outputs),
                         Roots(str(publication.content_root), fonts, frozenset(job.images)))
              for job, key in todo]
+    shutil.rmtree(dirs.cache / SCRATCH, ignore_errors=True)  # a killed build's, also when nothing renders now
     if tasks:
         count = workers(settings, len(tasks))
         progress(f"PDF：渲染 {len(tasks)} 个（{count} 个进程），缓存 {len(report.cached)} 个 / "
                  f"PDF: rendering {len(tasks)} on {count} processes, {len(report.cached)} from the cache")
-        # fork: the workers start at once and need no importable __main__ (scripts and tests call this).
-        # The parent never loads WeasyPrint (versions are read from package metadata), so no Pango or
-        # GLib state is forked.
-        # Each worker dies with the build (a build ended by SIGTERM left them holding the output's lock).
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=end_with, initargs=(os.getpid(),)) as pool:
+        with worker_pool(count, dirs.cache / SCRATCH) as pool:
             futures = [pool.submit(render, task) for task in tasks]
             rendering = time.monotonic()
             for done, future in enumerate(as_completed(futures), 1):
