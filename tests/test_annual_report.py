@@ -210,7 +210,7 @@ def test_doc_skeleton_written_once_and_flagged(content: ContentFactory, capsys: 
     capsys.readouterr()
     assert main(args) == 1
     assert "不覆盖" in capsys.readouterr().err and [p.read_bytes() for p in written] == before
-    assert main(["report", "late", "--content", str(content.root), "--format", "doc"]) == 2
+    assert main(["report", "late", "--content", str(content.root), "--format", "doc"]) == 1
 
 
 # --- counts per unit -------------------------------------------------------------------------------------

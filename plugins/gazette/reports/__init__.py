@@ -63,19 +63,21 @@ def _usage(args: argparse.Namespace) -> str | None:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    # commands.md: a report exits 0, or 1 when it is refused (a usage error of the options' own kind is
+    # argparse's 2).
     content = Path(args.content)
     if not content.is_dir():
         print(f"找不到内容目录 {content} / content folder not found: {content}", file=sys.stderr)
-        return 2
+        return 1
     usage = _usage(args)
     if usage:
         print(usage, file=sys.stderr)
-        return 2
+        return 1
     out = Path(args.out) if args.out else None
     refusal = out_refusal(out, Path(getattr(args, "output", None) or BUILD_FOLDER), content=content) if out else None
     if refusal:
         print(refusal, file=sys.stderr)
-        return 2
+        return 1
     corpus, problems = load_corpus(content)
     if problems:
         print(f"注意：{len(problems)} 个文件无法读取，未计入报表（运行 gazette check 查看）/ note: {len(problems)} "
@@ -83,7 +85,7 @@ def report_command(args: argparse.Namespace) -> int:
     agency = args.agency
     if agency and agency not in corpus.registry.agencies:
         print(f"“{agency}”不在 registry/agencies.yml 中 / '{agency}' is not in registry/agencies.yml", file=sys.stderr)
-        return 2
+        return 1
     options = Options(today=_today(), fmt=args.format, as_of=args.as_of, year=args.year, months=args.months or 3,
                       agency=agency, lang=args.lang)
     if args.format == "doc":
