@@ -175,3 +175,16 @@ def test_identifiers_end_where_they_end(content: ContentFactory) -> None:
     content.document("digits", index_no="S00000001/2026-０００３２")
     found = sorted((f.code, f.field) for f in content.findings() if f.code in ("DOC-SLUG-FORMAT", "IDX-FORMAT"))
     assert found == [("DOC-SLUG-FORMAT", "slug"), ("IDX-FORMAT", "index_no"), ("IDX-FORMAT", "index_no")]
+
+
+def test_an_unreadable_original_is_said_once(content: ContentFactory) -> None:
+    """A key given twice makes the original unreadable: that is the finding; its translation is no orphan,
+    its issue item not "missing", a link to it not "not public"."""
+    path = content.document("broken")
+    path.write_text(path.read_text(encoding="utf-8").replace("genre: notice\n", "genre: notice\ngenre: notice\n"),
+                    encoding="utf-8")
+    content.translation("broken", title="བརྡ་ཐོ།")
+    content.document("linker", body="见[通知]({filename}broken.zh.md)。\n")
+    content.issue(2026, 3, sections=[{"section": "prefecture-documents", "items": ["broken"]}])
+    codes = sorted({f.code for f in content.findings() if f.is_error})
+    assert codes == ["META-DUPLICATE-KEY"], codes

@@ -144,6 +144,8 @@ def load_corpus(content: Path, kept: FrontMatterCache | None = None, deferred: M
             source = read_source(content, rel, kept) if digest is None else LazySource(content, rel, digest, kept)
         except SourceError as exc:
             findings.append(exc.finding)
+            if lang == ORIGINAL_LANG:
+                corpus.unreadable.add(slug)
             continue
         if lang == ORIGINAL_LANG:
             if slug in corpus.documents:
@@ -157,6 +159,8 @@ def load_corpus(content: Path, kept: FrontMatterCache | None = None, deferred: M
 
     for slug, lang, source in translations:
         doc = corpus.documents.get(slug)
+        if doc is None and slug in corpus.unreadable:
+            continue  # its original could not be read, which is said; it is no orphan
         if doc is None:
             corpus.orphans.append(source)
         elif lang in doc.translations:

@@ -556,4 +556,7 @@ class Corpus:
     duplicates: list[Source] = field(default_factory=list)  # second files claiming a taken slug
     files: set[str] = field(default_factory=set)  # every file under content/, relative
     requests: list[Request] = field(default_factory=list)  # the register; never given to a writer
+    # Slugs whose original could not be read (its error is reported): what names them is not also called
+    # missing, orphaned or not public.
+    unreadable: set[str] = field(default_factory=set)
     figures: list[YearlyFigures] = field(default_factory=list)  # content/annual/<year>/<agency>.yml

@@ -179,6 +179,8 @@ def issue_contents(corpus: Corpus, context: CheckContext) -> Iterator[Finding]:
 def _item(corpus: Corpus, vis: dict[str, Visibility], issue: GazetteIssue, line: int, slug: str,
           placed: dict[str, GazetteIssue]) -> Iterator[Finding]:
     doc = corpus.documents.get(slug)
+    if doc is None and slug in corpus.unreadable:
+        return  # its file could not be read, which is said
     if doc is None:
         yield error("ISSUE-ITEM-MISSING", issue.path, line, "sections",
                     f"本期列出的文件 {slug} 不存在", f"the item {slug} does not exist",

@@ -278,7 +278,7 @@ def _sub(corpus: Corpus, names: set[str]) -> Corpus:
         issues=[i for i in corpus.issues if f"issue:{i.path}" in names],
         pages={k: p for k, p in corpus.pages.items() if f"page:{k[0]}/{k[1]}" in names},
         orphans=corpus.orphans, duplicates=corpus.duplicates, files=corpus.files,
-        requests=corpus.requests, figures=corpus.figures)
+        requests=corpus.requests, figures=corpus.figures, unreadable=corpus.unreadable)
 
 
 def _encode(findings: list[Finding]) -> str:

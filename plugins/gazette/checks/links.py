@@ -158,6 +158,8 @@ def _document_link(corpus: Corpus, vis: dict[str, Visibility], source: Source, l
         slug, state = target, Visibility.NONE
     else:
         slug = _document_slug(target) or target
+        if slug in corpus.unreadable:
+            return  # its file could not be read, which is said
         state = vis.get(slug, Visibility.NONE)
         if state is Visibility.FULL:
             return
