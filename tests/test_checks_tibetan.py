@@ -81,7 +81,7 @@ def test_foreign_characters(content: ContentFactory, foreign: str) -> None:
     assert len(hits) == 1 and hits[0].level.value == "warning"
 
 
-@pytest.mark.parametrize("bad", ["ཡིག་་ཆ", "ཡིག་ ིཆ", "ཀིི་ཡིག", "\u0f72ཀ"])
+@pytest.mark.parametrize("bad", ["ཡིག་་ཆ", "ཡིག་ ིཆ", "ཀིི་ཡིག", "\u0f72ཀ", "ཀིེ་ཡིག", "བོུ་ཡིག", "ཀ\u0f72\u0fb2་ཡིག"])
 def test_malformed_syllables(content: ContentFactory, bad: str) -> None:
     hits = [f for f in translated(content, f"{GOOD}\n\n{bad}\n") if f.code == "BO-SYLLABLE"]
     assert len(hits) == 1 and hits[0].line == 6

@@ -8,7 +8,7 @@
 - BO-FOREIGN (warning): characters outside the Tibetan block and common punctuation (short Latin
   abbreviations such as GDP or 5G are allowed).
 - BO-SYLLABLE (warning): malformed syllables: a vowel sign or subjoined letter with no base letter,
-  the same vowel sign twice, a doubled tsheg.
+  two vowel signs on one letter, a vowel sign typed before a subjoined letter, a doubled tsheg.
 
 Syntax is masked first (URLs, code, link targets, document and index numbers are not Tibetan text).
 """
@@ -46,7 +46,11 @@ DISCOURAGED = {
 DISCOURAGED_RE = re.compile(f"[{''.join(DISCOURAGED)}]")
 # A dependent sign (vowel signs, marks, subjoined letters) that follows no letter or sign.
 NO_BASE = re.compile("(?<![\u0f40-\u0fbc\u0f35\u0f37\u0f39])[\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc]")
-DOUBLE_VOWEL = re.compile("([\u0f72\u0f74\u0f7a-\u0f7d\u0f80])\\1")
+# Two vowel signs on one letter (ཀིེ, བོུ): a typing slip, the same one twice included.
+DOUBLE_VOWEL = re.compile("[\u0f72\u0f74\u0f7a-\u0f7d\u0f80][\u0f72\u0f74\u0f7a-\u0f7d\u0f80]")
+# A vowel sign (or a-chung) typed before a subjoined letter (ཀིྲ for ཀྲི): it draws wrong, and search never
+# finds it under the word it was meant to be.
+VOWEL_FIRST = re.compile("[\u0f71-\u0f7d\u0f80\u0f81][\u0f8d-\u0fbc]")
 DOUBLE_TSHEG = re.compile("[\u0f0b\u0f0c](?:[\u0f0b\u0f0c]|\\s+[\u0f0b\u0f0c])")
 
 
@@ -128,7 +132,9 @@ def _decomposed(chars: list[str]) -> str:
 
 SYLLABLE_PROBLEMS = (
     (NO_BASE, "元音符号或下加字前没有基字", "a vowel sign or subjoined letter with no base"),
-    (DOUBLE_VOWEL, "同一元音符号重复", "the same vowel sign twice"),
+    (DOUBLE_VOWEL, "一个字母上有两个元音符号", "two vowel signs on one letter"),
+    (VOWEL_FIRST, "元音符号打在下加字之前（应先下加字、后元音）", "a vowel sign typed before a subjoined letter "
+     "(the subjoined letter comes first)"),
     (DOUBLE_TSHEG, "音节点（tsheg）重复", "a doubled tsheg"),
 )
 
