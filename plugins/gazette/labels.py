@@ -19,6 +19,10 @@ TIBETAN_DIGITS = "༠༡༢༣༤༥༦༧༨༩"
 DIGIT = f"[{ARABIC_DIGITS}{TIBETAN_DIGITS}]"  # a regular-expression class: one digit in either script
 _TO_TIBETAN = str.maketrans(ARABIC_DIGITS, TIBETAN_DIGITS)
 TO_ARABIC = str.maketrans(TIBETAN_DIGITS, ARABIC_DIGITS)
+FULL_WIDTH_DIGITS = "０１２３４５６７８９"
+# Tibetan and full-width digits read as ASCII ones, one character for one (offsets stay): a number written
+# in them is the same number to a reader (a year typed in a search, a phone number in a text).
+ANY_TO_ARABIC = str.maketrans(TIBETAN_DIGITS + FULL_WIDTH_DIGITS, ARABIC_DIGITS * 2)
 
 
 def to_arabic(text: str) -> str:

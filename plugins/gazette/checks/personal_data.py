@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding, error
 from ..frontmatter import Source
+from ..labels import ANY_TO_ARABIC
 from ..model import Corpus, as_list
 from .common import all_markdown_sources, all_texts
 from .rules import CheckContext, rule
@@ -29,9 +30,6 @@ CARD = re.compile(r"(?<![\d-])(?:\d{16,19}|\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})
 # At least 11 digits in a row, perhaps grouped: the shortest of the three (a mobile number).
 CANDIDATE = re.compile(r"\d{3}[ -]?\d{4}[ -]?\d{4}")
 DIGITS = re.compile(r"\d")
-# Full-width (０-９) and Tibetan (༠-༩) digits read as the ASCII ones: a number written in them is the same
-# number to a reader. One character for one, so offsets (and the lines they give) stay.
-ASCII_DIGITS = str.maketrans({**{0xFF10 + i: str(i) for i in range(10)}, **{0x0F20 + i: str(i) for i in range(10)}})
 
 
 def valid_id_number(number: str) -> bool:
@@ -55,7 +53,7 @@ def luhn(number: str) -> bool:
 
 
 def _digits(value: object) -> str:
-    return "".join(DIGITS.findall(str(value).translate(ASCII_DIGITS)))
+    return "".join(DIGITS.findall(str(value).translate(ANY_TO_ARABIC)))
 
 
 def public_numbers(source: Source | None) -> set[str]:
@@ -70,7 +68,7 @@ def mask(number: str) -> str:
 
 def find_personal_data(text: str, allowed: set[str]) -> Iterator[tuple[str, int, str]]:
     """(code, offset, number) for each identity, mobile or card number in `text`, allowed ones left out."""
-    text = text.translate(ASCII_DIGITS)
+    text = text.translate(ANY_TO_ARABIC)
     taken: list[tuple[int, int]] = []
     for m in ID_NUMBER.finditer(text):
         if valid_id_number(m.group()) and _digits(m.group()) not in allowed:
@@ -127,7 +125,7 @@ def public_numbers_are_not_identity_numbers(corpus: Corpus, context: CheckContex
     number is always a person's, and listing it would publish it."""
     for source in all_markdown_sources(corpus):
         for value in as_list(source.meta.get("public_numbers")):
-            number = str(value).translate(ASCII_DIGITS).strip()
+            number = str(value).translate(ANY_TO_ARABIC).strip()
             if valid_id_number(number):
                 yield error("PII-PUBLIC-ID", source.path, source.line("public_numbers"), "public_numbers",
                             f"public_numbers 中有居民身份证号码 {mask(number)}：身份证号码属于个人信息，不能列为公开"

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
+from ..labels import ANY_TO_ARABIC
 from . import highlight
 from .analysis import QueryToken, document_number_key, index_number_key, query_tokens, script_of
 
@@ -37,8 +38,6 @@ _QUOTES = str.maketrans({c: '"' for c in "“”„‟「」『』＂"})
 # Characters of query languages (Lucene, Whoosh, web search) that this search does not use.
 _SYNTAX = re.compile(r"[*?:^~{}\[\]()<>|&\\=!+]|(?<!\S)(?:AND|OR|NOT)(?!\S)")
 _YEAR = re.compile(r"^[0-9]{4}\Z")
-# A year may be written in Tibetan digits (༢༠༢༦), as the Tibetan pages write it, or full-width ones.
-_DIGITS = str.maketrans({**{0x0F20 + i: str(i) for i in range(10)}, **{0xFF10 + i: str(i) for i in range(10)}})
 
 
 @dataclass(frozen=True)
@@ -314,7 +313,7 @@ def parse_request(params: Mapping[str, str], page_lang: str | None = None,
     years: dict[str, int | None] = {}
     for name in ("from", "to"):
         value = (params.get(name) or "").strip()
-        years[name] = int(value.translate(_DIGITS)) if _YEAR.match(value.translate(_DIGITS)) else None
+        years[name] = int(value.translate(ANY_TO_ARABIC)) if _YEAR.match(value.translate(ANY_TO_ARABIC)) else None
         if value and years[name] is None:
             problems.append(_problem("year", value=value))
     if years["from"] and years["to"] and years["from"] > years["to"]:
