@@ -218,13 +218,14 @@ class StaticFiles:
         return self._sniffed[target]
 
     def _sniff(self, target: str) -> Refusal | None:
-        try:
-            head = read_plain_file(self.root, target, limit=1024)
+        kind = extension(target)
+        try:  # a photograph whole (it must decode: below; one over 64 MB does not), any other file's first bytes
+            data = read_plain_file(self.root, target, limit=MAX_IMAGE_BYTES if kind in IMAGE_TYPES else 1024)
         except OSError:
             return _refusal("LINK-MISSING", f"文件无法读取（或是符号链接）：content/{target}",
                             f"the file cannot be read (or is a symbolic link): content/{target}",
                             "把文件本身放到该路径", "put the file itself there")
-        kind = extension(target)
+        head = data[:1024]
         expected = MAGIC.get(kind)
         active = looks_active(head)
         if active or (expected and not head.startswith(expected)):
@@ -232,24 +233,20 @@ class StaticFiles:
                             f"the file's bytes do not match its extension .{kind}, or are a web page or script: "
                             f"{target}", "换成真正的 PDF、图片或办公文件", "replace it with a real PDF, image "
                             "or office file")
-        if kind in IMAGE_TYPES:  # the photographs Pillow decodes
-            try:
-                whole = read_plain_file(self.root, target)
-            except OSError:
-                whole = b""
-            if shown_size(whole) is None:
-                return _refusal("LINK-IMAGE-UNREADABLE", f"图片无法完整解码，或超过 {MAX_PIXELS // 1_000_000} "
-                                f"百万像素：{target}", f"the image cannot be decoded whole, or is over "
-                                f"{MAX_PIXELS // 1_000_000} megapixels: {target}",
-                                "用图片软件重新导出（JPEG 或 PNG，长边 4000 像素以内）",
-                                "export it again from an image program (JPEG or PNG, at most 4000 px on the long "
-                                "side)")
+        if kind in IMAGE_TYPES and shown_size(data) is None:  # the photographs Pillow decodes
+            return _refusal("LINK-IMAGE-UNREADABLE", f"图片无法完整解码，或超过 {MAX_PIXELS // 1_000_000} "
+                            f"百万像素：{target}", f"the image cannot be decoded whole, or is over "
+                            f"{MAX_PIXELS // 1_000_000} megapixels: {target}",
+                            "用图片软件重新导出（JPEG 或 PNG，长边 4000 像素以内）",
+                            "export it again from an image program (JPEG or PNG, at most 4000 px on the long "
+                            "side)")
         return None
 
 
 # A photograph larger than this is no photograph a page shows: refused (a "pixel bomb" of a few megabytes
 # that declares 50,000 × 50,000 would have every reader's browser decode 2.5 billion pixels).
 MAX_PIXELS = 60_000_000
+MAX_IMAGE_BYTES = 64 << 20  # read whole to be decoded: more is no photograph for a page
 
 
 def shown_size(data: bytes) -> tuple[int, int] | None:
