@@ -181,3 +181,44 @@ def test_a_linked_registry_is_not_read(content: ContentFactory, tmp_path: Path) 
     corpus, findings = check_content(root)
     assert only(findings, "FILE-SYMLINK", "registry/genres.yml")
     assert not corpus.registry.genres and "genres" not in corpus.registry.sources
+
+
+@pytest.mark.parametrize("unit", ["href=", "src="])
+def test_the_link_scans_read_a_line_once(content: ContentFactory, unit: str) -> None:
+    """A pattern that looked for a plain link to a source tried again from every address of a line: twelve
+    lines of them (under every input limit; a ".md" elsewhere so the scan runs) took half a minute. (Lines of
+    "<a " or "![" are refused by the limits before any scan: LIMIT-TAGS, LIMIT-BRACKETS.)"""
+    line = unit * ((MAX_LINE_CHARS - 10) // len(unit))
+    content.document("a", body="见 readme.md。\n\n" + "\n\n".join([line] * 12) + "\n")
+    assert not [f for f in errors(content, seconds=5.0) if f.code.startswith("LIMIT-")]
+
+
+def test_a_holiday_calendar_linked_from_outside_is_not_read(content: ContentFactory, tmp_path: Path) -> None:
+    from gazette.loader import load_corpus
+    from gazette.workdays import covered_range, use_added
+
+    outside = tmp_path / "calendar.yml"
+    outside.write_text("2027:\n  holidays: [2027-01-01]\n", encoding="utf-8")
+    os.symlink(outside, content.root / "registry" / "calendar.yml")
+    try:
+        corpus, findings = load_corpus(content.root)
+        assert [f.code for f in findings if f.path == "registry/calendar.yml"] == ["FILE-SYMLINK"]
+        assert covered_range()[1].year == 2026  # the linked year is not used
+    finally:
+        use_added({})
+
+
+@pytest.mark.parametrize("text", ["2027:\n  holidays: " + "[" * 5_000 + "\n",
+                                  "a: &a [1, 2]\nb: &b [*a, *a, *a, *a]\nc: [*b, *b, *b, *b]\n",
+                                  "2027:\n  holidays: [" + ", ".join(["2027-01-01"] * 200_000) + "]\n"])
+def test_a_hostile_holiday_calendar_is_a_finding(content: ContentFactory, text: str) -> None:
+    """Nested past the limit, an alias, a file of millions of characters: said with the file, never a
+    traceback, and no year taken from it."""
+    from gazette.workdays import covered_range, use_added
+
+    content.write("registry/calendar.yml", text)
+    try:
+        found = [f for f in errors(content) if f.path == "registry/calendar.yml"]
+        assert found and covered_range()[1].year == 2026
+    finally:
+        use_added({})

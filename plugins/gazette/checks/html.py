@@ -19,7 +19,9 @@ from .common import LineIndex, all_markdown_sources
 from .rules import CheckContext, rule
 
 CODE = re.compile(r"```.*?(?:```|\Z)|~~~.*?(?:~~~|\Z)|`[^`\n]*`|<!--.*?-->", re.DOTALL)
-TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+# A tag ends at its ">"; an unquoted "<" starts the next one (so a line of "<a <a <a" is read once, not
+# again from every "<": that took a check seconds a line).
+TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*+)>")
 EVENT_HANDLER = re.compile(r"(?:^|[\s\"'/])on[a-z]+\s*=", re.IGNORECASE)
 SCRIPT_URL = re.compile(
     r"(?:(?:href|src|action|formaction|data|xlink:href|background|poster)\s*=\s*[\"']?\s*"
@@ -40,8 +42,8 @@ REFUSED = {
     "select": ("HTML-FORM", "表单选择框 <select>", "a <select>"),
 }
 # An image from another site: `![](https://…)`, `![](//…)`, `<img src="https://…">`.
-EXTERNAL_IMAGE = re.compile(r"!\[[^\]\n]*\]\(\s*<?\s*(?:[a-z][a-z0-9+.-]*:)?//"
-                            r"|<\s*img\b[^>]*?\bsrc\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+EXTERNAL_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\(\s*<?\s*(?:[a-z][a-z0-9+.-]*:)?//"
+                            r"|<\s*img\b[^<>]*?\bsrc\s*=\s*[\"']?\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
 # Control characters and whitespace browsers ignore inside a URL scheme (java\tscript:).
 _SCHEME_NOISE = re.compile(r"[\x00-\x20]+")  # within one line
 

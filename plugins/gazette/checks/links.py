@@ -30,8 +30,10 @@ PLAIN_ATTACHMENT = re.compile(r"(?:\]\(|href=[\"']|src=[\"'])(?P<path>(?:/|\.\./
 _ADDRESS = r"(?:\]\(\s*<?|^\s{0,3}\[[^\]\n]+\]:\s*<?|(?:href|src)\s*=\s*[\"']?)"
 # A plain link to a source file (`atk.zh.md`, `../2025/x.bo.md`): Pelican leaves it as written, so the page
 # would carry the file's name, the slug of whatever it names, and a dead link. No scheme, no host.
-PLAIN_SOURCE = re.compile(_ADDRESS + r"(?P<path>(?![a-z][a-z0-9+.-]*:|//|\{)[^\s)\"'<>]*?\.md)(?=[\s)\"'>#?]|$)",
-                          re.IGNORECASE | re.MULTILINE)
+# Each address is taken whole (a possessive run, then judged in Python): a pattern that looked ahead for ".md"
+# tried again from every "](" of a line, and a line of them took the check half a minute.
+PLAIN_ADDRESS = re.compile(_ADDRESS + r"(?P<path>[^\s)\"'<>]*+)", re.IGNORECASE | re.MULTILINE)
+NOT_LOCAL = re.compile(r"[a-z][a-z0-9+.-]*:|//|\{", re.IGNORECASE)
 # A document's page on this site, its address written by hand (`/zh/documents/<slug>/`, with or without the
 # site's host): it must name a public document like a `{filename}` link.
 SITE_DOCUMENT = re.compile(_ADDRESS + r"(?P<path>(?:https?://[^/\s\"'<>)]+)?/(?:zh|bo|zh-hant)/documents/"
@@ -49,8 +51,10 @@ def links(source: Source) -> Iterator[tuple[str, str, str | None, int]]:
         yield m["kind"], m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
     for m in PLAIN_ATTACHMENT.finditer(body):
         yield "plain", m["path"], clean_target(source.path, m["path"]), lines.line(m.start())
-    for m in PLAIN_SOURCE.finditer(body):
-        yield "plain-source", m["path"], None, lines.line(m.start("path"))
+    for m in PLAIN_ADDRESS.finditer(body):
+        path = m["path"]
+        if path.split("#", 1)[0].split("?", 1)[0].lower().endswith(".md") and not NOT_LOCAL.match(path):
+            yield "plain-source", path, None, lines.line(m.start("path"))
     for m in SITE_DOCUMENT.finditer(body):
         yield "site-document", m["path"], m["slug"], lines.line(m.start("path"))
 
