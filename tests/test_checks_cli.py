@@ -197,11 +197,14 @@ def test_report_never_into_the_content_nor_through_a_loop(content: ContentFactor
     before = attachment.read_bytes()
     (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
     (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
-    for target in (str(attachment), str(content.root / "documents" / "r.md"), str(tmp_path / "loop1")):
+    (tmp_path / "into").symlink_to(content.root / "attachments")  # a link into the content
+    for target in (str(attachment), str(content.root / "documents" / "r.md"), str(tmp_path / "loop1"),
+                   str(content.root / "nowhere" / ".." / "attachments" / "r.csv"), str(tmp_path / "into" / "r.csv")):
         assert main(["report", "requests", "--content", str(content.root), "--out", target]) == 1
         err = capsys.readouterr().err
         assert ("content folder" in err or "cannot be resolved" in err) and "Traceback" not in err
     assert attachment.read_bytes() == before and not (content.root / "documents" / "r.md").exists()
+    assert not (content.root / "attachments" / "r.csv").exists()
     for argv in (["annual", "--year", "10000"], ["units", "--year", "0"], ["units", "--months", "100000"]):
         assert main(["report", *argv, "--content", str(content.root)]) == 1
         assert "--" in capsys.readouterr().err
